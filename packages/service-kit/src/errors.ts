@@ -1,0 +1,30 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The typed errors of the contract (DESIGN.md "Contract every client relies on").
+ * Resolvers throw these; anything else is an internal error and is masked.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+/** Bad input, naming the argument (dotted path for input fields, e.g. `filter.from`). */
+export function badUserInput(argument: string, message: string): GraphQLError {
+  return new GraphQLError(`Invalid argument "${argument}": ${message}`, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, argument },
+  });
+}
+
+export function notFound(type: string, id: string): GraphQLError {
+  return new GraphQLError(`${type} "${id}" was not found`, {
+    extensions: { code: ErrorCode.NOT_FOUND, type, id },
+  });
+}
+
+export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...details } });
+}

@@ -1,0 +1,23 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ErrorCode } from './errors.js';
+
+/**
+ * Outside development an unexpected error (a database failure, a bug) reaches the
+ * client as "Internal server error" only: no stack trace, SQL or host name. Typed
+ * errors of the contract pass through unchanged. The original goes to the log.
+ */
+export function maskInternalErrors(development: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== undefined) return formatted;
+    if (development) return formatted;
+    console.error(unwrapResolverError(error));
+    return {
+      message: 'Internal server error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

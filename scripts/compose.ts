@@ -1,0 +1,12 @@
+/**
+ * pnpm compose — writes schema/supergraph.graphql from the subgraph SDL files.
+ * Fails (exit 1) on composition errors and on hints: a hint today is a bug tomorrow.
+ */
+import { writeFileSync } from 'node:fs';
+import { composeSupergraph, SUPERGRAPH_PATH } from './supergraph.js';
+
+const { supergraphSdl, errors, hints } = composeSupergraph();
+for (const message of [...errors, ...hints]) console.error(message);
+if (!supergraphSdl || errors.length > 0 || hints.length > 0) process.exit(1);
+writeFileSync(SUPERGRAPH_PATH, supergraphSdl);
+console.log(`wrote ${SUPERGRAPH_PATH}`);
