@@ -53,6 +53,7 @@ export function createHttpService<Ctx extends BaseContext>(
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   let server: Server | undefined;
   let started: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -121,14 +122,19 @@ export function createHttpService<Ctx extends BaseContext>(
       const address = server.address() as AddressInfo;
       return { url: `http://${host}:${address.port}/graphql`, port: address.port };
     },
-    async stop() {
-      if (server) {
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeAllConnections();
-        await closing;
-      }
-      await options.apollo.stop();
-      await options.onStop?.();
+    stop() {
+      // Idempotent: tests may stop a service early (to see the graph without it) and
+      // again at teardown.
+      stopped ??= (async () => {
+        if (server) {
+          const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+          server.closeAllConnections();
+          await closing;
+        }
+        if (started) await options.apollo.stop();
+        await options.onStop?.();
+      })();
+      return stopped;
     },
   };
 }

@@ -89,6 +89,8 @@ export function toConnection<Row>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount: () => (total ??= countAll()),
+    // Promise.resolve adopts a lazy thenable (drizzle's $count) once: one count query,
+    // however often GraphQL awaits the value.
+    totalCount: () => (total ??= Promise.resolve(countAll())),
   };
 }

@@ -34,10 +34,12 @@ function toDateTimeString(value: unknown): string {
   throw new GraphQLError(`DateTime cannot represent ${String(value)}`);
 }
 
+// Parsing throws a plain TypeError, not a GraphQLError: graphql-js then wraps it with
+// the offending value's location, which is how the gateway names the argument.
 function parseWith(check: (v: string) => boolean, name: string, example: string) {
   return (value: unknown): string => {
     if (typeof value !== 'string' || !check(value)) {
-      throw new GraphQLError(
+      throw new TypeError(
         `${name} must be an ISO-8601 ${name === 'Date' ? 'calendar date' : 'date-time'} like ${example}; got ${JSON.stringify(value)}`,
       );
     }

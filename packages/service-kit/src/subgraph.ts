@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { maskInternalErrors } from './format-error.js';
@@ -33,8 +36,11 @@ export function createSubgraphService<Ctx extends BaseContext>(
       resolvers: options.resolvers as any,
     }),
     includeStacktraceInErrorResponses: options.development,
+    // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
+    stopOnTerminationSignals: false,
     formatError: maskInternalErrors(options.development),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // No inline traces: they would carry timings and errors to whoever asks for them.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   return createHttpService({
     apollo,

@@ -1,0 +1,177 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  date,
+  doublePrecision,
+  index,
+  pgSchema,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { DISAPPEARANCE_PERIOD, MANDATE_START } from '../domain/periods.js';
+
+/**
+ * Tables of the forensics pillar, all in the Postgres schema `forensics`. The rules
+ * that must hold whoever writes (seed, later mutations, a DBA) live here as
+ * constraints; indexes follow the keyset orderings and filters of the stores.
+ *
+ * `forensics` is deliberately not exported: drizzle-kit would then emit
+ * `CREATE SCHEMA "forensics"`, which fails because the migrator has already created
+ * that schema for its journal (the kit keeps the journal in the service's schema).
+ */
+const forensics = pgSchema('forensics');
+
+/** A date constant written into a CHECK (drizzle-kit renders constraints as plain SQL). */
+const dateLiteral = (isoDate: string) => sql.raw(`date '${isoDate}'`);
+
+export const missingPersonStatus = forensics.enum('missing_person_status', [
+  'MISSING',
+  'REMAINS_RECOVERED',
+  'IDENTIFIED',
+  'CLOSED',
+]);
+
+export const graveSiteKind = forensics.enum('grave_site_kind', ['CLANDESTINE', 'UNMARKED', 'MASS']);
+
+export const graveSiteStatus = forensics.enum('grave_site_status', [
+  'SUSPECTED',
+  'CONFIRMED',
+  'EXHAUSTED',
+]);
+
+export const fieldOperationKind = forensics.enum('field_operation_kind', [
+  'ASSESSMENT',
+  'SURVEY',
+  'EXCAVATION',
+  'EXHUMATION',
+]);
+
+export const mortalRemainsStatus = forensics.enum('mortal_remains_status', [
+  'UNIDENTIFIED',
+  'UNDER_REVIEW',
+  'IDENTIFIED',
+  'RETURNED',
+]);
+
+export const identificationMethod = forensics.enum('identification_method', [
+  'DNA',
+  'ANTHROPOLOGICAL',
+  'DENTAL',
+  'FINGERPRINTS',
+  'CIRCUMSTANTIAL',
+]);
+
+export const missingPersons = forensics.table(
+  'missing_persons',
+  {
+    id: uuid('id').primaryKey(),
+    caseNumber: text('case_number').notNull().unique(),
+    disappearanceDate: date('disappearance_date', { mode: 'string' }).notNull(),
+    status: missingPersonStatus('status').notNull().default('MISSING'),
+    /** Not personal data: where the case is registered. */
+    municipality: text('municipality').notNull(),
+    // Personal data, one column each, so access rules can be attached field by field.
+    fullName: text('full_name').notNull(),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }),
+    placeLastSeen: text('place_last_seen'),
+  },
+  (t) => [
+    check('missing_persons_case_number_format', sql`${t.caseNumber} ~ '^MP-[0-9]{4}-[0-9]{5}$'`),
+    check(
+      'missing_persons_disappearance_in_period',
+      sql`${t.disappearanceDate} between ${dateLiteral(DISAPPEARANCE_PERIOD.from)} and ${dateLiteral(DISAPPEARANCE_PERIOD.to)}`,
+    ),
+    check('missing_persons_born_before_disappearance', sql`${t.dateOfBirth} <= ${t.disappearanceDate}`),
+    index('missing_persons_by_disappearance').on(t.disappearanceDate, t.caseNumber),
+    index('missing_persons_by_status').on(t.status, t.disappearanceDate, t.caseNumber),
+    index('missing_persons_by_municipality').on(t.municipality, t.disappearanceDate, t.caseNumber),
+  ],
+);
+
+export const graveSites = forensics.table(
+  'grave_sites',
+  {
+    id: uuid('id').primaryKey(),
+    siteCode: text('site_code').notNull().unique(),
+    kind: graveSiteKind('kind').notNull(),
+    status: graveSiteStatus('status').notNull().default('SUSPECTED'),
+    municipality: text('municipality').notNull(),
+    latitude: doublePrecision('latitude').notNull(),
+    longitude: doublePrecision('longitude').notNull(),
+  },
+  (t) => [
+    check('grave_sites_latitude_range', sql`${t.latitude} between -90 and 90`),
+    check('grave_sites_longitude_range', sql`${t.longitude} between -180 and 180`),
+    index('grave_sites_by_kind').on(t.kind, t.siteCode),
+    index('grave_sites_by_status').on(t.status, t.siteCode),
+    index('grave_sites_by_municipality').on(t.municipality, t.siteCode),
+  ],
+);
+
+export const fieldOperations = forensics.table(
+  'field_operations',
+  {
+    id: uuid('id').primaryKey(),
+    reference: text('reference').notNull().unique(),
+    kind: fieldOperationKind('kind').notNull(),
+    startedOn: date('started_on', { mode: 'string' }).notNull(),
+    endedOn: date('ended_on', { mode: 'string' }),
+    siteId: uuid('site_id').references(() => graveSites.id),
+    partnerInstitutions: text('partner_institutions').array().notNull().default(sql`'{}'::text[]`),
+  },
+  (t) => [
+    check('field_operations_within_mandate', sql`${t.startedOn} >= ${dateLiteral(MANDATE_START)}`),
+    check('field_operations_ends_after_start', sql`${t.endedOn} >= ${t.startedOn}`),
+    // Digging happens at a known site; surveys and assessments may cover an area.
+    check(
+      'field_operations_digging_needs_site',
+      sql`${t.kind} not in ('EXCAVATION', 'EXHUMATION') or ${t.siteId} is not null`,
+    ),
+    index('field_operations_by_start').on(t.startedOn.desc(), t.id.desc()),
+    index('field_operations_by_kind').on(t.kind, t.startedOn.desc(), t.id.desc()),
+    index('field_operations_by_site').on(t.siteId),
+  ],
+);
+
+export const mortalRemains = forensics.table(
+  'mortal_remains',
+  {
+    id: uuid('id').primaryKey(),
+    reference: text('reference').notNull().unique(),
+    /** Null for remains recovered before the mandate (handed over to the morgue). */
+    recoveredByOperationId: uuid('recovered_by_operation_id').references(() => fieldOperations.id),
+    heldAt: text('held_at'),
+    status: mortalRemainsStatus('status').notNull().default('UNIDENTIFIED'),
+  },
+  (t) => [
+    // Returned remains are with their family, no longer held by an institution.
+    check('mortal_remains_held_unless_returned', sql`(${t.status} = 'RETURNED') = (${t.heldAt} is null)`),
+    index('mortal_remains_by_status').on(t.status, t.reference),
+    index('mortal_remains_by_operation').on(t.recoveredByOperationId),
+  ],
+);
+
+export const identifications = forensics.table(
+  'identifications',
+  {
+    id: uuid('id').primaryKey(),
+    // A set of remains identifies at most one individual, and one missing person is
+    // identified at most once; individuals not on the missing-persons list have no link.
+    remainsId: uuid('remains_id')
+      .notNull()
+      .unique()
+      .references(() => mortalRemains.id),
+    missingPersonId: uuid('missing_person_id')
+      .unique()
+      .references(() => missingPersons.id),
+    method: identificationMethod('method').notNull(),
+    identifiedOn: date('identified_on', { mode: 'string' }).notNull(),
+    confirmingInstitution: text('confirming_institution').notNull(),
+  },
+  (t) => [
+    check('identifications_within_mandate', sql`${t.identifiedOn} >= ${dateLiteral(MANDATE_START)}`),
+    check('identifications_institution_named', sql`${t.confirmingInstitution} <> ''`),
+    index('identifications_by_date').on(t.identifiedOn.desc(), t.id.desc()),
+    index('identifications_by_method').on(t.method, t.identifiedOn.desc(), t.id.desc()),
+  ],
+);

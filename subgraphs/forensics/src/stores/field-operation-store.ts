@@ -1,0 +1,62 @@
+import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
+import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import type { ForensicsDb } from '../db/database.js';
+import { fieldOperations } from '../db/schema.js';
+import { checkDateRange } from '../domain/arguments.js';
+import { keysetPage, type KeysetOrder } from './keyset.js';
+
+/** All SQL about field operations (assessments, surveys, excavations, exhumations). */
+export type FieldOperationRow = typeof fieldOperations.$inferSelect;
+
+export interface FieldOperationFilter {
+  kind?: FieldOperationRow['kind'] | null;
+  /** Started on or after this day. */
+  from?: string | null;
+  /** Started on or before this day. */
+  to?: string | null;
+}
+
+/** Most recently started first; the id breaks ties. */
+const NEWEST_FIRST: KeysetOrder<FieldOperationRow> = {
+  columns: [fieldOperations.startedOn, fieldOperations.id],
+  parts: ['date', 'uuid'],
+  direction: 'desc',
+  keyOf: (row) => [row.startedOn, row.id],
+};
+
+export function listFieldOperations(
+  db: ForensicsDb,
+  filter: FieldOperationFilter,
+  args: PageArgs,
+): Promise<Connection<FieldOperationRow>> {
+  checkDateRange(filter.from, filter.to, 'filter.to');
+  const matching = and(
+    filter.kind != null ? eq(fieldOperations.kind, filter.kind) : undefined,
+    filter.from != null ? gte(fieldOperations.startedOn, filter.from) : undefined,
+    filter.to != null ? lte(fieldOperations.startedOn, filter.to) : undefined,
+  );
+  return keysetPage(
+    args,
+    NEWEST_FIRST,
+    (after, orderBy, limit) =>
+      db.select().from(fieldOperations).where(and(matching, after)).orderBy(...orderBy).limit(limit),
+    () => db.$count(fieldOperations, matching),
+  );
+}
+
+export function fieldOperationsByIds(db: ForensicsDb, ids: readonly string[]): Promise<FieldOperationRow[]> {
+  return db.select().from(fieldOperations).where(inArray(fieldOperations.id, [...ids]));
+}
+
+/** The operations at each of the given sites, newest first (a site sees a handful). */
+export async function fieldOperationsBySiteIds(
+  db: ForensicsDb,
+  siteIds: readonly string[],
+): Promise<(FieldOperationRow & { siteId: string })[]> {
+  const rows = await db
+    .select()
+    .from(fieldOperations)
+    .where(inArray(fieldOperations.siteId, [...siteIds]))
+    .orderBy(desc(fieldOperations.startedOn), desc(fieldOperations.id));
+  return rows.filter((row): row is FieldOperationRow & { siteId: string } => row.siteId !== null);
+}

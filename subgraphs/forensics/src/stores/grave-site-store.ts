@@ -1,0 +1,45 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import type { ForensicsDb } from '../db/database.js';
+import { graveSites } from '../db/schema.js';
+import { keysetPage, type KeysetOrder } from './keyset.js';
+
+/** All SQL about grave sites. */
+export type GraveSiteRow = typeof graveSites.$inferSelect;
+
+export interface GraveSiteFilter {
+  kind?: GraveSiteRow['kind'] | null;
+  status?: GraveSiteRow['status'] | null;
+  municipality?: string | null;
+}
+
+/** By site code: the order sites are registered and referred to in the field. */
+const BY_SITE_CODE: KeysetOrder<GraveSiteRow> = {
+  columns: [graveSites.siteCode],
+  parts: ['text'],
+  direction: 'asc',
+  keyOf: (row) => [row.siteCode],
+};
+
+export function listGraveSites(
+  db: ForensicsDb,
+  filter: GraveSiteFilter,
+  args: PageArgs,
+): Promise<Connection<GraveSiteRow>> {
+  const matching = and(
+    filter.kind != null ? eq(graveSites.kind, filter.kind) : undefined,
+    filter.status != null ? eq(graveSites.status, filter.status) : undefined,
+    filter.municipality != null ? eq(graveSites.municipality, filter.municipality) : undefined,
+  );
+  return keysetPage(
+    args,
+    BY_SITE_CODE,
+    (after, orderBy, limit) =>
+      db.select().from(graveSites).where(and(matching, after)).orderBy(...orderBy).limit(limit),
+    () => db.$count(graveSites, matching),
+  );
+}
+
+export function graveSitesByIds(db: ForensicsDb, ids: readonly string[]): Promise<GraveSiteRow[]> {
+  return db.select().from(graveSites).where(inArray(graveSites.id, [...ids]));
+}

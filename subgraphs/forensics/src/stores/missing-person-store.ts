@@ -1,0 +1,49 @@
+import { and, eq, gte, inArray, lte } from 'drizzle-orm';
+import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import type { ForensicsDb } from '../db/database.js';
+import { missingPersons } from '../db/schema.js';
+import { checkDateRange } from '../domain/arguments.js';
+import { keysetPage, type KeysetOrder } from './keyset.js';
+
+/** All SQL about missing-person cases. */
+export type MissingPersonRow = typeof missingPersons.$inferSelect;
+
+export interface MissingPersonFilter {
+  status?: MissingPersonRow['status'] | null;
+  municipality?: string | null;
+  disappearedFrom?: string | null;
+  disappearedTo?: string | null;
+}
+
+/** Earliest disappearance first; the case number breaks ties and keeps the key unique. */
+const BY_DISAPPEARANCE: KeysetOrder<MissingPersonRow> = {
+  columns: [missingPersons.disappearanceDate, missingPersons.caseNumber],
+  parts: ['date', 'text'],
+  direction: 'asc',
+  keyOf: (row) => [row.disappearanceDate, row.caseNumber],
+};
+
+export function listMissingPersons(
+  db: ForensicsDb,
+  filter: MissingPersonFilter,
+  args: PageArgs,
+): Promise<Connection<MissingPersonRow>> {
+  checkDateRange(filter.disappearedFrom, filter.disappearedTo, 'filter.disappearedTo');
+  const matching = and(
+    filter.status != null ? eq(missingPersons.status, filter.status) : undefined,
+    filter.municipality != null ? eq(missingPersons.municipality, filter.municipality) : undefined,
+    filter.disappearedFrom != null ? gte(missingPersons.disappearanceDate, filter.disappearedFrom) : undefined,
+    filter.disappearedTo != null ? lte(missingPersons.disappearanceDate, filter.disappearedTo) : undefined,
+  );
+  return keysetPage(
+    args,
+    BY_DISAPPEARANCE,
+    (after, orderBy, limit) =>
+      db.select().from(missingPersons).where(and(matching, after)).orderBy(...orderBy).limit(limit),
+    () => db.$count(missingPersons, matching),
+  );
+}
+
+export function missingPersonsByIds(db: ForensicsDb, ids: readonly string[]): Promise<MissingPersonRow[]> {
+  return db.select().from(missingPersons).where(inArray(missingPersons.id, [...ids]));
+}

@@ -1,0 +1,60 @@
+import { loaderOfMany, loaderOfOne } from '@mission-graph/service-kit';
+import type { SecurityResponderCode } from './db/schema.js';
+import type { Stores } from './stores/index.js';
+
+/**
+ * Per-request context. Loaders are built per request so their caches never outlive
+ * (or leak across) a request; each batch of keys becomes one SQL statement.
+ */
+export interface OperationsContext {
+  stores: Stores;
+  loaders: Loaders;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Key of the operations figures of one period. */
+export const periodKey = (from: string, to: string): string => `${from}|${to}`;
+
+function parsePeriodKey(key: string): { from: string; to: string } {
+  const [from = '', to = ''] = key.split('|');
+  return { from, to };
+}
+
+function createLoaders(stores: Stores) {
+  return {
+    responder: loaderOfOne(
+      'SecurityResponder',
+      (codes: readonly SecurityResponderCode[]) => stores.responders.byCodes(codes),
+      (row) => row.code,
+    ),
+    incident: loaderOfOne('Incident', (ids) => stores.incidents.byIds(ids), (row) => row.id),
+    engagementRequest: loaderOfOne(
+      'EngagementRequest',
+      (ids) => stores.engagementRequests.byIds(ids),
+      (row) => row.id,
+    ),
+    deployment: loaderOfOne('Deployment', (ids) => stores.deployments.byIds(ids), (row) => row.id),
+    engagementRequestsOfIncident: loaderOfMany(
+      (ids: readonly string[]) => stores.engagementRequests.byIncidentIds(ids),
+      (row) => row.incidentId,
+    ),
+    deploymentsOfIncident: loaderOfMany(
+      (ids: readonly string[]) => stores.deployments.byIncidentIds(ids),
+      (row) => row.incidentId,
+    ),
+    participantsOfExercise: loaderOfMany(
+      (ids: readonly string[]) => stores.exercises.participantsOf(ids),
+      (row) => row.exerciseId,
+    ),
+    operationsFigures: loaderOfOne(
+      'OperationsFigures',
+      (keys: readonly string[]) => stores.missionFigures.forPeriods(keys.map(parsePeriodKey)),
+      (row) => periodKey(row.from, row.to),
+    ),
+  };
+}
+
+export function createContext(stores: Stores): OperationsContext {
+  return { stores, loaders: createLoaders(stores) };
+}

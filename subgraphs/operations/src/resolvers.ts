@@ -1,0 +1,73 @@
+import { scalarResolvers, type PageArgs } from '@mission-graph/service-kit';
+import { readDayRange, readId, readPeriodRepresentation } from './arguments.js';
+import { periodKey, type OperationsContext } from './context.js';
+import type { DeploymentFilter, DeploymentRow } from './stores/deployment-store.js';
+import type { EngagementRequestRow } from './stores/engagement-request-store.js';
+import type { ExerciseFilter, ExerciseRow } from './stores/exercise-store.js';
+import type { FormedPoliceUnitRow } from './stores/formed-police-unit-store.js';
+import type { IncidentFilter, IncidentRow } from './stores/incident-store.js';
+import type { Period } from './stores/mission-figures-store.js';
+import type { OfficerFilter } from './stores/officer-store.js';
+import type { PatrolFilter } from './stores/patrol-store.js';
+
+type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
+type Ctx = OperationsContext;
+
+/** Thin: read and check arguments, ask a store or a loader, return what it gives. */
+export const resolvers = {
+  ...scalarResolvers,
+
+  Query: {
+    formedPoliceUnit: (_: unknown, __: unknown, { stores }: Ctx) => stores.unit.theUnit(),
+    securityResponders: (_: unknown, __: unknown, { stores }: Ctx) => stores.responders.all(),
+    incident: (_: unknown, { id }: { id: string }, { loaders }: Ctx) => loaders.incident.load(readId(id)),
+    incidents: (_: unknown, { filter, ...page }: ListArgs<IncidentFilter>, { stores }: Ctx) =>
+      stores.incidents.connection(readDayRange(filter ?? {}, 'filter.to'), page),
+    deployments: (_: unknown, { filter, ...page }: ListArgs<DeploymentFilter>, { stores }: Ctx) =>
+      stores.deployments.connection(readDayRange(filter ?? {}, 'filter.to'), page),
+    patrols: (_: unknown, { filter, ...page }: ListArgs<PatrolFilter>, { stores }: Ctx) =>
+      stores.patrols.connection(readDayRange(filter ?? {}, 'filter.to'), page),
+    exercises: (_: unknown, { filter, ...page }: ListArgs<ExerciseFilter>, { stores }: Ctx) =>
+      stores.exercises.connection(readDayRange(filter ?? {}, 'filter.to'), page),
+    missionReport: (_: unknown, { from, to }: Period): Period => readDayRange({ from, to }, 'to'),
+  },
+
+  MissionReport: {
+    // Async so a bad representation fails its own entity, not the whole `_entities` list.
+    __resolveReference: async ({ from, to }: { from: unknown; to: unknown }): Promise<Period> =>
+      readPeriodRepresentation(from, to),
+    operations: ({ from, to }: Period, _: unknown, { loaders }: Ctx) =>
+      loaders.operationsFigures.load(periodKey(from, to)),
+  },
+
+  FormedPoliceUnit: {
+    officers: ({ id }: FormedPoliceUnitRow, { filter, ...page }: ListArgs<OfficerFilter>, { stores }: Ctx) =>
+      stores.officers.connection(id, filter ?? {}, page),
+  },
+
+  Incident: {
+    engagementRequests: ({ id }: IncidentRow, _: unknown, { loaders }: Ctx) =>
+      loaders.engagementRequestsOfIncident.load(id),
+    deployments: ({ id }: IncidentRow, _: unknown, { loaders }: Ctx) => loaders.deploymentsOfIncident.load(id),
+  },
+
+  EngagementRequest: {
+    incident: ({ incidentId }: EngagementRequestRow, _: unknown, { loaders }: Ctx) =>
+      loaders.incident.load(incidentId),
+    fromResponder: ({ fromResponder }: EngagementRequestRow, _: unknown, { loaders }: Ctx) =>
+      loaders.responder.load(fromResponder),
+    toResponder: ({ toResponder }: EngagementRequestRow, _: unknown, { loaders }: Ctx) =>
+      loaders.responder.load(toResponder),
+  },
+
+  Deployment: {
+    __resolveReference: async ({ id }: { id: string }, { loaders }: Ctx) => loaders.deployment.load(readId(id)),
+    incident: ({ incidentId }: DeploymentRow, _: unknown, { loaders }: Ctx) => loaders.incident.load(incidentId),
+    engagementRequest: ({ engagementRequestId }: DeploymentRow, _: unknown, { loaders }: Ctx) =>
+      loaders.engagementRequest.load(engagementRequestId),
+  },
+
+  Exercise: {
+    participants: ({ id }: ExerciseRow, _: unknown, { loaders }: Ctx) => loaders.participantsOfExercise.load(id),
+  },
+};

@@ -1,0 +1,15 @@
+import { asc, inArray } from 'drizzle-orm';
+import { securityResponders, type OperationsDb, type SecurityResponderCode } from '../db/schema.js';
+
+export type SecurityResponderRow = typeof securityResponders.$inferSelect;
+
+export function securityResponderStore(db: OperationsDb) {
+  return {
+    /** The whole mechanism, first responder first. */
+    all: (): Promise<SecurityResponderRow[]> =>
+      db.select().from(securityResponders).orderBy(asc(securityResponders.tier)),
+
+    byCodes: (codes: readonly SecurityResponderCode[]): Promise<SecurityResponderRow[]> =>
+      db.select().from(securityResponders).where(inArray(securityResponders.code, [...codes])),
+  };
+}

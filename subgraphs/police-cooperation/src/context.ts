@@ -1,0 +1,40 @@
+import type DataLoader from 'dataloader';
+import { loaderOfMany, loaderOfOne } from '@mission-graph/service-kit';
+import type { InformationExchangeRequestRow } from './db/schema.js';
+import { periodKey, type Period } from './domain/period.js';
+import type { ExchangeRequestStore, PeriodFigures } from './stores/exchange-request-store.js';
+
+/** What every resolver of one request sees. */
+export interface PoliceCooperationContext {
+  exchangeRequests: ExchangeRequestStore;
+  loaders: {
+    exchangeRequestById: DataLoader<string, InformationExchangeRequestRow>;
+    exchangeRequestsByMissingPerson: DataLoader<string, InformationExchangeRequestRow[]>;
+    /** Keyed by `from|to` (see periodKey). */
+    figuresByPeriod: DataLoader<string, PeriodFigures>;
+  };
+}
+
+/** Built per request: loader caches must never outlive one caller's request. */
+export function createContext(exchangeRequests: ExchangeRequestStore): PoliceCooperationContext {
+  return {
+    exchangeRequests,
+    loaders: {
+      exchangeRequestById: loaderOfOne('InformationExchangeRequest', (ids) => exchangeRequests.byIds(ids), (row) => row.id),
+      exchangeRequestsByMissingPerson: loaderOfMany(
+        (ids) => exchangeRequests.byMissingPersonIds(ids),
+        (row) => row.missingPersonId ?? '',
+      ),
+      figuresByPeriod: loaderOfOne(
+        'PoliceCooperationFigures',
+        (keys) => exchangeRequests.figuresForPeriods(keys.map(periodOfKey)),
+        periodKey,
+      ),
+    },
+  };
+}
+
+function periodOfKey(key: string): Period {
+  const [from = '', to = ''] = key.split('|');
+  return { from, to };
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SubgraphOptions } from '@mission-graph/service-kit';
+import { createTestDatabase, databaseFlavours, type TestDatabase } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
+
+const NEWEST = /* GraphQL */ `{
+  informationExchangeRequests(first: 1) {
+    totalCount
+    edges { node { id reference channel direction requestDate answeredOn status subject } }
+  }
+}`;
+
+/** Starts the service on a persistent database, asks NEWEST, stops it again. */
+async function startQueryStop(options: SubgraphOptions): Promise<unknown> {
+  const instance = await createService(options);
+  try {
+    const { url } = await instance.http.listen(0);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: NEWEST }),
+    });
+    return await response.json();
+  } finally {
+    await instance.http.stop();
+  }
+}
+
+describe.each(databaseFlavours)('seed on %s', (flavour) => {
+  let options: SubgraphOptions;
+  let testDatabase: TestDatabase | undefined;
+  let dataDir: string | undefined;
+
+  beforeAll(async () => {
+    if (flavour === 'postgres') {
+      testDatabase = await createTestDatabase();
+      options = { databaseUrl: testDatabase.url };
+    } else {
+      dataDir = mkdtempSync(path.join(tmpdir(), 'police-cooperation-seed-'));
+      options = { dataDir };
+    }
+  });
+  afterAll(async () => {
+    await testDatabase?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts empty when seeding is off', async () => {
+    expect(await startQueryStop({ ...options, seed: false })).toEqual({
+      data: { informationExchangeRequests: { totalCount: 0, edges: [] } },
+    });
+  });
+
+  it('seeds the same records on every database and never twice', async () => {
+    const expected = {
+      data: {
+        informationExchangeRequests: {
+          totalCount: 20_608,
+          edges: [
+            {
+              node: {
+                id: 'f55193bb-434c-27b4-3399-84a866248e79',
+                reference: 'INT-2026-014834',
+                channel: 'INTERPOL',
+                direction: 'RECEIVED',
+                requestDate: '2026-10-31',
+                answeredOn: '2026-10-31',
+                status: 'ANSWERED',
+                subject: 'Subject PC-020608 (synthetic)',
+              },
+            },
+          ],
+        },
+      },
+    };
+    expect(await startQueryStop({ ...options, seed: true })).toEqual(expected);
+    expect(await startQueryStop({ ...options, seed: true })).toEqual(expected);
+  });
+});

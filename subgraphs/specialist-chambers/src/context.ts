@@ -1,0 +1,49 @@
+import { loaderOfOne, type Db } from '@mission-graph/service-kit';
+import type * as schema from './db/schema.js';
+import { periodKey, periodOfKey } from './domain/period.js';
+import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
+import { createSupportRequestStore } from './stores/support-request-store.js';
+import { createWitnessIdentityStore } from './stores/witness-identity-store.js';
+
+export type Stores = ReturnType<typeof createStores>;
+
+function createStores(db: Db<typeof schema>) {
+  return {
+    supportRequests: createSupportRequestStore(db),
+    protectedWitnesses: createProtectedWitnessStore(db),
+    witnessIdentities: createWitnessIdentityStore(db),
+  };
+}
+
+/**
+ * Loaders live for one request only: a cache shared between requests would serve
+ * one caller what another was allowed to read.
+ */
+function createLoaders(stores: Stores) {
+  return {
+    supportRequestById: loaderOfOne('SupportRequest', stores.supportRequests.byIds, (row) => row.id),
+    protectedWitnessById: loaderOfOne('ProtectedWitness', stores.protectedWitnesses.byIds, (row) => row.id),
+    witnessIdentityByWitnessId: loaderOfOne(
+      'WitnessIdentity',
+      stores.witnessIdentities.byWitnessIds,
+      (row) => row.witnessId,
+    ),
+    /** Keyed by `periodKey` ("from|to"): every period of a request is counted in one statement. */
+    figuresByPeriod: loaderOfOne(
+      'SpecialistChambersFigures',
+      (keys) => stores.supportRequests.figuresOf(keys.map(periodOfKey)),
+      periodKey,
+    ),
+  };
+}
+
+export interface SpecialistChambersContext {
+  stores: Stores;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+/** Builds the stores once and, per request, a context with fresh loaders. */
+export function contextFactory(db: Db<typeof schema>): () => Promise<SpecialistChambersContext> {
+  const stores = createStores(db);
+  return async () => ({ stores, loaders: createLoaders(stores) });
+}

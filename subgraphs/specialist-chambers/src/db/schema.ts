@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm';
+import { check, date, index, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Read model of the Specialist Chambers pillar: support requests from the Kosovo
+ * Specialist Chambers and the Specialist Prosecutor's Office, and the mission's own
+ * witness protection programme. Invariants live in the database so that no writer
+ * (seed, later workflows, a manual fix) can store what the graph could not explain.
+ */
+export const PG_SCHEMA = 'specialist_chambers';
+
+// Deliberately not exported: drizzle-kit writes `CREATE SCHEMA` for an exported
+// pgSchema, but the migrator has already created this schema to hold its journal
+// (migrationsSchema is the service's own schema), so that statement would fail.
+const specialistChambers = pgSchema(PG_SCHEMA);
+
+export const supportRequestInstitution = specialistChambers.enum('support_request_institution', [
+  'KOSOVO_SPECIALIST_CHAMBERS',
+  'SPECIALIST_PROSECUTORS_OFFICE',
+]);
+
+export const supportRequestKind = specialistChambers.enum('support_request_kind', ['LOGISTIC', 'OPERATIONAL']);
+
+export const supportRequestStatus = specialistChambers.enum('support_request_status', [
+  'REQUESTED',
+  'APPROVED',
+  'DECLINED',
+  'IN_PROGRESS',
+  'COMPLETED',
+]);
+
+export const supportRequests = specialistChambers.table(
+  'support_requests',
+  {
+    id: uuid('id').primaryKey(),
+    reference: text('reference').notNull().unique('support_requests_reference_unique'),
+    institution: supportRequestInstitution('institution').notNull(),
+    kind: supportRequestKind('kind').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    requestedOn: date('requested_on', { mode: 'string' }).notNull(),
+    status: supportRequestStatus('status').notNull().default('REQUESTED'),
+  },
+  (t) => [
+    check('support_requests_reference_format', sql`${t.reference} ~ '^(KSC|SPO)-[0-9]{4}-[0-9]{4}$'`),
+    check('support_requests_title_not_blank', sql`length(trim(${t.title})) between 1 and 200`),
+    check('support_requests_description_not_blank', sql`length(trim(${t.description})) > 0`),
+    // The list order (newest first, id breaks ties) and each filter combined with it.
+    index('support_requests_requested_on_id_idx').on(t.requestedOn.desc(), t.id.desc()),
+    index('support_requests_institution_requested_on_idx').on(t.institution, t.requestedOn.desc(), t.id.desc()),
+    index('support_requests_kind_requested_on_idx').on(t.kind, t.requestedOn.desc(), t.id.desc()),
+    index('support_requests_status_requested_on_idx').on(t.status, t.requestedOn.desc(), t.id.desc()),
+  ],
+);
+
+export const protectedWitnessStatus = specialistChambers.enum('protected_witness_status', [
+  'REFERRED',
+  'ASSESSED',
+  'ADMITTED',
+  'RELOCATED',
+  'EXITED',
+]);
+
+export const witnessRiskLevel = specialistChambers.enum('witness_risk_level', ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
+
+/** A witness in the programme, known only by codename here; identity sits in its own table. */
+export const protectedWitnesses = specialistChambers.table(
+  'protected_witnesses',
+  {
+    id: uuid('id').primaryKey(),
+    codename: text('codename').notNull().unique('protected_witnesses_codename_unique'),
+    status: protectedWitnessStatus('status').notNull().default('REFERRED'),
+    riskLevel: witnessRiskLevel('risk_level').notNull(),
+    referredOn: date('referred_on', { mode: 'string' }).notNull(),
+  },
+  (t) => [
+    // A codename is an invented word and a number (KESTREL-07): nothing that could hint at a person.
+    check('protected_witnesses_codename_format', sql`${t.codename} ~ '^[A-Z]{3,12}-[0-9]{2,3}$'`),
+    index('protected_witnesses_referred_on_id_idx').on(t.referredOn.desc(), t.id.desc()),
+    index('protected_witnesses_status_referred_on_idx').on(t.status, t.referredOn.desc(), t.id.desc()),
+    index('protected_witnesses_risk_level_referred_on_idx').on(t.riskLevel, t.referredOn.desc(), t.id.desc()),
+  ],
+);
+
+/**
+ * The real identity of a protected witness, 1:1 with `protected_witnesses` (the
+ * primary key is the witness id). Kept apart so that reading the programme under
+ * codenames never touches identities, and access to them can be granted, audited
+ * and revoked as one unit.
+ */
+export const witnessIdentities = specialistChambers.table(
+  'witness_identities',
+  {
+    witnessId: uuid('witness_id')
+      .primaryKey()
+      .references(() => protectedWitnesses.id, { onDelete: 'cascade' }),
+    fullName: text('full_name').notNull(),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }).notNull(),
+    currentLocation: text('current_location').notNull(),
+  },
+  (t) => [
+    check('witness_identities_full_name_not_blank', sql`length(trim(${t.fullName})) > 0`),
+    check('witness_identities_current_location_not_blank', sql`length(trim(${t.currentLocation})) > 0`),
+    check('witness_identities_date_of_birth_plausible', sql`${t.dateOfBirth} >= date '1900-01-01'`),
+  ],
+);

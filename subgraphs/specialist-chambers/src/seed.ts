@@ -1,0 +1,127 @@
+import { syntheticId, type Db } from '@mission-graph/service-kit';
+import { sql, type SQL } from 'drizzle-orm';
+import type * as schema from './db/schema.js';
+import {
+  protectedWitnesses,
+  PG_SCHEMA,
+  protectedWitnessStatus,
+  supportRequestInstitution,
+  supportRequestKind,
+  supportRequestStatus,
+  supportRequests,
+  witnessIdentities,
+  witnessRiskLevel,
+} from './db/schema.js';
+
+/**
+ * Deterministic synthetic data: every run on every machine produces the same rows
+ * and ids, so tests and analysts can rely on exact figures. Rows are generated in
+ * SQL (`generate_series`), one statement per table. All names are invented.
+ *
+ * Support requests (300, 2020-09-01 … 2026-10-31, two per day of request):
+ *   institution  n % 3 = 0 → Prosecutor's Office (100), otherwise Chambers (200)
+ *   kind         n % 5 in (0, 1) → OPERATIONAL (120), otherwise LOGISTIC (180)
+ *   status       the 30 newest are REQUESTED / APPROVED / IN_PROGRESS (10 each);
+ *                of the older ones every tenth was DECLINED (27), the rest COMPLETED (243)
+ * Protected witnesses (40, referred 2021-01-15 … 2026-06-30), each with an identity:
+ *   status       n % 5 → REFERRED … EXITED (8 each)
+ *   risk level   n % 4 → LOW … CRITICAL (10 each)
+ */
+const SUPPORT_REQUESTS = 300;
+const PROTECTED_WITNESSES = 40;
+
+const LOGISTIC_TITLES = [
+  'Secure transport of case files',
+  'Video-link equipment for a remote hearing',
+  'Vehicles for a court field visit',
+  'Temporary secure storage of exhibits',
+  'Interpretation booth set-up',
+  'Office space for a visiting delegation',
+];
+
+const OPERATIONAL_TITLES = [
+  'Close protection during a site visit',
+  'Support to the service of a summons',
+  'Security perimeter for a search',
+  'Escort for the transfer of a detained person',
+  'Public order support at a court-related event',
+  'Support to the collection of evidence',
+];
+
+const CODENAME_WORDS = [
+  'KESTREL', 'HERON', 'MERLIN', 'OSPREY', 'PLOVER', 'SISKIN', 'WAGTAIL', 'LINNET', 'BUNTING', 'CURLEW',
+  'DUNLIN', 'EGRET', 'FULMAR', 'GANNET', 'HOBBY', 'IBIS', 'JACKDAW', 'KITE', 'LAPWING', 'MARTIN',
+];
+
+/** A Postgres array literal, passed as one parameter (drizzle would spread a JS array into a list). */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value}"`).join(',')}}`;
+}
+
+function syntheticIds(kind: string, count: number): string {
+  return arrayLiteral(Array.from({ length: count }, (_, i) => syntheticId(kind, i + 1)));
+}
+
+/** The schema-qualified name of one of this pillar's enum types, for casts. */
+function enumType(pgEnum: { enumName: string }): SQL {
+  return sql`${sql.identifier(PG_SCHEMA)}.${sql.identifier(pgEnum.enumName)}`;
+}
+
+async function seedSupportRequests(tx: Db<typeof schema>): Promise<void> {
+  const days = sql`(date '2026-10-31' - date '2020-09-01')`;
+  const lastPair = SUPPORT_REQUESTS / 2 - 1;
+  await tx.execute(sql`
+    insert into ${supportRequests} (id, reference, institution, kind, title, description, requested_on, status)
+    select
+      (${syntheticIds('support-request', SUPPORT_REQUESTS)}::uuid[])[n],
+      case when n % 3 = 0 then 'SPO' else 'KSC' end || '-' || to_char(requested_on, 'YYYY') || '-' || lpad(n::text, 4, '0'),
+      (case when n % 3 = 0 then 'SPECIALIST_PROSECUTORS_OFFICE' else 'KOSOVO_SPECIALIST_CHAMBERS' end)::${enumType(supportRequestInstitution)},
+      kind::${enumType(supportRequestKind)},
+      title,
+      'Synthetic request ' || n || ': ' || lower(title) || '. Generated seed data, not a real case.',
+      requested_on,
+      (case
+        when n > ${SUPPORT_REQUESTS - 30} then (array['REQUESTED', 'APPROVED', 'IN_PROGRESS'])[1 + n % 3]
+        when n % 10 = 0 then 'DECLINED'
+        else 'COMPLETED'
+      end)::${enumType(supportRequestStatus)}
+    from generate_series(1, ${SUPPORT_REQUESTS}) as n
+    cross join lateral (
+      select
+        -- Pairs of requests share a day, so list order needs its id tie-breaker.
+        date '2020-09-01' + ((n - 1) / 2) * ${days} / ${lastPair} as requested_on,
+        case when n % 5 in (0, 1) then 'OPERATIONAL' else 'LOGISTIC' end as kind
+    ) as day_and_kind
+    cross join lateral (
+      select case kind
+        when 'OPERATIONAL' then (${arrayLiteral(OPERATIONAL_TITLES)}::text[])[1 + (n / 5) % ${OPERATIONAL_TITLES.length}]
+        else (${arrayLiteral(LOGISTIC_TITLES)}::text[])[1 + (n / 5) % ${LOGISTIC_TITLES.length}]
+      end as title
+    ) as titled`);
+}
+
+async function seedProtectedWitnesses(tx: Db<typeof schema>): Promise<void> {
+  const ids = syntheticIds('protected-witness', PROTECTED_WITNESSES);
+  await tx.execute(sql`
+    insert into ${protectedWitnesses} (id, codename, status, risk_level, referred_on)
+    select
+      (${ids}::uuid[])[n],
+      (${arrayLiteral(CODENAME_WORDS)}::text[])[1 + (n - 1) % ${CODENAME_WORDS.length}] || '-' || lpad(n::text, 2, '0'),
+      (array['REFERRED', 'ASSESSED', 'ADMITTED', 'RELOCATED', 'EXITED'])[1 + n % 5]::${enumType(protectedWitnessStatus)},
+      (array['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])[1 + n % 4]::${enumType(witnessRiskLevel)},
+      date '2021-01-15' + (n - 1) * (date '2026-06-30' - date '2021-01-15') / ${PROTECTED_WITNESSES - 1}
+    from generate_series(1, ${PROTECTED_WITNESSES}) as n`);
+  await tx.execute(sql`
+    insert into ${witnessIdentities} (witness_id, full_name, date_of_birth, current_location)
+    select
+      (${ids}::uuid[])[n],
+      'Synthetic Witness ' || lpad(n::text, 2, '0'),
+      date '1955-01-01' + (n * 331) % 15000,
+      'Synthetic Safe Location ' || lpad(((n * 13) % 97)::text, 2, '0')
+    from generate_series(1, ${PROTECTED_WITNESSES}) as n`);
+}
+
+export async function seedSpecialistChambers(tx: Db<typeof schema>): Promise<void> {
+  await seedSupportRequests(tx);
+  await seedProtectedWitnesses(tx);
+}
