@@ -32,7 +32,7 @@ function stopAll(code: number): void {
 for (const service of services) {
   const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: process.env.DATA_DIR ?? `${root}/.data`, ...service.env },
+    env: { ...process.env, ...service.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${service.name}] `;

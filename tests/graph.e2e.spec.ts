@@ -1,8 +1,10 @@
 /**
  * The whole graph end to end: four subgraphs and the gateway, real HTTP on loopback,
- * PGlite always and PostgreSQL when TEST_DATABASE_URL is set.
+ * PGlite always and PostgreSQL when TEST_DATABASE_URL is set. The caller here holds
+ * every scope: what callers may not see is tested in authorization.e2e.spec.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_SCOPES } from '@mission-graph/service-kit';
 import { databaseFlavours } from '@mission-graph/service-kit/testing';
 import { startGraph, type RunningGraph } from './testkit/graph.js';
 
@@ -17,6 +19,8 @@ const MISSION_REPORT = /* GraphQL */ `
   }
 `;
 
+type Report = { missionReport: Record<string, Record<string, number>> };
+
 describe.each(databaseFlavours)('the graph on %s', (flavour) => {
   let graph: RunningGraph;
   beforeAll(async () => {
@@ -28,7 +32,8 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
 
   describe('missionReport', () => {
     it('reproduces the published police-cooperation totals (June 2018 – 14 June 2025)', async () => {
-      const { data, errors } = await graph.query<{ missionReport: Record<string, Record<string, number>> }>(
+      const { data, errors } = await graph.queryAs<Report>(
+        ALL_SCOPES,
         MISSION_REPORT,
         { from: '2018-06-01', to: '2025-06-14' },
       );
@@ -41,7 +46,8 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
     });
 
     it('reproduces the published forensics totals (mandate start – 14 June 2025)', async () => {
-      const { data, errors } = await graph.query<{ missionReport: Record<string, Record<string, number>> }>(
+      const { data, errors } = await graph.queryAs<Report>(
+        ALL_SCOPES,
         MISSION_REPORT,
         { from: '2008-12-09', to: '2025-06-14' },
       );
@@ -55,11 +61,13 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
     });
 
     it('counts only inside the period: records after 14 June 2025 exist and are excluded', async () => {
-      const until = await graph.query<{ missionReport: Record<string, Record<string, number>> }>(
+      const until = await graph.queryAs<Report>(
+        ALL_SCOPES,
         MISSION_REPORT,
         { from: '2000-01-01', to: '2025-06-14' },
       );
-      const later = await graph.query<{ missionReport: Record<string, Record<string, number>> }>(
+      const later = await graph.queryAs<Report>(
+        ALL_SCOPES,
         MISSION_REPORT,
         { from: '2000-01-01', to: '2030-12-31' },
       );
@@ -69,7 +77,8 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
       expect(b.forensics!.fieldOperations).toBeGreaterThan(a.forensics!.fieldOperations!);
       expect(b.forensics!.missingPersonsIdentified).toBeGreaterThan(a.forensics!.missingPersonsIdentified!);
       // Records before June 2018 exist too: the window is a real filter, not "everything".
-      const before = await graph.query<{ missionReport: Record<string, Record<string, number>> }>(
+      const before = await graph.queryAs<Report>(
+        ALL_SCOPES,
         MISSION_REPORT,
         { from: '2000-01-01', to: '2018-05-31' },
       );
@@ -77,7 +86,7 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
     });
 
     it('refuses a period that ends before it starts, naming the argument', async () => {
-      const { data, errors } = await graph.query(MISSION_REPORT, { from: '2025-06-14', to: '2018-06-01' });
+      const { data, errors } = await graph.queryAs(ALL_SCOPES, MISSION_REPORT, { from: '2025-06-14', to: '2018-06-01' });
       expect(data).toBeNull();
       expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'to' });
     });
@@ -85,7 +94,7 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
 
   describe('cross-subgraph entities', () => {
     it('resolves an exchange request’s missing person from forensics, and back', async () => {
-      const { data, errors } = await graph.query<{
+      const { data, errors } = await graph.queryAs<{
         informationExchangeRequests: {
           edges: {
             node: {
@@ -98,7 +107,8 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
             };
           }[];
         };
-      }>(/* GraphQL */ `
+      }>(ALL_SCOPES,
+        /* GraphQL */ `
         {
           informationExchangeRequests(first: 100) {
             edges {
@@ -130,7 +140,8 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
       const statements = async (first: number) => {
         const counters = Object.values(graph.subgraphs).map((s) => s.database);
         const before = counters.reduce((sum, db) => sum + db.statementCount(), 0);
-        const { errors } = await graph.query(
+        const { errors } = await graph.queryAs(
+        ALL_SCOPES,
           /* GraphQL */ `
             query Linked($first: Int!) {
               informationExchangeRequests(first: $first, filter: { hasRelatedMissingPerson: true }) {
@@ -160,7 +171,7 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
       ['a forged cursor', '{ informationExchangeRequests(after: "bm90LWEtY3Vyc29y") { totalCount } }', undefined, 'after'],
     ];
     it.each(cases)('%s gets BAD_USER_INPUT naming the argument', async (_label, query, variables, argument) => {
-      const response = await graph.query(query, variables);
+      const response = await graph.queryAs(ALL_SCOPES, query, variables);
       expect(response.status).toBeLessThan(500);
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       const named = response.errors?.[0]?.extensions?.argument ?? response.errors?.[0]?.message;
@@ -185,14 +196,14 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
   describe('a subgraph that is down', () => {
     it('is reported as SUBGRAPH_UNAVAILABLE naming the service, not its address', async () => {
       await graph.subgraphs['specialist-chambers']!.http.stop();
-      const response = await graph.query('{ supportRequests(first: 1) { totalCount } }');
+      const response = await graph.queryAs(ALL_SCOPES, '{ supportRequests(first: 1) { totalCount } }');
       expect(response.errors?.[0]?.extensions).toMatchObject({
         code: 'SUBGRAPH_UNAVAILABLE',
         serviceName: 'specialist-chambers',
       });
       expect(JSON.stringify(response)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/);
       // The rest of the graph still answers.
-      const other = await graph.query('{ securityResponders { tier } }');
+      const other = await graph.queryAs(ALL_SCOPES, '{ securityResponders { tier } }');
       expect(other.errors).toBeUndefined();
     });
   });

@@ -1,10 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { optionalUrl, portVariable, readConfig } from '@mission-graph/service-kit';
+import {
+  DEFAULT_DATA_DIR,
+  optionalJwk,
+  optionalUrl,
+  portVariable,
+  readConfig,
+  requireInProduction,
+} from '@mission-graph/service-kit';
 
 /** Gateway settings, validated at start (a bad value names its variable). */
 export function readGatewayEnv(env: Record<string, string | undefined> = process.env) {
-  return readConfig(
+  const parsed = readConfig(
     {
       PORT: portVariable(4000),
       HOST: z.string().min(1).default('127.0.0.1'),
@@ -18,10 +25,30 @@ export function readGatewayEnv(env: Record<string, string | undefined> = process
       SUBGRAPH_URL_POLICE_COOPERATION: optionalUrl,
       SUBGRAPH_URL_FORENSICS: optionalUrl,
       SUBGRAPH_URL_SPECIALIST_CHAMBERS: optionalUrl,
+      // Where development keys live (.data/keys/); production passes keys in variables.
+      DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+      // Callers' tokens: the identity provider's keys, issuer and audience.
+      AUTH_JWKS_URL: optionalUrl,
+      AUTH_ISSUER: z.string().min(1).optional(),
+      AUTH_AUDIENCE: z.string().min(1).optional(),
+      // true: anonymous callers are refused even for fields without rules.
+      AUTH_REQUIRED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+      // filter: remove what the caller may not see; reject: refuse the whole operation.
+      AUTHORIZATION_MODE: z.enum(['filter', 'reject']).default('filter'),
+      // The key the gateway signs internal (gateway → subgraph) tokens with.
+      INTERNAL_TOKEN_PRIVATE_KEY: optionalJwk,
     },
     env,
   );
+  requireInProduction(parsed, ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'INTERNAL_TOKEN_PRIVATE_KEY']);
+  return parsed;
 }
+
+/** Issuer and audience of the development tokens `pnpm token` prints. */
+export const DEV_ISSUER = 'mission-graph-dev';
+export const DEV_AUDIENCE = 'mission-graph';
+/** File name (under `<DATA_DIR>/keys/`) of the development caller-signing key pair. */
+export const DEV_CALLER_KEY_NAME = 'dev-caller';
 
 export type GatewayEnv = ReturnType<typeof readGatewayEnv>;
 

@@ -8,12 +8,24 @@ import {
 import {
   createHttpService,
   maskInternalErrors,
+  readAccessRules,
   scalarResolvers,
   type HttpService,
+  type KeyPair,
 } from '@mission-graph/service-kit';
-import { isScalarType, type GraphQLSchema } from 'graphql';
+import { isScalarType, parse, type GraphQLSchema } from 'graphql';
+import type { CallerVerifier } from './authentication/caller-verifier.js';
+import {
+  AuthorizingGateway,
+  type GatewayContext,
+  type UnauthorizedMode,
+} from './authorization/authorizing-gateway.js';
+import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
 import { asBadUserInput } from './input-errors.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
+
+/** Header carrying the declared purpose of access to personal data (case reference and reason). */
+export const PURPOSE_HEADER = 'x-access-purpose';
 
 export interface GatewayOptions {
   /** Path of the composed supergraph (schema/supergraph.graphql). */
@@ -22,25 +34,34 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   /** Development mode: stack traces kept, local explorer. */
   development: boolean;
+  /** Establishes the caller from the request's bearer token. */
+  verifyCaller: CallerVerifier;
+  /** Signs the internal token of every subgraph request. */
+  internalTokenKey: KeyPair;
+  /** What happens to an operation selecting fields the caller may not see. */
+  unauthorizedMode: UnauthorizedMode;
 }
 
 /**
- * The gateway: serves the committed supergraph (no live introspection), routes each
- * query plan fetch to its subgraph, and answers on `/` (explorer) and `/graphql`.
+ * The gateway: serves the committed supergraph (no live introspection), verifies the
+ * caller, cuts every operation down to what the caller may see, routes each query
+ * plan fetch to its subgraph with an internal token, and answers on `/` (explorer)
+ * and `/graphql`.
  */
 export function createGateway(options: GatewayOptions): HttpService {
+  const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(options.supergraphPath, 'utf8'),
+    supergraphSdl: withoutSecurityFeatures(supergraphSdl),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? ''),
+      new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? '', options.internalTokenKey),
   });
   // The supergraph only names the custom scalars; give them the subgraphs' own
   // parsing, so a malformed date is refused at the gateway, naming its argument.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => useScalarSemantics(apiSchema));
   const maskInternal = maskInternalErrors(options.development);
   let loaded = false;
-  const apollo = new ApolloServer({
-    gateway,
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: new AuthorizingGateway(gateway, readAccessRules(parse(supergraphSdl)), options.unauthorizedMode),
     includeStacktraceInErrorResponses: options.development,
     // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
@@ -55,7 +76,12 @@ export function createGateway(options: GatewayOptions): HttpService {
   return createHttpService({
     apollo,
     graphqlPaths: ['/', '/graphql'],
-    context: async () => ({}),
+    context: async (request) => ({
+      caller: await options.verifyCaller({
+        authorization: request.headers.authorization,
+        purpose: headerValue(request.headers[PURPOSE_HEADER]),
+      }),
+    }),
     isReady: async () => loaded,
   });
 }
@@ -68,4 +94,8 @@ function useScalarSemantics(schema: GraphQLSchema): void {
     type.parseLiteral = implementation.parseLiteral;
     type.serialize = implementation.serialize;
   }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -1,16 +1,46 @@
-import { runMain } from '@mission-graph/service-kit';
-import { readGatewayEnv, subgraphUrlOverrides } from './config.js';
+import type { JWK } from 'jose';
+import {
+  devKeyPair,
+  INTERNAL_TOKEN_KEY_NAME,
+  keyPairFromJwk,
+  runMain,
+} from '@mission-graph/service-kit';
+import { createCallerVerifier } from './authentication/caller-verifier.js';
+import {
+  DEV_AUDIENCE,
+  DEV_CALLER_KEY_NAME,
+  DEV_ISSUER,
+  readGatewayEnv,
+  subgraphUrlOverrides,
+} from './config.js';
 import { createGateway } from './gateway.js';
 
 void runMain(async () => {
   const env = readGatewayEnv();
+  // Without a JWKS URL (development only: production refuses to start without one),
+  // callers' tokens are those `pnpm token` signs with the local development key.
+  const verifyCaller = createCallerVerifier({
+    ...(env.AUTH_JWKS_URL
+      ? { jwksUrl: env.AUTH_JWKS_URL }
+      : { publicJwks: [(await devKeyPair(env.DATA_DIR, DEV_CALLER_KEY_NAME)).publicJwk] }),
+    issuer: env.AUTH_ISSUER ?? DEV_ISSUER,
+    audience: env.AUTH_AUDIENCE ?? DEV_AUDIENCE,
+    requireAuthentication: env.AUTH_REQUIRED,
+  });
+  const internalTokenKey = env.INTERNAL_TOKEN_PRIVATE_KEY
+    ? await keyPairFromJwk(env.INTERNAL_TOKEN_PRIVATE_KEY as JWK)
+    : await devKeyPair(env.DATA_DIR, INTERNAL_TOKEN_KEY_NAME);
+
   const gateway = createGateway({
     supergraphPath: env.SUPERGRAPH_PATH,
     subgraphUrls: subgraphUrlOverrides(env),
     development: env.NODE_ENV === 'development',
+    verifyCaller,
+    internalTokenKey,
+    unauthorizedMode: env.AUTHORIZATION_MODE,
   });
   const { url } = await gateway.listen(env.PORT, env.HOST);
-  console.log(`gateway ready at ${url}`);
+  console.log(`gateway ready at ${url} (authorization: ${env.AUTHORIZATION_MODE})`);
   const stop = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,8 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { ANONYMOUS, signInternalToken, type KeyPair } from '@mission-graph/service-kit';
+import type { GatewayContext } from './authorization/authorizing-gateway.js';
 
 /**
- * How the gateway talks to one subgraph. A subgraph that cannot be reached (refused
+ * How the gateway talks to one subgraph. Every request carries a fresh internal
+ * token addressed to this subgraph alone, on behalf of the caller. A subgraph that cannot be reached (refused
  * connection, timeout, a non-GraphQL answer) becomes a typed `SUBGRAPH_UNAVAILABLE`
  * error naming the service — never the URL, host or stack of the failed fetch.
  */
@@ -10,8 +13,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
   constructor(
     readonly serviceName: string,
     url: string,
+    private readonly internalTokenKey: KeyPair,
   ) {
     super({ url });
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions): Promise<void> {
+    const caller = (context as Partial<GatewayContext>).caller ?? ANONYMOUS;
+    const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller);
+    request.http?.headers.set('authorization', `Bearer ${token}`);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions) {

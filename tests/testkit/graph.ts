@@ -2,13 +2,22 @@
  * Starts the real graph in-process for end-to-end tests: the four subgraphs on free
  * loopback ports (PGlite in memory, or one fresh PostgreSQL database with a schema
  * per subgraph), and the gateway serving the committed supergraph, pointed at them.
- * `stop()` closes every server and drops the database.
+ * A test identity provider signs callers' tokens; every subgraph records the
+ * operations it received. `stop()` closes every server and drops the database.
  */
+import { SignJWT } from 'jose';
 import { createService as createForensics } from '@mission-graph/forensics';
 import { createGateway } from '@mission-graph/gateway';
+import { createCallerVerifier } from '@mission-graph/gateway/authentication';
 import { createService as createOperations } from '@mission-graph/operations';
 import { createService as createPoliceCooperation } from '@mission-graph/police-cooperation';
-import type { HttpService, SubgraphFactory, SubgraphInstance } from '@mission-graph/service-kit';
+import {
+  newKeyPair,
+  type HttpService,
+  type KeyPair,
+  type SubgraphFactory,
+  type SubgraphInstance,
+} from '@mission-graph/service-kit';
 import { createTestDatabase } from '@mission-graph/service-kit/testing';
 import { createService as createSpecialistChambers } from '@mission-graph/specialist-chambers';
 import { SUPERGRAPH_PATH } from '../../scripts/supergraph.js';
@@ -22,22 +31,58 @@ const factories: Record<string, SubgraphFactory> = {
   'specialist-chambers': createSpecialistChambers,
 };
 
+export const TEST_ISSUER = 'https://idp.test.invalid/';
+export const TEST_AUDIENCE = 'mission-graph';
+
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   status: number;
   data?: Data | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+export interface RunningSubgraph extends SubgraphInstance {
+  url: string;
+  /** Text of every operation this subgraph received, oldest first. */
+  received: string[];
+}
+
+export interface TokenOptions {
+  subject?: string;
+  issuer?: string;
+  audience?: string;
+  /** Seconds until expiry; negative for an expired token. */
+  ttl?: number;
+  claims?: Record<string, unknown>;
+}
+
 export interface RunningGraph {
   gatewayUrl: string;
-  subgraphs: Record<string, SubgraphInstance & { url: string }>;
+  subgraphs: Record<string, RunningSubgraph>;
+  /** The test identity provider's key (sign your own odd tokens with it). */
+  callerKey: KeyPair;
+  /** The key the gateway signs internal tokens with. */
+  internalKey: KeyPair;
+  /** A caller token from the test identity provider. */
+  token(scopes: readonly string[], options?: TokenOptions): Promise<string>;
   /** POSTs an operation to the gateway. */
   query<Data = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<Data>>;
+  /** POSTs an operation as a caller holding `scopes` (and a declared purpose, unless null). */
+  queryAs<Data = Record<string, unknown>>(
+    scopes: readonly string[],
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { purpose?: string | null; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<Data>>;
   stop(): Promise<void>;
+}
+
+export interface GraphOptions {
+  flavour?: Flavour;
+  unauthorizedMode?: 'filter' | 'reject';
 }
 
 export async function postGraphQL<Data>(
@@ -54,10 +99,29 @@ export async function postGraphQL<Data>(
   return { status: response.status, ...json };
 }
 
-export async function startGraph(flavour: Flavour = 'pglite'): Promise<RunningGraph> {
+export async function signCallerToken(
+  key: KeyPair,
+  scopes: readonly string[],
+  options: TokenOptions = {},
+): Promise<string> {
+  return new SignJWT({ scope: scopes.join(' '), ...options.claims })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+    .setIssuer(options.issuer ?? TEST_ISSUER)
+    .setAudience(options.audience ?? TEST_AUDIENCE)
+    .setSubject(options.subject ?? 'test-analyst')
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + (options.ttl ?? 300))
+    .sign(key.privateKey);
+}
+
+export async function startGraph(options: GraphOptions | Flavour = {}): Promise<RunningGraph> {
+  const { flavour = 'pglite', unauthorizedMode = 'filter' } =
+    typeof options === 'string' ? { flavour: options } : options;
   const database = await createTestDatabase(
     flavour === 'postgres' ? process.env.TEST_DATABASE_URL : '',
   );
+  const callerKey = (await newKeyPair('test-idp')).pair;
+  const internalKey = (await newKeyPair('test-internal')).pair;
   const subgraphs: RunningGraph['subgraphs'] = {};
   let gateway: HttpService | undefined;
   const stop = async () => {
@@ -66,23 +130,52 @@ export async function startGraph(flavour: Flavour = 'pglite'): Promise<RunningGr
     await database.drop();
   };
   try {
-    // Sequential on PostgreSQL: four migrations creating schemas at once in one fresh
-    // database is fine, but sequential start keeps failures readable.
     for (const [name, create] of Object.entries(factories)) {
-      const instance = await create({ databaseUrl: database.url, seed: true, development: false });
+      const received: string[] = [];
+      const instance = await create({
+        databaseUrl: database.url,
+        seed: true,
+        development: false,
+        internalTokenKey: internalKey.publicKey,
+        onOperation: (query) => received.push(query),
+      });
       const { url } = await instance.http.listen(0);
-      subgraphs[name] = { ...instance, url };
+      subgraphs[name] = { ...instance, url, received };
     }
     gateway = createGateway({
       supergraphPath: SUPERGRAPH_PATH,
       subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
       development: false,
+      verifyCaller: createCallerVerifier({
+        publicJwks: [callerKey.publicJwk],
+        issuer: TEST_ISSUER,
+        audience: TEST_AUDIENCE,
+      }),
+      internalTokenKey: internalKey,
+      unauthorizedMode,
     });
     const { url: gatewayUrl } = await gateway.listen(0);
+    const token = (scopes: readonly string[], tokenOptions?: TokenOptions) =>
+      signCallerToken(callerKey, scopes, tokenOptions);
     return {
       gatewayUrl,
       subgraphs,
+      callerKey,
+      internalKey,
+      token,
       query: (query, variables, headers) => postGraphQL(gatewayUrl, { query, variables }, headers),
+      queryAs: async (scopes, query, variables, queryOptions = {}) => {
+        const purpose = queryOptions.purpose === undefined ? 'CASE-2025-001: test review' : queryOptions.purpose;
+        return postGraphQL(
+          gatewayUrl,
+          { query, variables },
+          {
+            authorization: `Bearer ${await token(scopes)}`,
+            ...(purpose === null ? {} : { 'x-access-purpose': purpose }),
+            ...queryOptions.headers,
+          },
+        );
+      },
       stop,
     };
   } catch (error) {

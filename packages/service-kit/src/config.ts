@@ -1,4 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/**
+ * `<repo>/.data`: embedded databases and development keys, wherever a service is
+ * started from (`pnpm start` at the root, or `pnpm --filter <pkg> start` in its folder),
+ * so the gateway, the subgraphs and `pnpm token` share the same development keys.
+ */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data', import.meta.url));
 
 /**
  * Reads and validates environment variables once, at start. A bad value stops the
@@ -32,14 +40,44 @@ export const optionalUrl = z
   .transform((v) => (v === '' ? undefined : v))
   .pipe(z.url().optional());
 
+/** An optional JWK given as JSON text (a key for signing or verifying tokens). */
+export const optionalJwk = z
+  .string()
+  .optional()
+  .transform((text, context) => {
+    if (text === undefined || text === '') return undefined;
+    try {
+      const jwk = JSON.parse(text) as unknown;
+      if (jwk && typeof jwk === 'object' && 'kty' in jwk) return jwk as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    context.addIssue({ code: 'custom', message: 'must be a JWK as JSON, e.g. {"kty":"EC",…}' });
+    return z.NEVER;
+  });
+
+/** Production refuses to start without these: no development fallbacks there. */
+export function requireInProduction(
+  env: { NODE_ENV: string } & Record<string, unknown>,
+  names: readonly string[],
+): void {
+  if (env.NODE_ENV !== 'production') return;
+  const missing = names.filter((name) => env[name] === undefined || env[name] === '');
+  if (missing.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${missing.map((n) => `${n}: required in production`).join('\n  ')}`);
+  }
+}
+
 /** The variables every subgraph reads. */
 export const subgraphEnv = (defaultPort: number) => ({
   PORT: portVariable(defaultPort),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: optionalUrl,
-  DATA_DIR: z.string().min(1).default('.data'),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The gateway's public key for internal tokens; development reads `.data/keys/`. */
+  INTERNAL_TOKEN_PUBLIC_KEY: optionalJwk,
 });
 
 /** Runs `start`, printing a ConfigError as one readable message and exiting 1. */

@@ -1,3 +1,4 @@
+export * from './arguments.js';
 export * from './batch.js';
 export * from './config.js';
 export * from './database.js';
@@ -8,4 +9,11 @@ export * from './pagination.js';
 export * from './scalars.js';
 export * from './subgraph.js';
 export * from './ids.js';
+export * from './keyset.js';
 export * from './service.js';
+export * from './authorization/access-rules.js';
+export * from './authorization/caller.js';
+export * from './authorization/enforce-rules.js';
+export * from './authorization/internal-token.js';
+export * from './authorization/keys.js';
+export * from './authorization/scopes.js';

@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { badUserInput } from './errors.js';
 
 /**
@@ -31,6 +32,11 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
+/** The error for a cursor this connection did not make: the client's mistake, not a database error. */
+export function notACursor(): GraphQLError {
+  return badUserInput('after', 'not a cursor returned by this connection');
+}
+
 /** Decodes a cursor made by `encodeCursor` with `arity` parts; anything else is bad input. */
 export function decodeCursor(cursor: string, arity: number): CursorKey {
   let key: unknown;
@@ -43,7 +49,7 @@ export function decodeCursor(cursor: string, arity: number): CursorKey {
     Array.isArray(key) &&
     key.length === arity &&
     key.every((part) => typeof part === 'string' || typeof part === 'number');
-  if (!valid) throw badUserInput('after', 'not a cursor returned by this connection');
+  if (!valid) throw notACursor();
   return key as CursorKey;
 }
 

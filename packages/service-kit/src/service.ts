@@ -1,6 +1,14 @@
-import type { Database } from './database.js';
-import { readConfig, runMain, subgraphEnv } from './config.js';
+import type { IncomingMessage } from 'node:http';
+import type { CryptoKey, JWK } from 'jose';
+import { devKeyPair, publicKeyFromJwk } from './authorization/keys.js';
+import { fileURLToPath } from 'node:url';
+import { readConfig, requireInProduction, runMain, subgraphEnv } from './config.js';
+import { openDatabase, seedOnce, type Database, type Db } from './database.js';
 import type { HttpService } from './http.js';
+import { createSubgraphService, loadTypeDefs } from './subgraph.js';
+
+/** File name (under `<DATA_DIR>/keys/`) of the development internal-token key pair. */
+export const INTERNAL_TOKEN_KEY_NAME = 'internal-token';
 
 /** How every subgraph is built; `pnpm start`, `--filter <pkg> start` and the tests all use it. */
 export interface SubgraphOptions {
@@ -12,6 +20,10 @@ export interface SubgraphOptions {
   seed?: boolean;
   /** Development mode: errors keep their stack traces. */
   development?: boolean;
+  /** The gateway's public key: only requests with its internal token are answered. */
+  internalTokenKey: CryptoKey;
+  /** Sees every operation the subgraph receives (tests assert on what reached it). */
+  onOperation?: (query: string) => void;
 }
 
 export interface SubgraphInstance {
@@ -27,7 +39,12 @@ export type SubgraphFactory = (options: SubgraphOptions) => Promise<SubgraphInst
 export function runSubgraphMain(defaultPort: number, create: SubgraphFactory): void {
   void runMain(async () => {
     const env = readConfig(subgraphEnv(defaultPort));
+    requireInProduction(env, ['INTERNAL_TOKEN_PUBLIC_KEY', 'DATABASE_URL']);
+    const internalTokenKey = env.INTERNAL_TOKEN_PUBLIC_KEY
+      ? await publicKeyFromJwk(env.INTERNAL_TOKEN_PUBLIC_KEY as JWK)
+      : (await devKeyPair(env.DATA_DIR, INTERNAL_TOKEN_KEY_NAME)).publicKey;
     const instance = await create({
+      internalTokenKey,
       databaseUrl: env.DATABASE_URL,
       dataDir: env.DATA_DIR,
       seed: env.SEED,
@@ -41,4 +58,61 @@ export function runSubgraphMain(defaultPort: number, create: SubgraphFactory): v
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/** What makes one subgraph: its tables, migrations, SDL, resolvers, seed and context. */
+export interface SubgraphDefinition<TSchema extends Record<string, unknown>, Ctx extends object> {
+  /** Package folder name: names the embedded data directory. */
+  name: string;
+  /** The Postgres schema holding its tables and migration journal. */
+  pgSchema: string;
+  /** drizzle table definitions. */
+  tables: TSchema;
+  /** The drizzle-kit migrations folder. */
+  migrationsFolder: URL;
+  /** The SDL file beside the resolvers. */
+  typeDefs: URL;
+  resolvers: object;
+  /** Synthetic data, written once per database (see seedOnce). */
+  seed: (tx: Db<TSchema>) => Promise<void>;
+  /** Prepared once per service; the returned function builds each request's context. */
+  context: (db: Db<TSchema>) => (request: IncomingMessage) => Ctx | Promise<Ctx>;
+}
+
+/**
+ * The one way a subgraph is built: open and migrate its database, seed once, serve
+ * its schema. A failed start closes the database so the process can exit.
+ */
+export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx extends object>(
+  definition: SubgraphDefinition<TSchema, Ctx>,
+): SubgraphFactory {
+  return async (options) => {
+    const database = await openDatabase({
+      service: definition.name,
+      pgSchema: definition.pgSchema,
+      schema: definition.tables,
+      migrationsFolder: fileURLToPath(definition.migrationsFolder),
+      databaseUrl: options.databaseUrl,
+      dataDir: options.dataDir,
+    });
+    try {
+      if (options.seed !== false) await seedOnce(database, definition.pgSchema, definition.seed);
+      const requestContext = definition.context(database.db);
+      const http = createSubgraphService({
+        name: definition.name,
+        typeDefs: loadTypeDefs(definition.typeDefs),
+        resolvers: definition.resolvers,
+        internalTokenKey: options.internalTokenKey,
+        ...(options.onOperation ? { onOperation: options.onOperation } : {}),
+        context: async (request) => requestContext(request),
+        isReady: database.isReady,
+        development: options.development ?? false,
+        onStop: database.close,
+      });
+      return { name: definition.name, http, database };
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  };
 }

@@ -7,6 +7,11 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
+import type { CryptoKey } from 'jose';
+import { readAccessRules } from './authorization/access-rules.js';
+import type { Caller } from './authorization/caller.js';
+import { enforceAccessRules } from './authorization/enforce-rules.js';
+import { verifyInternalToken } from './authorization/internal-token.js';
 import { maskInternalErrors } from './format-error.js';
 import { createHttpService, type HttpService } from './http.js';
 
@@ -16,35 +21,63 @@ export function loadTypeDefs(fileUrl: URL): DocumentNode {
 }
 
 export interface SubgraphServiceOptions<Ctx extends BaseContext> {
+  /** Subgraph name: the audience its internal tokens must be addressed to. */
+  name: string;
   typeDefs: DocumentNode;
   /** Resolver map; typed loosely here, each subgraph types its own. */
   resolvers: object;
+  /** The gateway's public key for internal tokens. */
+  internalTokenKey: CryptoKey;
+  /** Sees the text of every operation received. */
+  onOperation?: (query: string) => void;
   context: (request: IncomingMessage) => Promise<Ctx>;
   isReady: () => Promise<boolean>;
   development: boolean;
   onStop?: () => Promise<void>;
 }
 
-/** A federation subgraph behind the shared HTTP face. */
+/** What every subgraph resolver finds in its context, besides the subgraph's own. */
+export interface CallerContext {
+  caller: Caller;
+}
+
+/**
+ * A federation subgraph behind the shared HTTP face. It answers only requests that
+ * carry the gateway's internal token for this subgraph (401 otherwise, `_service` and
+ * `_entities` included), and enforces its own SDL's access rules on what it resolves.
+ */
 export function createSubgraphService<Ctx extends BaseContext>(
   options: SubgraphServiceOptions<Ctx>,
 ): HttpService {
-  const apollo = new ApolloServer<Ctx>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph types its own map
-      resolvers: options.resolvers as any,
-    }),
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph types its own map
+    resolvers: options.resolvers as any,
+  });
+  enforceAccessRules(schema, readAccessRules(options.typeDefs), (context) => (context as CallerContext).caller);
+  const apollo = new ApolloServer<Ctx & CallerContext>({
+    schema,
     includeStacktraceInErrorResponses: options.development,
     // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(options.development),
     // No inline traces: they would carry timings and errors to whoever asks for them.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        requestDidStart: async ({ request }) => {
+          if (request.query) options.onOperation?.(request.query);
+        },
+      },
+    ],
   });
   return createHttpService({
     apollo,
-    context: options.context,
+    context: async (request) => {
+      const caller = await verifyInternalToken(request.headers.authorization, options.internalTokenKey, options.name);
+      return { ...(await options.context(request)), caller };
+    },
     isReady: options.isReady,
     ...(options.onStop ? { onStop: options.onStop } : {}),
   });

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import type { Caller } from './authorization/caller.js';
+import { signInternalToken } from './authorization/internal-token.js';
+import { newKeyPair, type KeyPair } from './authorization/keys.js';
+import { ALL_SCOPES } from './authorization/scopes.js';
 
 /**
  * A fresh PostgreSQL database for one test run, dropped afterwards. When
@@ -34,3 +38,29 @@ export async function createTestDatabase(
 export const databaseFlavours: readonly ('pglite' | 'postgres')[] = process.env.TEST_DATABASE_URL
   ? ['pglite', 'postgres']
   : ['pglite'];
+
+/**
+ * Internal-token keys for tests that start subgraphs directly: the subgraph gets the
+ * public key, the test signs requests as the gateway would.
+ */
+export interface TestInternalAuth {
+  keyPair: KeyPair;
+  /** Headers of a request from the gateway to `audience` on behalf of a caller. */
+  headers(audience: string, caller?: Partial<Caller>): Promise<Record<string, string>>;
+}
+
+export async function createTestInternalAuth(): Promise<TestInternalAuth> {
+  const { pair } = await newKeyPair('test-internal');
+  return {
+    keyPair: pair,
+    headers: async (audience, caller = {}) => ({
+      authorization: `Bearer ${await signInternalToken(pair, audience, {
+        authenticated: true,
+        subject: 'test-principal',
+        scopes: new Set(ALL_SCOPES),
+        purpose: 'TEST-CASE-1: automated test',
+        ...caller,
+      })}`,
+    }),
+  };
+}

@@ -1,4 +1,4 @@
-import { loaderOfMany, loaderOfOne } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey } from '@mission-graph/service-kit';
 import type { ForensicsDb } from './db/database.js';
 import { fieldOperationsByIds, fieldOperationsBySiteIds } from './stores/field-operation-store.js';
 import { graveSitesByIds } from './stores/grave-site-store.js';
@@ -18,14 +18,6 @@ import { mortalRemainsByIds } from './stores/mortal-remains-store.js';
 export interface ForensicsContext {
   db: ForensicsDb;
   loaders: ReturnType<typeof createLoaders>;
-}
-
-/** DataLoader key of a mission-report period. */
-export const periodKey = (period: { from: string; to: string }) => `${period.from}|${period.to}`;
-
-function parsePeriodKey(key: string): { from: string; to: string } {
-  const [from = '', to = ''] = key.split('|');
-  return { from, to };
 }
 
 function createLoaders(db: ForensicsDb) {
@@ -48,7 +40,7 @@ function createLoaders(db: ForensicsDb) {
     ),
     figuresByPeriod: loaderOfOne(
       'MissionReport',
-      (keys) => figuresForPeriods(db, keys.map(parsePeriodKey)),
+      (keys) => figuresForPeriods(db, keys.map(periodOfKey)),
       periodKey,
     ),
   };

@@ -1,6 +1,12 @@
-import { badUserInput, isIsoDate, scalarResolvers, type PageArgs } from '@mission-graph/service-kit';
-import { periodKey, type ForensicsContext } from './context.js';
-import { checkDateRange, readId } from './domain/arguments.js';
+import {
+  checkPeriod,
+  periodKey,
+  requireUuid,
+  scalarResolvers,
+  type PageArgs,
+  type Period,
+} from '@mission-graph/service-kit';
+import type { ForensicsContext } from './context.js';
 import { listFieldOperations, type FieldOperationFilter, type FieldOperationRow } from './stores/field-operation-store.js';
 import { listGraveSites, type GraveSiteFilter, type GraveSiteRow } from './stores/grave-site-store.js';
 import {
@@ -8,7 +14,6 @@ import {
   type IdentificationFilter,
   type IdentificationRow,
 } from './stores/identification-store.js';
-import type { Period } from './stores/mission-report-store.js';
 import { listMissingPersons, type MissingPersonFilter, type MissingPersonRow } from './stores/missing-person-store.js';
 import { listMortalRemains, type MortalRemainsFilter, type MortalRemainsRow } from './stores/mortal-remains-store.js';
 
@@ -19,18 +24,6 @@ import { listMortalRemains, type MortalRemainsFilter, type MortalRemainsRow } fr
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 
-/**
- * A MissionReport representation comes from the gateway as plain JSON, not through the
- * Date scalar, so its dates are checked here before they reach SQL.
- */
-function readPeriod(reference: { from?: unknown; to?: unknown }): Period {
-  const { from, to } = reference;
-  if (typeof from !== 'string' || !isIsoDate(from)) throw badUserInput('from', 'must be a date YYYY-MM-DD');
-  if (typeof to !== 'string' || !isIsoDate(to)) throw badUserInput('to', 'must be a date YYYY-MM-DD');
-  checkDateRange(from, to, 'to');
-  return { from, to };
-}
-
 /** At most one row per key (UNIQUE in the database): the first or null. */
 const firstOrNull = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
 
@@ -39,7 +32,7 @@ export const resolvers = {
 
   Query: {
     missingPerson: (_: unknown, args: { id: string }, { loaders }: ForensicsContext) =>
-      loaders.missingPerson.load(readId('id', args.id)),
+      loaders.missingPerson.load(requireUuid(args.id, 'id')),
     missingPersons: (_: unknown, { filter, ...page }: ListArgs<MissingPersonFilter>, { db }: ForensicsContext) =>
       listMissingPersons(db, filter ?? {}, page),
     graveSites: (_: unknown, { filter, ...page }: ListArgs<GraveSiteFilter>, { db }: ForensicsContext) =>
@@ -53,14 +46,17 @@ export const resolvers = {
   },
 
   MissionReport: {
-    __resolveReference: (reference: { from?: unknown; to?: unknown }) => readPeriod(reference),
+    // A representation comes from the gateway as plain JSON, not through the Date scalar,
+    // so its dates are checked here before they reach SQL.
+    __resolveReference: (reference: { from?: unknown; to?: unknown }): Period =>
+      checkPeriod(reference.from, reference.to),
     forensics: (period: Period, _: unknown, { loaders }: ForensicsContext) =>
       loaders.figuresByPeriod.load(periodKey(period)),
   },
 
   MissingPerson: {
     __resolveReference: (reference: { id: string }, { loaders }: ForensicsContext) =>
-      loaders.missingPerson.load(readId('id', reference.id)),
+      loaders.missingPerson.load(requireUuid(reference.id, 'id')),
     identification: (person: MissingPersonRow, _: unknown, { loaders }: ForensicsContext) =>
       loaders.identificationsByMissingPerson.load(person.id).then(firstOrNull),
   },

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOnce, type SubgraphInstance, type SubgraphOptions } from '@mission-graph/service-kit';
-import { createTestDatabase, databaseFlavours, type TestDatabase } from '@mission-graph/service-kit/testing';
+import {
+  createTestDatabase,
+  createTestInternalAuth,
+  databaseFlavours,
+  type TestDatabase,
+} from '@mission-graph/service-kit/testing';
 import { seedForensics } from '../src/seed.js';
 import { createService } from '../src/service.js';
 
@@ -29,18 +34,19 @@ async function rejectionOf(instance: SubgraphInstance, statement: SQL): Promise<
 
 describe.each(databaseFlavours)('forensics database on %s', (flavour) => {
   // A persistent database (data directory or PostgreSQL database) the service restarts on.
-  let location: Pick<SubgraphOptions, 'databaseUrl' | 'dataDir'>;
+  let location: Pick<SubgraphOptions, 'databaseUrl' | 'dataDir' | 'internalTokenKey'>;
   let testDatabase: TestDatabase | undefined;
   let dataDir: string | undefined;
   let running: SubgraphInstance | undefined;
 
   beforeAll(async () => {
+    const { publicKey: internalTokenKey } = (await createTestInternalAuth()).keyPair;
     if (flavour === 'postgres') {
       testDatabase = await createTestDatabase();
-      location = { databaseUrl: testDatabase.url };
+      location = { databaseUrl: testDatabase.url, internalTokenKey };
     } else {
       dataDir = mkdtempSync(path.join(tmpdir(), 'forensics-test-'));
-      location = { dataDir };
+      location = { dataDir, internalTokenKey };
     }
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { onlyErrorOf, startForensics, type RunningForensics } from './helpers.js';
+import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
+import { onlyErrorOf, startForensics, SUBGRAPH, type RunningForensics } from './helpers.js';
 
 interface Page<Node> {
   totalCount?: number;
@@ -331,6 +331,43 @@ describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
       expect(nodes[0]?.identifiedOn).toBe('2025-08-31');
       const dates = nodes.map((node) => node.identifiedOn);
       expect(dates).toEqual([...dates].sort().reverse());
+    });
+  });
+
+  describe('direct calls', () => {
+    const operations: [label: string, query: string, variables: Record<string, unknown>][] = [
+      ['a normal query', '{ missingPersons(first: 1) { totalCount } }', {}],
+      ['the subgraph SDL', '{ _service { sdl } }', {}],
+      [
+        'an entity reference',
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on MissingPerson { id } } }',
+        { r: [{ __typename: 'MissingPerson', id: syntheticId('missing-person', 1) }] },
+      ],
+    ];
+
+    it.each(operations)('refuses %s without an internal token (401 UNAUTHENTICATED)', async (_label, query, variables) => {
+      const { status, body } = await forensics.post(query, variables, {});
+      expect(status).toBe(401);
+      expect(body.data ?? null).toBeNull();
+      expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses a token addressed to another subgraph', async () => {
+      const { status, body } = await forensics.post('{ _service { sdl } }', {}, await forensics.auth.headers('operations'));
+      expect(status).toBe(401);
+      expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses a token signed by another key', async () => {
+      const stranger = await createTestInternalAuth();
+      const { status, body } = await forensics.post(operations[2]![1], operations[2]![2], await stranger.headers(SUBGRAPH));
+      expect(status).toBe(401);
+      expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it.each(['/health/live', '/health/ready'])('answers %s without a token', async (path) => {
+      const response = await fetch(new URL(path, forensics.url));
+      expect(response.status).toBe(200);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { loaderOfMany, loaderOfOne } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey } from '@mission-graph/service-kit';
 import type { SecurityResponderCode } from './db/schema.js';
 import type { Stores } from './stores/index.js';
 
@@ -12,14 +12,6 @@ export interface OperationsContext {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-
-/** Key of the operations figures of one period. */
-export const periodKey = (from: string, to: string): string => `${from}|${to}`;
-
-function parsePeriodKey(key: string): { from: string; to: string } {
-  const [from = '', to = ''] = key.split('|');
-  return { from, to };
-}
 
 function createLoaders(stores: Stores) {
   return {
@@ -49,8 +41,8 @@ function createLoaders(stores: Stores) {
     ),
     operationsFigures: loaderOfOne(
       'OperationsFigures',
-      (keys: readonly string[]) => stores.missionFigures.forPeriods(keys.map(parsePeriodKey)),
-      (row) => periodKey(row.from, row.to),
+      (keys: readonly string[]) => stores.missionFigures.forPeriods(keys.map(periodOfKey)),
+      periodKey,
     ),
   };
 }

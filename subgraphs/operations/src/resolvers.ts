@@ -1,17 +1,31 @@
-import { scalarResolvers, type PageArgs } from '@mission-graph/service-kit';
-import { readDayRange, readId, readPeriodRepresentation } from './arguments.js';
-import { periodKey, type OperationsContext } from './context.js';
+import {
+  checkPeriod,
+  checkPeriodBounds,
+  FILTER_PERIOD_ARGUMENTS,
+  periodKey,
+  requireUuid,
+  scalarResolvers,
+  type PageArgs,
+  type Period,
+} from '@mission-graph/service-kit';
+import type { OperationsContext } from './context.js';
+import type { DayRange } from './stores/day-range-sql.js';
 import type { DeploymentFilter, DeploymentRow } from './stores/deployment-store.js';
 import type { EngagementRequestRow } from './stores/engagement-request-store.js';
 import type { ExerciseFilter, ExerciseRow } from './stores/exercise-store.js';
 import type { FormedPoliceUnitRow } from './stores/formed-police-unit-store.js';
 import type { IncidentFilter, IncidentRow } from './stores/incident-store.js';
-import type { Period } from './stores/mission-figures-store.js';
 import type { OfficerFilter } from './stores/officer-store.js';
 import type { PatrolFilter } from './stores/patrol-store.js';
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 type Ctx = OperationsContext;
+
+/** A list filter, its period checked before any SQL (`filter.to` may not precede `filter.from`). */
+function checkedFilter<Filter extends DayRange>(filter: Filter): Filter {
+  checkPeriodBounds(filter.from, filter.to, FILTER_PERIOD_ARGUMENTS);
+  return filter;
+}
 
 /** Thin: read and check arguments, ask a store or a loader, return what it gives. */
 export const resolvers = {
@@ -20,24 +34,22 @@ export const resolvers = {
   Query: {
     formedPoliceUnit: (_: unknown, __: unknown, { stores }: Ctx) => stores.unit.theUnit(),
     securityResponders: (_: unknown, __: unknown, { stores }: Ctx) => stores.responders.all(),
-    incident: (_: unknown, { id }: { id: string }, { loaders }: Ctx) => loaders.incident.load(readId(id)),
+    incident: (_: unknown, { id }: { id: string }, { loaders }: Ctx) => loaders.incident.load(requireUuid(id, 'id')),
     incidents: (_: unknown, { filter, ...page }: ListArgs<IncidentFilter>, { stores }: Ctx) =>
-      stores.incidents.connection(readDayRange(filter ?? {}, 'filter.to'), page),
+      stores.incidents.connection(checkedFilter(filter ?? {}), page),
     deployments: (_: unknown, { filter, ...page }: ListArgs<DeploymentFilter>, { stores }: Ctx) =>
-      stores.deployments.connection(readDayRange(filter ?? {}, 'filter.to'), page),
+      stores.deployments.connection(checkedFilter(filter ?? {}), page),
     patrols: (_: unknown, { filter, ...page }: ListArgs<PatrolFilter>, { stores }: Ctx) =>
-      stores.patrols.connection(readDayRange(filter ?? {}, 'filter.to'), page),
+      stores.patrols.connection(checkedFilter(filter ?? {}), page),
     exercises: (_: unknown, { filter, ...page }: ListArgs<ExerciseFilter>, { stores }: Ctx) =>
-      stores.exercises.connection(readDayRange(filter ?? {}, 'filter.to'), page),
-    missionReport: (_: unknown, { from, to }: Period): Period => readDayRange({ from, to }, 'to'),
+      stores.exercises.connection(checkedFilter(filter ?? {}), page),
+    missionReport: (_: unknown, { from, to }: Period): Period => checkPeriod(from, to),
   },
 
   MissionReport: {
     // Async so a bad representation fails its own entity, not the whole `_entities` list.
-    __resolveReference: async ({ from, to }: { from: unknown; to: unknown }): Promise<Period> =>
-      readPeriodRepresentation(from, to),
-    operations: ({ from, to }: Period, _: unknown, { loaders }: Ctx) =>
-      loaders.operationsFigures.load(periodKey(from, to)),
+    __resolveReference: async ({ from, to }: { from: unknown; to: unknown }): Promise<Period> => checkPeriod(from, to),
+    operations: (period: Period, _: unknown, { loaders }: Ctx) => loaders.operationsFigures.load(periodKey(period)),
   },
 
   FormedPoliceUnit: {
@@ -61,7 +73,8 @@ export const resolvers = {
   },
 
   Deployment: {
-    __resolveReference: async ({ id }: { id: string }, { loaders }: Ctx) => loaders.deployment.load(readId(id)),
+    __resolveReference: async ({ id }: { id: string }, { loaders }: Ctx) =>
+      loaders.deployment.load(requireUuid(id, 'id')),
     incident: ({ incidentId }: DeploymentRow, _: unknown, { loaders }: Ctx) => loaders.incident.load(incidentId),
     engagementRequest: ({ engagementRequestId }: DeploymentRow, _: unknown, { loaders }: Ctx) =>
       loaders.engagementRequest.load(engagementRequestId),

@@ -2,8 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticId, type SubgraphInstance } from '@mission-graph/service-kit';
-import { createTestDatabase, databaseFlavours, type TestDatabase } from '@mission-graph/service-kit/testing';
+import { syntheticId, type SubgraphInstance, type SubgraphOptions } from '@mission-graph/service-kit';
+import {
+  createTestDatabase,
+  createTestInternalAuth,
+  databaseFlavours,
+  type TestDatabase,
+} from '@mission-graph/service-kit/testing';
 import { sql, type SQL } from 'drizzle-orm';
 import { createService } from '../src/service.js';
 
@@ -76,10 +81,12 @@ const violations: [rule: string, constraint: string, statement: SQL][] = [
 describe.each(databaseFlavours)('operations database on %s', (flavour) => {
   let service: SubgraphInstance;
   let testDatabase: TestDatabase | undefined;
+  let internalTokenKey: SubgraphOptions['internalTokenKey'];
 
   beforeAll(async () => {
+    internalTokenKey = (await createTestInternalAuth()).keyPair.publicKey;
     if (flavour === 'postgres') testDatabase = await createTestDatabase();
-    service = await createService({ seed: true, databaseUrl: testDatabase?.url });
+    service = await createService({ seed: true, databaseUrl: testDatabase?.url, internalTokenKey });
   });
 
   afterAll(async () => {
@@ -101,7 +108,7 @@ describe.each(databaseFlavours)('operations database on %s', (flavour) => {
     const dataDir = testDatabase ? undefined : mkdtempSync(path.join(tmpdir(), 'operations-seed-'));
     try {
       for (const start of ['first', 'second']) {
-        const restarted = await createService({ seed: true, databaseUrl: testDatabase?.url, dataDir });
+        const restarted = await createService({ seed: true, databaseUrl: testDatabase?.url, dataDir, internalTokenKey });
         try {
           const [row] = await restarted.database.rows<{ patrols: number; officers: number }>(
             sql`select (select count(*)::int from operations.patrols) as patrols, (select count(*)::int from operations.officers) as officers`,

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticId, type SubgraphInstance } from '@mission-graph/service-kit';
-import { createTestDatabase, databaseFlavours, type TestDatabase } from '@mission-graph/service-kit/testing';
+import {
+  createTestDatabase,
+  createTestInternalAuth,
+  databaseFlavours,
+  type TestDatabase,
+  type TestInternalAuth,
+} from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 /**
@@ -26,14 +32,25 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
   let service: SubgraphInstance;
   let testDatabase: TestDatabase | undefined;
   let url: string;
+  let auth: TestInternalAuth;
 
-  async function query(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
+  /** POSTs one operation with the given headers; the HTTP status and the body. */
+  async function post(
+    text: string,
+    variables: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: GraphQLResponse }> {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: text, variables }),
     });
-    return (await response.json()) as GraphQLResponse;
+    return { status: response.status, body: (await response.json()) as GraphQLResponse };
+  }
+
+  /** One operation as the gateway sends it: with an internal token for this subgraph. */
+  async function query(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
+    return (await post(text, variables, await auth.headers('operations'))).body;
   }
 
   /** The data of a query that must succeed. */
@@ -54,8 +71,13 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
   }
 
   beforeAll(async () => {
+    auth = await createTestInternalAuth();
     if (flavour === 'postgres') testDatabase = await createTestDatabase();
-    service = await createService({ seed: true, databaseUrl: testDatabase?.url });
+    service = await createService({
+      seed: true,
+      databaseUrl: testDatabase?.url,
+      internalTokenKey: auth.keyPair.publicKey,
+    });
     ({ url } = await service.http.listen(0));
   });
 
@@ -389,6 +411,43 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
       const before = service.database.statementCount();
       await data('{ patrols(first: 1) { edges { node { id } } } }');
       expect(service.database.statementCount() - before).toBe(1);
+    });
+  });
+
+  describe('direct calls', () => {
+    const operations: [label: string, text: string, variables: Record<string, unknown>][] = [
+      ['a normal query', '{ formedPoliceUnit { id } }', {}],
+      ['the subgraph SDL', '{ _service { sdl } }', {}],
+      [
+        'an entity reference',
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Deployment { id } } }',
+        { r: [{ __typename: 'Deployment', id: syntheticId('deployment', 1) }] },
+      ],
+    ];
+
+    it.each(operations)('refuses %s without an internal token (401 UNAUTHENTICATED)', async (_label, text, variables) => {
+      const { status, body } = await post(text, variables, {});
+      expect(status).toBe(401);
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('refuses a token addressed to another subgraph', async () => {
+      const { status, body } = await post('{ formedPoliceUnit { id } }', {}, await auth.headers('forensics'));
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses a token signed by another key', async () => {
+      const stranger = await createTestInternalAuth();
+      const { status, body } = await post('{ _service { sdl } }', {}, await stranger.headers('operations'));
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it.each(['/health/live', '/health/ready'])('answers %s without a token', async (healthPath) => {
+      const response = await fetch(new URL(healthPath, url));
+      expect(response.status).toBe(200);
     });
   });
 });

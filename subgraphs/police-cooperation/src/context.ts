@@ -1,7 +1,6 @@
 import type DataLoader from 'dataloader';
-import { loaderOfMany, loaderOfOne } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey } from '@mission-graph/service-kit';
 import type { InformationExchangeRequestRow } from './db/schema.js';
-import { periodKey, type Period } from './domain/period.js';
 import type { ExchangeRequestStore, PeriodFigures } from './stores/exchange-request-store.js';
 
 /** What every resolver of one request sees. */
@@ -32,9 +31,4 @@ export function createContext(exchangeRequests: ExchangeRequestStore): PoliceCoo
       ),
     },
   };
-}
-
-function periodOfKey(key: string): Period {
-  const [from = '', to = ''] = key.split('|');
-  return { from, to };
 }

@@ -1,17 +1,18 @@
-import { badUserInput, isUuid, readPageArgs, scalarResolvers, type PageArgs } from '@mission-graph/service-kit';
+import {
+  checkPeriod,
+  periodKey,
+  readPageArgs,
+  requireUuid,
+  scalarResolvers,
+  type PageArgs,
+  type Period,
+} from '@mission-graph/service-kit';
 import type { PoliceCooperationContext as Context } from './context.js';
 import type { InformationExchangeRequestRow } from './db/schema.js';
-import { checkPeriod, periodKey, type Period } from './domain/period.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
 /** Sort key of the requests list: (request_date, id). */
 const CURSOR_ARITY = 2;
-
-/** Ids from clients (arguments and entity representations) are checked before SQL. */
-function requireUuid(value: unknown, argument: string): string {
-  if (typeof value !== 'string' || !isUuid(value)) throw badUserInput(argument, 'must be a UUID');
-  return value;
-}
 
 export const resolvers = {
   ...scalarResolvers,

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { errorCodes, startPoliceCooperation, type GraphQLResponse, type RunningSubgraph } from './harness.js';
+import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
+import {
+  errorCodes,
+  startPoliceCooperation,
+  SUBGRAPH,
+  type GraphQLResponse,
+  type RunningSubgraph,
+} from './harness.js';
 
 interface Figures {
   europolRequests: number;
@@ -212,6 +218,39 @@ describe.each(databaseFlavours)('federation entities on %s', (flavour) => {
         representations: [{ __typename: 'InformationExchangeRequest', id: 'EUR-2019-000123' }],
       });
       expect(errorCodes(malformed)).toEqual([{ code: 'BAD_USER_INPUT', argument: 'id' }]);
+    });
+  });
+
+  describe('direct calls', () => {
+    const operations: [label: string, query: string, variables: Record<string, unknown>][] = [
+      ['a normal query', '{ informationExchangeRequests(first: 1) { totalCount } }', {}],
+      ['the subgraph SDL', '{ _service { sdl } }', {}],
+      ['an entity reference', PERSONS, { representations: [missingPerson(1)] }],
+    ];
+
+    it.each(operations)('refuses %s without an internal token (401 UNAUTHENTICATED)', async (_label, query, variables) => {
+      const { status, body } = await subgraph.post(query, variables, {});
+      expect(status).toBe(401);
+      expect(body.data ?? null).toBeNull();
+      expect(errorCodes(body)).toEqual([{ code: 'UNAUTHENTICATED', argument: undefined }]);
+    });
+
+    it('refuses a token addressed to another subgraph', async () => {
+      const { status, body } = await subgraph.post(PERSONS, { representations: [missingPerson(1)] }, await subgraph.auth.headers('forensics'));
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses a token signed by another key', async () => {
+      const stranger = await createTestInternalAuth();
+      const { status, body } = await subgraph.post('{ _service { sdl } }', {}, await stranger.headers(SUBGRAPH));
+      expect(status).toBe(401);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it.each(['/health/live', '/health/ready'])('answers %s without a token', async (path) => {
+      const response = await fetch(new URL(path, subgraph.url));
+      expect(response.status).toBe(200);
     });
   });
 });

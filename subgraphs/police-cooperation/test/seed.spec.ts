@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubgraphOptions } from '@mission-graph/service-kit';
-import { createTestDatabase, databaseFlavours, type TestDatabase } from '@mission-graph/service-kit/testing';
+import {
+  createTestDatabase,
+  createTestInternalAuth,
+  databaseFlavours,
+  type TestDatabase,
+  type TestInternalAuth,
+} from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 const NEWEST = /* GraphQL */ `{
@@ -13,14 +19,17 @@ const NEWEST = /* GraphQL */ `{
   }
 }`;
 
-/** Starts the service on a persistent database, asks NEWEST, stops it again. */
-async function startQueryStop(options: SubgraphOptions): Promise<unknown> {
-  const instance = await createService(options);
+/** Starts the service on a persistent database, asks NEWEST (as the gateway would), stops it again. */
+async function startQueryStop(
+  auth: TestInternalAuth,
+  options: Omit<SubgraphOptions, 'internalTokenKey'>,
+): Promise<unknown> {
+  const instance = await createService({ ...options, internalTokenKey: auth.keyPair.publicKey });
   try {
     const { url } = await instance.http.listen(0);
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await auth.headers('police-cooperation')) },
       body: JSON.stringify({ query: NEWEST }),
     });
     return await response.json();
@@ -30,11 +39,13 @@ async function startQueryStop(options: SubgraphOptions): Promise<unknown> {
 }
 
 describe.each(databaseFlavours)('seed on %s', (flavour) => {
-  let options: SubgraphOptions;
+  let options: Omit<SubgraphOptions, 'internalTokenKey'>;
   let testDatabase: TestDatabase | undefined;
   let dataDir: string | undefined;
+  let auth: TestInternalAuth;
 
   beforeAll(async () => {
+    auth = await createTestInternalAuth();
     if (flavour === 'postgres') {
       testDatabase = await createTestDatabase();
       options = { databaseUrl: testDatabase.url };
@@ -49,7 +60,7 @@ describe.each(databaseFlavours)('seed on %s', (flavour) => {
   });
 
   it('starts empty when seeding is off', async () => {
-    expect(await startQueryStop({ ...options, seed: false })).toEqual({
+    expect(await startQueryStop(auth, { ...options, seed: false })).toEqual({
       data: { informationExchangeRequests: { totalCount: 0, edges: [] } },
     });
   });
@@ -76,7 +87,7 @@ describe.each(databaseFlavours)('seed on %s', (flavour) => {
         },
       },
     };
-    expect(await startQueryStop({ ...options, seed: true })).toEqual(expected);
-    expect(await startQueryStop({ ...options, seed: true })).toEqual(expected);
+    expect(await startQueryStop(auth, { ...options, seed: true })).toEqual(expected);
+    expect(await startQueryStop(auth, { ...options, seed: true })).toEqual(expected);
   });
 });

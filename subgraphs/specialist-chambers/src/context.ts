@@ -1,8 +1,9 @@
-import { loaderOfOne, type Db } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db } from '@mission-graph/service-kit';
 import type * as schema from './db/schema.js';
-import { periodKey, periodOfKey } from './domain/period.js';
 import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
+import { createRelocationStore } from './stores/relocation-store.js';
 import { createSupportRequestStore } from './stores/support-request-store.js';
+import { createThreatAssessmentStore } from './stores/threat-assessment-store.js';
 import { createWitnessIdentityStore } from './stores/witness-identity-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
@@ -12,6 +13,8 @@ function createStores(db: Db<typeof schema>) {
     supportRequests: createSupportRequestStore(db),
     protectedWitnesses: createProtectedWitnessStore(db),
     witnessIdentities: createWitnessIdentityStore(db),
+    threatAssessments: createThreatAssessmentStore(db),
+    relocations: createRelocationStore(db),
   };
 }
 
@@ -28,6 +31,9 @@ function createLoaders(stores: Stores) {
       stores.witnessIdentities.byWitnessIds,
       (row) => row.witnessId,
     ),
+    /** A witness's history: one statement per table for every witness of a request. */
+    threatAssessmentsByWitnessId: loaderOfMany(stores.threatAssessments.byWitnessIds, (row) => row.witnessId),
+    relocationsByWitnessId: loaderOfMany(stores.relocations.byWitnessIds, (row) => row.witnessId),
     /** Keyed by `periodKey` ("from|to"): every period of a request is counted in one statement. */
     figuresByPeriod: loaderOfOne(
       'SpecialistChambersFigures',

@@ -4,11 +4,13 @@ import type * as schema from './db/schema.js';
 import {
   protectedWitnesses,
   PG_SCHEMA,
+  relocations,
   protectedWitnessStatus,
   supportRequestInstitution,
   supportRequestKind,
   supportRequestStatus,
   supportRequests,
+  threatAssessments,
   witnessIdentities,
   witnessRiskLevel,
 } from './db/schema.js';
@@ -26,9 +28,20 @@ import {
  * Protected witnesses (40, referred 2021-01-15 … 2026-06-30), each with an identity:
  *   status       n % 5 → REFERRED … EXITED (8 each)
  *   risk level   n % 4 → LOW … CRITICAL (10 each)
+ * Their history (ids numbered per witness n, then event k):
+ *   threat assessments  1 + (7n) % 4 per witness → 10 witnesses each with 4, 3, 2, 1
+ *                       (100 in all), the k-th on referredOn + 7 + 60 (k - 1) days;
+ *                       the newest one's level is the witness's risk level, earlier
+ *                       ones (n + k) % 4 → LOW … CRITICAL
+ *   relocations         RELOCATED and EXITED witnesses only (16): 1 + n % 2 each
+ *                       (8 with two, 8 with one; 24 in all), the j-th on
+ *                       referredOn + 30 + 90 (j - 1) days (never an assessment's day);
+ *                       the last one ends at the identity's current location
  */
 const SUPPORT_REQUESTS = 300;
 const PROTECTED_WITNESSES = 40;
+const MAX_THREAT_ASSESSMENTS = 4;
+const MAX_RELOCATIONS = 2;
 
 const LOGISTIC_TITLES = [
   'Secure transport of case files',
@@ -100,6 +113,11 @@ async function seedSupportRequests(tx: Db<typeof schema>): Promise<void> {
     ) as titled`);
 }
 
+/** Synthetic place names: the identity's current location, and earlier ones, all invented. */
+const safeLocation = (n: SQL) => sql`'Synthetic Safe Location ' || lpad(((${n} * 13) % 97)::text, 2, '0')`;
+const transitLocation = (n: SQL) => sql`'Synthetic Transit Location ' || lpad(((${n} * 29) % 97)::text, 2, '0')`;
+const homeLocation = (n: SQL) => sql`'Synthetic Home Town ' || lpad(${n}::text, 2, '0')`;
+
 async function seedProtectedWitnesses(tx: Db<typeof schema>): Promise<void> {
   const ids = syntheticIds('protected-witness', PROTECTED_WITNESSES);
   await tx.execute(sql`
@@ -117,11 +135,49 @@ async function seedProtectedWitnesses(tx: Db<typeof schema>): Promise<void> {
       (${ids}::uuid[])[n],
       'Synthetic Witness ' || lpad(n::text, 2, '0'),
       date '1955-01-01' + (n * 331) % 15000,
-      'Synthetic Safe Location ' || lpad(((n * 13) % 97)::text, 2, '0')
+      ${safeLocation(sql`n`)}
     from generate_series(1, ${PROTECTED_WITNESSES}) as n`);
+}
+
+/**
+ * Threat assessments and relocations, one statement per table. Ids are numbered
+ * by witness and event (`syntheticId(kind, MAX * (n - 1) + k)`), so they are stable
+ * whatever the counts.
+ */
+async function seedWitnessHistory(tx: Db<typeof schema>): Promise<void> {
+  const witnessIds = syntheticIds('protected-witness', PROTECTED_WITNESSES);
+  await tx.execute(sql`
+    insert into ${threatAssessments} (id, witness_id, occurred_on, risk_level, summary)
+    select
+      (${syntheticIds('threat-assessment', PROTECTED_WITNESSES * MAX_THREAT_ASSESSMENTS)}::uuid[])[${MAX_THREAT_ASSESSMENTS} * (n - 1) + k],
+      w.id,
+      w.referred_on + 7 + 60 * (k - 1),
+      case when k = assessments then w.risk_level
+        else (array['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])[1 + (n + k) % 4]::${enumType(witnessRiskLevel)}
+      end,
+      'Synthetic threat assessment ' || k || ' of ' || assessments || ' for ' || w.codename
+        || '. Generated seed data, not a real case.'
+    from generate_series(1, ${PROTECTED_WITNESSES}) as n
+    cross join lateral (select 1 + (7 * n) % 4 as assessments) as planned
+    cross join lateral generate_series(1, assessments) as k
+    join ${protectedWitnesses} as w on w.id = (${witnessIds}::uuid[])[n]`);
+  await tx.execute(sql`
+    insert into ${relocations} (id, witness_id, occurred_on, from_location, to_location)
+    select
+      (${syntheticIds('relocation', PROTECTED_WITNESSES * MAX_RELOCATIONS)}::uuid[])[${MAX_RELOCATIONS} * (n - 1) + j],
+      w.id,
+      w.referred_on + 30 + 90 * (j - 1),
+      case when j = 1 then ${homeLocation(sql`n`)} else ${transitLocation(sql`n`)} end,
+      case when j = moves then ${safeLocation(sql`n`)} else ${transitLocation(sql`n`)} end
+    from generate_series(1, ${PROTECTED_WITNESSES}) as n
+    cross join lateral (select 1 + n % 2 as moves) as planned
+    cross join lateral generate_series(1, moves) as j
+    join ${protectedWitnesses} as w on w.id = (${witnessIds}::uuid[])[n]
+    where w.status in ('RELOCATED', 'EXITED')`);
 }
 
 export async function seedSpecialistChambers(tx: Db<typeof schema>): Promise<void> {
   await seedSupportRequests(tx);
   await seedProtectedWitnesses(tx);
+  await seedWitnessHistory(tx);
 }

@@ -5,11 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { syntheticId, type SubgraphInstance } from '@mission-graph/service-kit';
+import { syntheticId, type SubgraphInstance, type SubgraphOptions } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, databaseFlavours, type TestDatabase } from '@mission-graph/service-kit/testing';
+import {
+  createTestDatabase,
+  createTestInternalAuth,
+  databaseFlavours,
+  type TestDatabase,
+} from '@mission-graph/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { protectedWitnesses, supportRequests, witnessIdentities } from '../src/db/schema.js';
+import { protectedWitnesses, relocations, supportRequests, threatAssessments, witnessIdentities } from '../src/db/schema.js';
 import { createService } from '../src/service.js';
 
 describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) => {
@@ -17,9 +22,11 @@ describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) =
   let dataDir: string | undefined;
   let testDatabase: TestDatabase | undefined;
   let service: SubgraphInstance;
-  const start = () => createService({ seed: true, dataDir, databaseUrl: testDatabase?.url });
+  let internalTokenKey: SubgraphOptions['internalTokenKey'];
+  const start = () => createService({ seed: true, dataDir, databaseUrl: testDatabase?.url, internalTokenKey });
 
   beforeAll(async () => {
+    internalTokenKey = (await createTestInternalAuth()).keyPair.publicKey;
     if (flavour === 'postgres') testDatabase = await createTestDatabase();
     else dataDir = mkdtempSync(path.join(tmpdir(), 'specialist-chambers-'));
     service = await start();
@@ -72,6 +79,50 @@ describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) =
           currentLocation: 'Synthetic Safe Location 01',
         }),
     ],
+    [
+      'a threat assessment of no witness',
+      () =>
+        service.database.db.insert(threatAssessments).values({
+          id: syntheticId('threat-assessment', 1000),
+          witnessId: witness.id,
+          occurredOn: '2025-01-02',
+          riskLevel: 'LOW',
+          summary: 'Synthetic summary.',
+        }),
+    ],
+    [
+      'a blank threat assessment summary',
+      () =>
+        service.database.db.insert(threatAssessments).values({
+          id: syntheticId('threat-assessment', 1000),
+          witnessId: syntheticId('protected-witness', 1),
+          occurredOn: '2025-01-02',
+          riskLevel: 'LOW',
+          summary: ' ',
+        }),
+    ],
+    [
+      'a relocation of no witness',
+      () =>
+        service.database.db.insert(relocations).values({
+          id: syntheticId('relocation', 1000),
+          witnessId: witness.id,
+          occurredOn: '2025-01-02',
+          fromLocation: 'Synthetic Home Town 99',
+          toLocation: 'Synthetic Safe Location 99',
+        }),
+    ],
+    [
+      'a relocation to where the witness already lives',
+      () =>
+        service.database.db.insert(relocations).values({
+          id: syntheticId('relocation', 1000),
+          witnessId: syntheticId('protected-witness', 3),
+          occurredOn: '2025-01-02',
+          fromLocation: 'Synthetic Safe Location 39',
+          toLocation: 'Synthetic Safe Location 39',
+        }),
+    ],
   ])('refuses %s', async (_label, insert) => {
     await expect(insert()).rejects.toThrow();
   });
@@ -87,5 +138,12 @@ describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) =
           (select count(*)::int from ${witnessIdentities}) as identities`,
     );
     expect(counts).toEqual({ requests: 300, witnesses: 40, identities: 40 });
+    const [history] = await service.database.rows<{ assessments: number; relocations: number }>(
+      sql`
+        select
+          (select count(*)::int from ${threatAssessments}) as assessments,
+          (select count(*)::int from ${relocations}) as relocations`,
+    );
+    expect(history).toEqual({ assessments: 100, relocations: 24 });
   });
 });

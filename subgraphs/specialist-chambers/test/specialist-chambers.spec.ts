@@ -4,13 +4,14 @@
  * requests (200 Chambers / 100 Prosecutor's Office; 180 logistic / 120 operational;
  * 243 completed, 27 declined, 10 each requested / approved / in progress; two a day
  * from 2020-09-01 to 2026-10-31) and 40 protected witnesses (8 per status, 10 per
- * risk level), each with an identity.
+ * risk level), each with an identity and a history: 100 threat assessments (1–4 a
+ * witness), 24 relocations (1–2 for each relocated or exited witness).
  */
-import { encodeCursor, syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
+import { ALL_SCOPES, encodeCursor, syntheticId, type Caller } from '@mission-graph/service-kit';
+import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
 import { buildASTSchema, isObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from './harness.js';
+import { startService, SUBGRAPH, type GraphQLResponse, type RunningService } from './harness.js';
 
 interface Page<Node> {
   totalCount?: number;
@@ -56,6 +57,38 @@ const MISSION_REPORTS = /* GraphQL */ `
 `;
 
 const report = (from: string, to: string) => ({ __typename: 'MissionReport', from, to });
+
+interface HistoryEvent {
+  __typename: 'ThreatAssessment' | 'Relocation';
+  id: string;
+  occurredOn: string;
+  riskLevel?: string;
+  summary?: string;
+  fromLocation?: string;
+  toLocation?: string;
+}
+
+const HISTORY =
+  'history { __typename ... on ThreatAssessment { id occurredOn riskLevel summary } ... on Relocation { id occurredOn fromLocation toLocation } }';
+
+/** Callers the gateway may vouch for, narrower than the harness's default (every scope, a purpose). */
+const withoutScope = (scope: string): Partial<Caller> => ({
+  scopes: new Set(ALL_SCOPES.filter((held) => held !== scope)),
+});
+const NO_IDENTITY_SCOPE = withoutScope('witness-protection:identity');
+const NO_PURPOSE: Partial<Caller> = { purpose: undefined };
+const CHAMBERS_ONLY: Partial<Caller> = { scopes: new Set(['chambers:read']), purpose: undefined };
+
+/** `extensions.code` and `path` of every error, for compact assertions. */
+const errorsOf = (response: GraphQLResponse<unknown>) =>
+  (response.errors ?? []).map((error) => ({ code: error.extensions?.code, path: error.path }));
+
+/** Newest first: later day first, on one day the greater id first. */
+const isNewestFirst = (events: readonly HistoryEvent[]) =>
+  events.every((event, i) => {
+    const next = events[i + 1];
+    return !next || event.occurredOn > next.occurredOn || (event.occurredOn === next.occurredOn && event.id > next.id);
+  });
 
 describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
   let running: RunningService;
@@ -390,6 +423,219 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
       const response = await running.query(SUPPORT_REQUESTS, { filter: { from: '2021-02-30' } });
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(response.errors?.[0]?.message).toContain('2021-02-30');
+    });
+  });
+
+  describe('history', () => {
+    it("tells a witness's assessments and relocations newest first", async () => {
+      const { data, errors } = await running.query<{
+        protectedWitness: { codename: string; riskLevel: string; identity: { currentLocation: string }; history: HistoryEvent[] };
+      }>(`query($id: ID!) { protectedWitness(id: $id) { codename riskLevel identity { currentLocation } ${HISTORY} } }`, {
+        id: syntheticId('protected-witness', 3),
+      });
+      expect(errors).toBeUndefined();
+      // MERLIN-03, referred 2021-04-27, relocated: assessments on day +7 and +67, relocations on +30 and +120.
+      const witness = data!.protectedWitness;
+      expect(witness.history.map((event) => [event.__typename, event.occurredOn])).toEqual([
+        ['Relocation', '2021-08-25'],
+        ['ThreatAssessment', '2021-07-03'],
+        ['Relocation', '2021-05-27'],
+        ['ThreatAssessment', '2021-05-04'],
+      ]);
+      const [lastMove, latest, firstMove] = witness.history;
+      // The newest assessment is the witness's risk level; the last move ends where the witness lives.
+      expect(latest).toMatchObject({ riskLevel: witness.riskLevel, summary: expect.stringContaining('MERLIN-03') });
+      expect(lastMove).toMatchObject({ fromLocation: firstMove!.toLocation, toLocation: witness.identity.currentLocation });
+      expect(firstMove!.fromLocation).toMatch(/^Synthetic /);
+    });
+
+    it('gives every witness 1–4 assessments and only relocated or exited ones 1–2 relocations, in one statement per table', async () => {
+      let response: GraphQLResponse<{
+        protectedWitnesses: Page<{ status: string; riskLevel: string; history: HistoryEvent[] }>;
+      }> | undefined;
+      const statements = await running.statementsDuring(async () => {
+        response = await running.query(`{ protectedWitnesses(first: 40) { edges { node { status riskLevel ${HISTORY} } } } }`);
+      });
+      expect(response?.errors).toBeUndefined();
+      // The page, then every witness's assessments in one statement and relocations in one more.
+      expect(statements).toBe(3);
+      const witnesses = response!.data!.protectedWitnesses.edges.map((edge) => edge.node);
+      expect(witnesses).toHaveLength(40);
+      const assessmentsPerWitness: number[] = [];
+      let relocations = 0;
+      for (const witness of witnesses) {
+        const assessments = witness.history.filter((event) => event.__typename === 'ThreatAssessment');
+        const moves = witness.history.filter((event) => event.__typename === 'Relocation');
+        assessmentsPerWitness.push(assessments.length);
+        relocations += moves.length;
+        expect(isNewestFirst(witness.history)).toBe(true);
+        expect(assessments[0]?.riskLevel).toBe(witness.riskLevel);
+        if (['RELOCATED', 'EXITED'].includes(witness.status)) expect([1, 2]).toContain(moves.length);
+        else expect(moves).toEqual([]);
+      }
+      expect(assessmentsPerWitness.reduce((sum, n) => sum + n, 0)).toBe(100);
+      for (const count of [1, 2, 3, 4]) expect(assessmentsPerWitness.filter((n) => n === count)).toHaveLength(10);
+      expect(relocations).toBe(24);
+    });
+
+    it('loads the history of entity references in one statement per table too', async () => {
+      const ids = [40, 1, 7, 3, 9].map((n) => syntheticId('protected-witness', n));
+      let response: GraphQLResponse<{ _entities: { id: string; history: HistoryEvent[] }[] }> | undefined;
+      const statements = await running.statementsDuring(async () => {
+        response = await running.query(
+          `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ProtectedWitness { id ${HISTORY} } } }`,
+          { representations: ids.map((id) => ({ __typename: 'ProtectedWitness', id })) },
+        );
+      });
+      expect(response?.errors).toBeUndefined();
+      expect(statements).toBe(3);
+      expect(response!.data!._entities.map((entity) => entity.id)).toEqual(ids);
+      expect(response!.data!._entities.every((entity) => entity.history.length > 0 && isNewestFirst(entity.history))).toBe(true);
+    });
+  });
+
+  describe('direct calls', () => {
+    const witnessReference = { __typename: 'ProtectedWitness', id: syntheticId('protected-witness', 1) };
+    const operations: [label: string, query: string, variables: Record<string, unknown>][] = [
+      ['a normal query', '{ supportRequests(first: 1) { totalCount } }', {}],
+      ['the subgraph SDL', '{ _service { sdl } }', {}],
+      [
+        'an entity reference',
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename } } }',
+        { r: [witnessReference] },
+      ],
+    ];
+
+    it.each(operations)('refuses %s without an internal token (401 UNAUTHENTICATED)', async (_label, query, variables) => {
+      const response = await running.post(query, variables, {});
+      expect(response.status).toBe(401);
+      expect(response.data ?? null).toBeNull();
+      expect(errorsOf(response)).toEqual([{ code: 'UNAUTHENTICATED', path: undefined }]);
+    });
+
+    it('refuses a token addressed to another subgraph', async () => {
+      const response = await running.post(operations[2]![1], operations[2]![2], await running.auth.headers('operations'));
+      expect(response.status).toBe(401);
+      expect(errorsOf(response)).toEqual([{ code: 'UNAUTHENTICATED', path: undefined }]);
+    });
+
+    it('refuses a token signed by another key', async () => {
+      const stranger = await createTestInternalAuth();
+      const response = await running.post('{ _service { sdl } }', {}, await stranger.headers(SUBGRAPH));
+      expect(response.status).toBe(401);
+      expect(errorsOf(response)).toEqual([{ code: 'UNAUTHENTICATED', path: undefined }]);
+    });
+
+    it.each(['/health/live', '/health/ready'])('answers %s without a token', async (path) => {
+      const response = await fetch(new URL(path, running.url));
+      expect(response.status).toBe(200);
+    });
+  });
+
+  describe('access rules enforced by the subgraph itself', () => {
+    const id = syntheticId('protected-witness', 7);
+    const WITNESS_WITH_IDENTITY = 'query($id: ID!) { protectedWitness(id: $id) { codename identity { fullName dateOfBirth currentLocation } } }';
+    const ENTITY_WITH_IDENTITY =
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename identity { fullName dateOfBirth currentLocation } } } }';
+    // What the seed holds for witness 7 (see 'reads one witness under codename').
+    const identityValues = ['Synthetic Witness 07', '1961-05-06', 'Synthetic Safe Location 91'];
+    const discloses = (response: unknown) => identityValues.some((value) => JSON.stringify(response).includes(value));
+
+    it('shows the identity to a caller with the identity scope and a declared purpose', async () => {
+      expect(discloses(await running.query(WITNESS_WITH_IDENTITY, { id }))).toBe(true);
+    });
+
+    it.each([
+      ['without the identity scope', NO_IDENTITY_SCOPE],
+      ['with the scope but no declared purpose', NO_PURPOSE],
+    ])('withholds the identity from a caller %s', async (_label, caller) => {
+      const response = await running.query(WITNESS_WITH_IDENTITY, { id }, caller);
+      expect(response.data).toEqual({ protectedWitness: { codename: 'WAGTAIL-07', identity: null } });
+      expect(errorsOf(response)).toEqual([{ code: 'UNAUTHORIZED_FIELD_OR_TYPE', path: ['protectedWitness', 'identity'] }]);
+      expect(discloses(response)).toBe(false);
+    });
+
+    it.each([
+      ['without the identity scope', NO_IDENTITY_SCOPE],
+      ['with the scope but no declared purpose', NO_PURPOSE],
+    ])('withholds the identity through a hand-made entity reference from a caller %s', async (_label, caller) => {
+      const response = await running.query(ENTITY_WITH_IDENTITY, { r: [{ __typename: 'ProtectedWitness', id }] }, caller);
+      expect(response.data).toEqual({ _entities: [{ codename: 'WAGTAIL-07', identity: null }] });
+      expect(errorsOf(response)).toEqual([{ code: 'UNAUTHORIZED_FIELD_OR_TYPE', path: ['_entities', 0, 'identity'] }]);
+      expect(discloses(response)).toBe(false);
+    });
+
+    it('gives a caller with chambers:read only support requests, and neither witnesses nor their count', async () => {
+      const requests = await running.query<{ supportRequests: { totalCount: number } }>(
+        '{ supportRequests(first: 0) { totalCount } }',
+        {},
+        CHAMBERS_ONLY,
+      );
+      expect(requests.errors).toBeUndefined();
+      expect(requests.data?.supportRequests.totalCount).toBe(300);
+
+      const list = await running.query('{ protectedWitnesses(first: 5) { totalCount edges { node { codename } } } }', {}, CHAMBERS_ONLY);
+      expect(list.data ?? null).toBeNull();
+      expect(errorsOf(list)).toEqual([{ code: 'UNAUTHORIZED_FIELD_OR_TYPE', path: ['protectedWitnesses'] }]);
+      expect(JSON.stringify(list)).not.toMatch(/totalCount|[A-Z]+-\d{2}/);
+
+      const one = await running.query('query($id: ID!) { protectedWitness(id: $id) { codename } }', { id }, CHAMBERS_ONLY);
+      expect(one.data).toEqual({ protectedWitness: null });
+      expect(errorsOf(one)).toEqual([{ code: 'UNAUTHORIZED_FIELD_OR_TYPE', path: ['protectedWitness'] }]);
+    });
+
+    it('refuses a ProtectedWitness reference to a caller with chambers:read only', async () => {
+      const entity = await running.query(
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename } } }',
+        { r: [{ __typename: 'ProtectedWitness', id }] },
+        CHAMBERS_ONLY,
+      );
+      expect(entity.data).toEqual({ _entities: [null] });
+      expect(errorsOf(entity)).toEqual([{ code: 'UNAUTHORIZED_FIELD_OR_TYPE', path: ['_entities', 0] }]);
+    });
+
+    it('leaves relocations out of the history of a caller without the identity scope, not even counted', async () => {
+      // MERLIN-03 was relocated twice (see 'history').
+      const relocated = { id: syntheticId('protected-witness', 3) };
+      const query =
+        'query($id: ID!) { protectedWitness(id: $id) { codename history { __typename ... on Relocation { occurredOn fromLocation toLocation } } } }';
+      for (const caller of [NO_IDENTITY_SCOPE, NO_PURPOSE]) {
+        const response = await running.query<{ protectedWitness: { history: HistoryEvent[] } }>(query, relocated, caller);
+        expect(response.errors).toBeUndefined();
+        const kinds = response.data?.protectedWitness.history.map((event) => event.__typename);
+        expect(kinds?.length).toBeGreaterThan(0);
+        expect(new Set(kinds)).toEqual(new Set(['ThreatAssessment']));
+        expect(JSON.stringify(response)).not.toMatch(/Relocation|Synthetic|2021-0[5-8]/);
+      }
+      // With the scope and a purpose the same query shows both moves.
+      const allowed = await running.query<{ protectedWitness: { history: HistoryEvent[] } }>(query, relocated);
+      expect(allowed.errors).toBeUndefined();
+      expect(allowed.data?.protectedWitness.history.filter((event) => event.toLocation)).toHaveLength(2);
+    });
+
+    it('shows threat assessments with witness-protection:read alone', async () => {
+      // KESTREL-01 is ASSESSED: no relocations in its history.
+      const response = await running.query<{ protectedWitness: { history: HistoryEvent[] } }>(
+        'query($id: ID!) { protectedWitness(id: $id) { history { ... on ThreatAssessment { occurredOn riskLevel summary } } } }',
+        { id: syntheticId('protected-witness', 1) },
+        { scopes: new Set(['witness-protection:read']), purpose: undefined },
+      );
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.protectedWitness.history.length).toBeGreaterThan(0);
+      expect(response.data?.protectedWitness.history.every((event) => event.riskLevel && event.summary)).toBe(true);
+    });
+
+    it('gives mission-report figures only to a caller with statistics:read', async () => {
+      const response = await running.query(
+        MISSION_REPORTS,
+        { representations: [report('2021-01-01', '2021-12-31')] },
+        withoutScope('statistics:read'),
+      );
+      expect(response.data).toEqual({ _entities: [null] });
+      // Refused at the reference or at its figures, depending on where the kit checks the type rule.
+      expect(response.errors?.length).toBe(1);
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+      expect(response.errors?.[0]?.path?.slice(0, 2)).toEqual(['_entities', 0]);
     });
   });
 });

@@ -1,8 +1,14 @@
 import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
-import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import {
+  checkPeriodBounds,
+  FILTER_PERIOD_ARGUMENTS,
+  isIsoDate,
+  isUuid,
+  type Connection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { fieldOperations } from '../db/schema.js';
-import { checkDateRange } from '../domain/arguments.js';
 import { keysetPage, type KeysetOrder } from './keyset.js';
 
 /** All SQL about field operations (assessments, surveys, excavations, exhumations). */
@@ -19,7 +25,7 @@ export interface FieldOperationFilter {
 /** Most recently started first; the id breaks ties. */
 const NEWEST_FIRST: KeysetOrder<FieldOperationRow> = {
   columns: [fieldOperations.startedOn, fieldOperations.id],
-  parts: ['date', 'uuid'],
+  parts: [isIsoDate, isUuid],
   direction: 'desc',
   keyOf: (row) => [row.startedOn, row.id],
 };
@@ -29,7 +35,7 @@ export function listFieldOperations(
   filter: FieldOperationFilter,
   args: PageArgs,
 ): Promise<Connection<FieldOperationRow>> {
-  checkDateRange(filter.from, filter.to, 'filter.to');
+  checkPeriodBounds(filter.from, filter.to, FILTER_PERIOD_ARGUMENTS);
   const matching = and(
     filter.kind != null ? eq(fieldOperations.kind, filter.kind) : undefined,
     filter.from != null ? gte(fieldOperations.startedOn, filter.from) : undefined,

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Connection, PageArgs } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { graveSites } from '../db/schema.js';
-import { keysetPage, type KeysetOrder } from './keyset.js';
+import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 
 /** All SQL about grave sites. */
 export type GraveSiteRow = typeof graveSites.$inferSelect;
@@ -16,7 +16,7 @@ export interface GraveSiteFilter {
 /** By site code: the order sites are registered and referred to in the field. */
 const BY_SITE_CODE: KeysetOrder<GraveSiteRow> = {
   columns: [graveSites.siteCode],
-  parts: ['text'],
+  parts: [anyText],
   direction: 'asc',
   keyOf: (row) => [row.siteCode],
 };

@@ -1,8 +1,14 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
-import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import {
+  checkPeriodBounds,
+  FILTER_PERIOD_ARGUMENTS,
+  isIsoDate,
+  isUuid,
+  type Connection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { identifications } from '../db/schema.js';
-import { checkDateRange } from '../domain/arguments.js';
 import { keysetPage, type KeysetOrder } from './keyset.js';
 
 /** All SQL about identifications of individuals from mortal remains. */
@@ -21,7 +27,7 @@ export interface IdentificationFilter {
 /** Most recent identification first; the id breaks ties. */
 const NEWEST_FIRST: KeysetOrder<IdentificationRow> = {
   columns: [identifications.identifiedOn, identifications.id],
-  parts: ['date', 'uuid'],
+  parts: [isIsoDate, isUuid],
   direction: 'desc',
   keyOf: (row) => [row.identifiedOn, row.id],
 };
@@ -31,7 +37,7 @@ export function listIdentifications(
   filter: IdentificationFilter,
   args: PageArgs,
 ): Promise<Connection<IdentificationRow>> {
-  checkDateRange(filter.from, filter.to, 'filter.to');
+  checkPeriodBounds(filter.from, filter.to, FILTER_PERIOD_ARGUMENTS);
   const concerns = filter.concernsMissingPerson;
   const matching = and(
     filter.method != null ? eq(identifications.method, filter.method) : undefined,

@@ -1,12 +1,10 @@
 import { asc, desc, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import {
-  badUserInput,
-  isIsoDate,
-  isUuid,
+  readCursorParts,
   readPageArgs,
   toConnection,
   type Connection,
-  type CursorKey,
+  type CursorPartCheck,
   type PageArgs,
 } from '@mission-graph/service-kit';
 
@@ -15,27 +13,9 @@ import {
  * columns all run in one direction, so "after the cursor" is one row comparison that
  * the list's index answers directly.
  */
-export type KeyPart = 'date' | 'uuid' | 'text';
 
-const partIsValid: Record<KeyPart, (value: string) => boolean> = {
-  date: isIsoDate,
-  uuid: isUuid,
-  text: () => true,
-};
-
-/**
- * Checks each part of a decoded cursor before it reaches SQL: a tampered cursor is the
- * client's mistake (BAD_USER_INPUT on `after`), not a database error.
- */
-function cursorValues(key: CursorKey, parts: readonly KeyPart[]): string[] {
-  return parts.map((part, index) => {
-    const value = key[index];
-    if (typeof value !== 'string' || !partIsValid[part](value)) {
-      throw badUserInput('after', 'not a cursor returned by this connection');
-    }
-    return value;
-  });
-}
+/** A text key part: any string is a value SQL can compare, so nothing to refuse. */
+export const anyText: CursorPartCheck = () => true;
 
 /** Rows strictly after `values` in the order `columns` (all ascending or all descending). */
 function afterKey(columns: readonly AnyColumn[], values: readonly string[], direction: 'asc' | 'desc'): SQL {
@@ -48,7 +28,7 @@ function afterKey(columns: readonly AnyColumn[], values: readonly string[], dire
 export interface KeysetOrder<Row> {
   columns: readonly AnyColumn[];
   /** What each key part must look like when it comes back in a cursor. */
-  parts: readonly KeyPart[];
+  parts: readonly CursorPartCheck[];
   direction: 'asc' | 'desc';
   keyOf: (row: Row) => string[];
 }
@@ -64,9 +44,8 @@ export async function keysetPage<Row>(
   count: () => Promise<number>,
 ): Promise<Connection<Row>> {
   const page = readPageArgs(args, order.columns.length);
-  const after = page.after
-    ? afterKey(order.columns, cursorValues(page.after, order.parts), order.direction)
-    : undefined;
+  const values = readCursorParts(page, order.parts);
+  const after = values ? afterKey(order.columns, values, order.direction) : undefined;
   const orderBy = order.columns.map((column) => (order.direction === 'asc' ? asc(column) : desc(column)));
   const rows = await fetch(after, orderBy, page.size + 1);
   // drizzle's $count builder runs its query on every `then`, and Apollo's instrumentation

@@ -1,9 +1,8 @@
 import { and, eq, gte, inArray, lte } from 'drizzle-orm';
-import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import { checkPeriodBounds, isIsoDate, type Connection, type PageArgs } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { missingPersons } from '../db/schema.js';
-import { checkDateRange } from '../domain/arguments.js';
-import { keysetPage, type KeysetOrder } from './keyset.js';
+import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 
 /** All SQL about missing-person cases. */
 export type MissingPersonRow = typeof missingPersons.$inferSelect;
@@ -18,7 +17,7 @@ export interface MissingPersonFilter {
 /** Earliest disappearance first; the case number breaks ties and keeps the key unique. */
 const BY_DISAPPEARANCE: KeysetOrder<MissingPersonRow> = {
   columns: [missingPersons.disappearanceDate, missingPersons.caseNumber],
-  parts: ['date', 'text'],
+  parts: [isIsoDate, anyText],
   direction: 'asc',
   keyOf: (row) => [row.disappearanceDate, row.caseNumber],
 };
@@ -28,7 +27,10 @@ export function listMissingPersons(
   filter: MissingPersonFilter,
   args: PageArgs,
 ): Promise<Connection<MissingPersonRow>> {
-  checkDateRange(filter.disappearedFrom, filter.disappearedTo, 'filter.disappearedTo');
+  checkPeriodBounds(filter.disappearedFrom, filter.disappearedTo, {
+    from: 'filter.disappearedFrom',
+    to: 'filter.disappearedTo',
+  });
   const matching = and(
     filter.status != null ? eq(missingPersons.status, filter.status) : undefined,
     filter.municipality != null ? eq(missingPersons.municipality, filter.municipality) : undefined,

@@ -1,16 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '@mission-graph/service-kit';
+import { rowsOf, type Period } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { fieldOperations, identifications } from '../db/schema.js';
 
 /** The forensics part of the cross-pillar mission report: counts only, never rows. */
-export interface Period {
-  /** First day, inclusive. */
-  from: string;
-  /** Last day, inclusive. */
-  to: string;
-}
-
 export interface ForensicsFigures extends Period {
   fieldOperations: number;
   exhumations: number;

@@ -1,9 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import { requireUuid, type Connection, type PageArgs } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { mortalRemains } from '../db/schema.js';
-import { readId } from '../domain/arguments.js';
-import { keysetPage, type KeysetOrder } from './keyset.js';
+import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 
 /** All SQL about recovered mortal remains. */
 export type MortalRemainsRow = typeof mortalRemains.$inferSelect;
@@ -18,7 +17,7 @@ export interface MortalRemainsFilter {
 /** By reference, the number the morgue files the remains under. */
 const BY_REFERENCE: KeysetOrder<MortalRemainsRow> = {
   columns: [mortalRemains.reference],
-  parts: ['text'],
+  parts: [anyText],
   direction: 'asc',
   keyOf: (row) => [row.reference],
 };
@@ -28,7 +27,7 @@ export function listMortalRemains(
   filter: MortalRemainsFilter,
   args: PageArgs,
 ): Promise<Connection<MortalRemainsRow>> {
-  const recoveredBy = filter.recoveredBy != null ? readId('filter.recoveredBy', filter.recoveredBy) : null;
+  const recoveredBy = filter.recoveredBy != null ? requireUuid(filter.recoveredBy, 'filter.recoveredBy') : null;
   const matching = and(
     filter.status != null ? eq(mortalRemains.status, filter.status) : undefined,
     filter.heldAt != null ? eq(mortalRemains.heldAt, filter.heldAt) : undefined,

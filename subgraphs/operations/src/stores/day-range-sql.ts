@@ -1,11 +1,16 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { DayRange } from '../arguments.js';
 
 /**
  * Conditions that keep rows of a period of calendar days. Days are UTC days, written
  * as half-open instant bounds, so the result does not depend on the session's time
  * zone and the time index still serves the range.
  */
+
+/** A period of calendar days; either bound may be open. */
+export interface DayRange {
+  from?: string | null;
+  to?: string | null;
+}
 
 /** A calendar-day parameter. */
 const day = (value: string): SQL => sql`${value}::date`;

@@ -1,9 +1,14 @@
-import { readPageArgs, toConnection, type PageArgs } from '@mission-graph/service-kit';
+import {
+  afterKeysetCursor,
+  isInstant,
+  readKeysetCursor,
+  readPageArgs,
+  toConnection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import { and, asc, count, desc, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import type { DayRange } from '../arguments.js';
 import { deployments, type OperationsDb } from '../db/schema.js';
-import { beyondCursor, isInstant, readCursor } from './cursors.js';
-import { instantWithin } from './day-range-sql.js';
+import { instantWithin, type DayRange } from './day-range-sql.js';
 
 export type DeploymentRow = typeof deployments.$inferSelect;
 
@@ -39,12 +44,12 @@ export function deploymentStore(db: OperationsDb) {
     /** Most recently started first; the cursor is `(startedAt, id)`. */
     async connection(filter: DeploymentFilter, args: PageArgs) {
       const page = readPageArgs(args, 2);
-      const cursor = readCursor(page, isInstant);
+      const cursor = readKeysetCursor(page, isInstant);
       const where = matching(filter);
       const rows = await db
         .select()
         .from(deployments)
-        .where(and(where, beyondCursor(deployments.startedAt, deployments.id, cursor, sql`timestamptz`)))
+        .where(and(where, afterKeysetCursor(deployments.startedAt, deployments.id, cursor, sql`timestamptz`)))
         .orderBy(desc(deployments.startedAt), desc(deployments.id))
         .limit(page.size + 1);
       return toConnection(rows, page, (row) => [row.startedAt, row.id], () => countWhere(where));

@@ -1,6 +1,12 @@
-import { readPageArgs, toConnection, type PageArgs } from '@mission-graph/service-kit';
+import {
+  afterKeysetCursor,
+  isIsoDate,
+  readKeysetCursor,
+  readPageArgs,
+  toConnection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import { and, asc, count, desc, eq, exists, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
-import type { DayRange } from '../arguments.js';
 import {
   exerciseParticipants,
   exercises,
@@ -8,8 +14,7 @@ import {
   type OperationsDb,
   type SecurityResponderCode,
 } from '../db/schema.js';
-import { beyondCursor, isDay, readCursor } from './cursors.js';
-import { dateWithin } from './day-range-sql.js';
+import { dateWithin, type DayRange } from './day-range-sql.js';
 import type { SecurityResponderRow } from './security-responder-store.js';
 
 export type ExerciseRow = typeof exercises.$inferSelect;
@@ -46,12 +51,12 @@ export function exerciseStore(db: OperationsDb) {
     /** Latest start first; the cursor is `(startsOn, id)`. */
     async connection(filter: ExerciseFilter, args: PageArgs) {
       const page = readPageArgs(args, 2);
-      const cursor = readCursor(page, isDay);
+      const cursor = readKeysetCursor(page, isIsoDate);
       const where = matching(filter);
       const rows = await db
         .select()
         .from(exercises)
-        .where(and(where, beyondCursor(exercises.startsOn, exercises.id, cursor, sql`date`)))
+        .where(and(where, afterKeysetCursor(exercises.startsOn, exercises.id, cursor, sql`date`)))
         .orderBy(desc(exercises.startsOn), desc(exercises.id))
         .limit(page.size + 1);
       return toConnection(rows, page, (row) => [row.startsOn, row.id], () => countWhere(where));

@@ -1,9 +1,14 @@
-import { readPageArgs, toConnection, type PageArgs } from '@mission-graph/service-kit';
+import {
+  afterKeysetCursor,
+  isInstant,
+  readKeysetCursor,
+  readPageArgs,
+  toConnection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { DayRange } from '../arguments.js';
 import { incidents, type OperationsDb } from '../db/schema.js';
-import { beyondCursor, isInstant, readCursor } from './cursors.js';
-import { instantWithin } from './day-range-sql.js';
+import { instantWithin, type DayRange } from './day-range-sql.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
@@ -33,12 +38,12 @@ export function incidentStore(db: OperationsDb) {
     /** Newest first; the cursor is `(occurredAt, id)`. */
     async connection(filter: IncidentFilter, args: PageArgs) {
       const page = readPageArgs(args, 2);
-      const cursor = readCursor(page, isInstant);
+      const cursor = readKeysetCursor(page, isInstant);
       const where = matching(filter);
       const rows = await db
         .select()
         .from(incidents)
-        .where(and(where, beyondCursor(incidents.occurredAt, incidents.id, cursor, sql`timestamptz`)))
+        .where(and(where, afterKeysetCursor(incidents.occurredAt, incidents.id, cursor, sql`timestamptz`)))
         .orderBy(desc(incidents.occurredAt), desc(incidents.id))
         .limit(page.size + 1);
       return toConnection(rows, page, (row) => [row.occurredAt, row.id], () => countWhere(where));

@@ -1,4 +1,4 @@
-import { rowsOf } from '@mission-graph/service-kit';
+import { rowsOf, type Period } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
 import { deployments, exercises, patrols, type OperationsDb } from '../db/schema.js';
 import { instantOnDays } from './day-range-sql.js';
@@ -10,11 +10,6 @@ export interface OperationsFiguresRow {
   patrols: number;
   exercises: number;
   deployments: number;
-}
-
-export interface Period {
-  from: string;
-  to: string;
 }
 
 export function missionFiguresStore(db: OperationsDb) {

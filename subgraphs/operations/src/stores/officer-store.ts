@@ -1,7 +1,13 @@
-import { readPageArgs, toConnection, type PageArgs } from '@mission-graph/service-kit';
+import {
+  afterKeysetCursor,
+  isOneOf,
+  readKeysetCursor,
+  readPageArgs,
+  toConnection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import { officerRank, officers, typeOf, type OfficerRank, type OperationsDb } from '../db/schema.js';
-import { beyondCursor, isOneOf, readCursor } from './cursors.js';
 
 export type OfficerRow = typeof officers.$inferSelect;
 
@@ -22,12 +28,12 @@ export function officerStore(db: OperationsDb) {
      */
     async connection(unitId: string, filter: OfficerFilter, args: PageArgs) {
       const page = readPageArgs(args, 2);
-      const cursor = readCursor(page, isOneOf(officerRank.enumValues));
+      const cursor = readKeysetCursor(page, isOneOf(officerRank.enumValues));
       const where = and(eq(officers.unitId, unitId), filter.rank ? eq(officers.rank, filter.rank) : undefined);
       const rows = await db
         .select()
         .from(officers)
-        .where(and(where, beyondCursor(officers.rank, officers.id, cursor, typeOf(officerRank))))
+        .where(and(where, afterKeysetCursor(officers.rank, officers.id, cursor, typeOf(officerRank))))
         .orderBy(desc(officers.rank), desc(officers.id))
         .limit(page.size + 1);
       return toConnection(rows, page, (row) => [row.rank, row.id], () => countWhere(where));

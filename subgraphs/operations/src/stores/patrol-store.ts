@@ -1,9 +1,14 @@
-import { readPageArgs, toConnection, type PageArgs } from '@mission-graph/service-kit';
+import {
+  afterKeysetCursor,
+  isInstant,
+  readKeysetCursor,
+  readPageArgs,
+  toConnection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { DayRange } from '../arguments.js';
 import { patrols, type OperationsDb } from '../db/schema.js';
-import { beyondCursor, isInstant, readCursor } from './cursors.js';
-import { instantWithin } from './day-range-sql.js';
+import { instantWithin, type DayRange } from './day-range-sql.js';
 
 export type PatrolRow = typeof patrols.$inferSelect;
 
@@ -25,12 +30,12 @@ export function patrolStore(db: OperationsDb) {
     /** Latest shift first; the cursor is `(shiftStart, id)`. */
     async connection(filter: PatrolFilter, args: PageArgs) {
       const page = readPageArgs(args, 2);
-      const cursor = readCursor(page, isInstant);
+      const cursor = readKeysetCursor(page, isInstant);
       const where = matching(filter);
       const rows = await db
         .select()
         .from(patrols)
-        .where(and(where, beyondCursor(patrols.shiftStart, patrols.id, cursor, sql`timestamptz`)))
+        .where(and(where, afterKeysetCursor(patrols.shiftStart, patrols.id, cursor, sql`timestamptz`)))
         .orderBy(desc(patrols.shiftStart), desc(patrols.id))
         .limit(page.size + 1);
       return toConnection(rows, page, (row) => [row.shiftStart, row.id], () => countWhere(where));

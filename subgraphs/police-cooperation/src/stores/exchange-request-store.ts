@@ -1,14 +1,18 @@
 import { and, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import {
+  afterKeysetCursor,
   badUserInput,
+  checkPeriodBounds,
+  FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
-  isUuid,
+  readKeysetCursor,
   rowsOf,
   toConnection,
   type Connection,
   type CursorKey,
   type Db,
   type PageRequest,
+  type Period,
 } from '@mission-graph/service-kit';
 import {
   informationExchangeRequests as requests,
@@ -18,7 +22,6 @@ import {
   type InformationExchangeRequestRow,
   type schema,
 } from '../db/schema.js';
-import { checkPeriodBounds, type Period } from '../domain/period.js';
 
 /** The `InformationExchangeRequestFilter` input; absent fields do not filter. */
 export interface ExchangeRequestFilter {
@@ -50,10 +53,11 @@ export function createExchangeRequestStore(db: Db<typeof schema>) {
     /** One page, newest first, continuing after the cursor's (request_date, id). */
     async list(filter: ExchangeRequestFilter, page: PageRequest): Promise<Connection<InformationExchangeRequestRow>> {
       const where = filterConditions(filter);
+      const after = afterKeysetCursor(requests.requestDate, requests.id, readKeysetCursor(page, isIsoDate), sql`date`);
       const rows = await db
         .select()
         .from(requests)
-        .where(and(...where, ...(page.after ? [before(page.after)] : [])))
+        .where(and(...where, after))
         .orderBy(...NEWEST_FIRST)
         .limit(page.size + 1);
       return toConnection(rows, page, cursorKeyOf, async () => {
@@ -106,7 +110,7 @@ export function createExchangeRequestStore(db: Db<typeof schema>) {
 export type ExchangeRequestStore = ReturnType<typeof createExchangeRequestStore>;
 
 function filterConditions(filter: ExchangeRequestFilter): SQL[] {
-  const period = checkPeriodBounds(filter.from, filter.to, { from: 'filter.from', to: 'filter.to' });
+  const period = checkPeriodBounds(filter.from, filter.to, FILTER_PERIOD_ARGUMENTS);
   const conditions: SQL[] = [];
   if (filter.channel) conditions.push(eq(requests.channel, filter.channel));
   if (filter.direction) conditions.push(eq(requests.direction, filter.direction));
@@ -122,15 +126,6 @@ function filterConditions(filter: ExchangeRequestFilter): SQL[] {
     conditions.push(ilike(requests.reference, `%${likeLiteral(filter.referenceContains)}%`));
   }
   return conditions;
-}
-
-/** Rows strictly after the cursor in newest-first order; a row comparison the index serves. */
-function before(key: CursorKey): SQL {
-  const [day, id] = key;
-  if (typeof day !== 'string' || !isIsoDate(day) || typeof id !== 'string' || !isUuid(id)) {
-    throw badUserInput('after', 'not a cursor returned by this connection');
-  }
-  return sql`(${requests.requestDate}, ${requests.id}) < (${day}::date, ${id}::uuid)`;
 }
 
 /** The fragment matched literally: `%`, `_` and `\` lose their LIKE meaning. */

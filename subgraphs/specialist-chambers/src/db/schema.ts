@@ -104,3 +104,51 @@ export const witnessIdentities = specialistChambers.table(
     check('witness_identities_date_of_birth_plausible', sql`${t.dateOfBirth} >= date '1900-01-01'`),
   ],
 );
+
+/**
+ * Threat assessments of a protected witness, a dated history (1:n). The newest one's
+ * level is the witness's `risk_level`. Under codename only: a summary never names or
+ * locates the witness.
+ */
+export const threatAssessments = specialistChambers.table(
+  'threat_assessments',
+  {
+    id: uuid('id').primaryKey(),
+    witnessId: uuid('witness_id')
+      .notNull()
+      .references(() => protectedWitnesses.id, { onDelete: 'cascade' }),
+    occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
+    riskLevel: witnessRiskLevel('risk_level').notNull(),
+    summary: text('summary').notNull(),
+  },
+  (t) => [
+    check('threat_assessments_summary_not_blank', sql`length(trim(${t.summary})) between 1 and 2000`),
+    check('threat_assessments_occurred_on_plausible', sql`${t.occurredOn} >= date '2000-01-01'`),
+    // A witness's history, newest first (id breaks ties): the one read path.
+    index('threat_assessments_witness_occurred_on_idx').on(t.witnessId, t.occurredOn.desc(), t.id.desc()),
+  ],
+);
+
+/**
+ * Relocations of a protected witness (1:n): where the witness lived and was moved
+ * to. As sensitive as the identity, so kept in its own table too.
+ */
+export const relocations = specialistChambers.table(
+  'relocations',
+  {
+    id: uuid('id').primaryKey(),
+    witnessId: uuid('witness_id')
+      .notNull()
+      .references(() => protectedWitnesses.id, { onDelete: 'cascade' }),
+    occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
+    fromLocation: text('from_location').notNull(),
+    toLocation: text('to_location').notNull(),
+  },
+  (t) => [
+    check('relocations_from_location_not_blank', sql`length(trim(${t.fromLocation})) > 0`),
+    check('relocations_to_location_not_blank', sql`length(trim(${t.toLocation})) > 0`),
+    check('relocations_moves_somewhere_else', sql`${t.fromLocation} <> ${t.toLocation}`),
+    check('relocations_occurred_on_plausible', sql`${t.occurredOn} >= date '2000-01-01'`),
+    index('relocations_witness_occurred_on_idx').on(t.witnessId, t.occurredOn.desc(), t.id.desc()),
+  ],
+);

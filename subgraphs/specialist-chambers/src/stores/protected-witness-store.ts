@@ -1,8 +1,7 @@
-import type { Db, PageRequest } from '@mission-graph/service-kit';
-import { and, count, desc, eq, inArray } from 'drizzle-orm';
+import { afterKeysetCursor, isIsoDate, readKeysetCursor, type Db, type PageRequest } from '@mission-graph/service-kit';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
 import { protectedWitnesses } from '../db/schema.js';
-import { dateIdKeyAfter, rowsAfter } from './date-id-keyset.js';
 
 export type ProtectedWitnessRow = typeof protectedWitnesses.$inferSelect;
 
@@ -22,11 +21,16 @@ export function createProtectedWitnessStore(db: Db<typeof schema>) {
   return {
     /** One page plus one row (to tell whether a next page exists), most recently referred first. */
     list(filter: ProtectedWitnessFilter, page: PageRequest): Promise<ProtectedWitnessRow[]> {
-      const after = dateIdKeyAfter(page);
+      const after = afterKeysetCursor(
+        protectedWitnesses.referredOn,
+        protectedWitnesses.id,
+        readKeysetCursor(page, isIsoDate),
+        sql`date`,
+      );
       return db
         .select()
         .from(protectedWitnesses)
-        .where(and(matching(filter), rowsAfter(protectedWitnesses.referredOn, protectedWitnesses.id, after)))
+        .where(and(matching(filter), after))
         .orderBy(desc(protectedWitnesses.referredOn), desc(protectedWitnesses.id))
         .limit(page.size + 1);
     },

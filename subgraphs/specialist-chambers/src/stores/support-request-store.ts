@@ -1,9 +1,15 @@
-import { rowsOf, type Db, type PageRequest } from '@mission-graph/service-kit';
+import {
+  afterKeysetCursor,
+  isIsoDate,
+  readKeysetCursor,
+  rowsOf,
+  type Db,
+  type PageRequest,
+  type Period,
+} from '@mission-graph/service-kit';
 import { and, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
 import { supportRequests } from '../db/schema.js';
-import type { Period } from '../domain/period.js';
-import { dateIdKeyAfter, rowsAfter } from './date-id-keyset.js';
 
 export type SupportRequestRow = typeof supportRequests.$inferSelect;
 
@@ -34,11 +40,16 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
   return {
     /** One page plus one row (to tell whether a next page exists), newest first. */
     list(filter: SupportRequestFilter, page: PageRequest): Promise<SupportRequestRow[]> {
-      const after = dateIdKeyAfter(page);
+      const after = afterKeysetCursor(
+        supportRequests.requestedOn,
+        supportRequests.id,
+        readKeysetCursor(page, isIsoDate),
+        sql`date`,
+      );
       return db
         .select()
         .from(supportRequests)
-        .where(and(matching(filter), rowsAfter(supportRequests.requestedOn, supportRequests.id, after)))
+        .where(and(matching(filter), after))
         .orderBy(desc(supportRequests.requestedOn), desc(supportRequests.id))
         .limit(page.size + 1);
     },

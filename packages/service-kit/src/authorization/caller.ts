@@ -1,0 +1,48 @@
+import type { AccessRule } from './access-rules.js';
+
+/** Who is asking, as established by the gateway from the caller's JWT. */
+export interface Caller {
+  /** A verified token was presented. */
+  authenticated: boolean;
+  /** `sub` of the caller's token. */
+  subject?: string | undefined;
+  /** `azp` / `client_id` of the caller's token (machine clients). */
+  clientId?: string | undefined;
+  /** OAuth2 scopes (`scope` claim, space separated). */
+  scopes: ReadonlySet<string>;
+  /** Declared purpose (`X-Access-Purpose`: case reference and reason). */
+  purpose?: string | undefined;
+  /** Correlates the gateway's request with the subgraph requests it makes. */
+  requestId?: string | undefined;
+}
+
+export const ANONYMOUS: Caller = { authenticated: false, scopes: new Set() };
+
+/** A named policy of `@policy(policies: …)`: a pure decision over the caller. */
+export type Policy = (caller: Caller) => boolean;
+
+/**
+ * Policies registered by name. `purpose_declared`: personal data needs a declared
+ * purpose. A policy name that is not registered denies (fail closed).
+ */
+export const POLICIES: Readonly<Record<string, Policy>> = {
+  purpose_declared: (caller) => (caller.purpose ?? '').trim().length > 0,
+};
+
+export function satisfies(
+  rule: AccessRule,
+  caller: Caller,
+  policies: Readonly<Record<string, Policy>> = POLICIES,
+): boolean {
+  if ((rule.authenticated || rule.scopes || rule.policies) && !caller.authenticated) return false;
+  if (rule.scopes && !rule.scopes.some((all) => all.every((scope) => caller.scopes.has(scope)))) {
+    return false;
+  }
+  if (
+    rule.policies &&
+    !rule.policies.some((all) => all.every((name) => Object.hasOwn(policies, name) && policies[name]!(caller)))
+  ) {
+    return false;
+  }
+  return true;
+}

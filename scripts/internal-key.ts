@@ -1,0 +1,12 @@
+/**
+ * pnpm --silent run internal-key — prints a new key pair for gateway → subgraph tokens,
+ * as the two environment variables production needs:
+ *   INTERNAL_TOKEN_PRIVATE_KEY (gateway only) and INTERNAL_TOKEN_PUBLIC_KEY (every subgraph).
+ * Keep the private one in the gateway's secret store; it never goes to a subgraph.
+ */
+import { randomUUID } from 'node:crypto';
+import { newKeyPair } from '@mission-graph/service-kit';
+
+const { pair, privateJwk } = await newKeyPair(`internal-${randomUUID().slice(0, 8)}`);
+process.stdout.write(`INTERNAL_TOKEN_PRIVATE_KEY='${JSON.stringify(privateJwk)}'\n`);
+process.stdout.write(`INTERNAL_TOKEN_PUBLIC_KEY='${JSON.stringify(pair.publicJwk)}'\n`);
