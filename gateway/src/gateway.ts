@@ -26,6 +26,8 @@ import { SubgraphDataSource } from './subgraph-data-source.js';
 
 /** Header carrying the declared purpose of access to personal data (case reference and reason). */
 export const PURPOSE_HEADER = 'x-access-purpose';
+/** Header carrying an emergency justification for reading an unassigned witness's identity. */
+export const BREAK_GLASS_HEADER = 'x-break-glass';
 
 export interface GatewayOptions {
   /** Path of the composed supergraph (schema/supergraph.graphql). */
@@ -80,6 +82,7 @@ export function createGateway(options: GatewayOptions): HttpService {
       caller: await options.verifyCaller({
         authorization: request.headers.authorization,
         purpose: headerValue(request.headers[PURPOSE_HEADER]),
+        breakGlass: headerValue(request.headers[BREAK_GLASS_HEADER]),
       }),
     }),
     isReady: async () => loaded,

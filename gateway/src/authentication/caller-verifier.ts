@@ -37,6 +37,7 @@ export interface CallerVerifierOptions {
 export interface CallerRequest {
   authorization?: string | undefined;
   purpose?: string | undefined;
+  breakGlass?: string | undefined;
 }
 
 export type CallerVerifier = (request: CallerRequest) => Promise<Caller>;
@@ -55,9 +56,10 @@ export function createCallerVerifier(options: CallerVerifierOptions): CallerVeri
     throw new Error('The caller verifier needs a JWKS URL or public keys');
   }
 
-  return async ({ authorization, purpose }) => {
+  return async ({ authorization, purpose, breakGlass }) => {
     const requestId = randomUUID();
     const declaredPurpose = purpose?.trim() || undefined;
+    const breakGlassJustification = breakGlass?.trim() || undefined;
     if (authorization === undefined || authorization === '') {
       if (options.requireAuthentication) throw unauthenticated('Authentication required');
       return { ...ANONYMOUS, purpose: declaredPurpose, requestId };
@@ -88,6 +90,7 @@ export function createCallerVerifier(options: CallerVerifierOptions): CallerVeri
       clientId,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
       purpose: declaredPurpose,
+      breakGlass: breakGlassJustification,
       requestId,
     };
   };

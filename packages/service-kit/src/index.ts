@@ -17,3 +17,4 @@ export * from './authorization/enforce-rules.js';
 export * from './authorization/internal-token.js';
 export * from './authorization/keys.js';
 export * from './authorization/scopes.js';
+export * from './database-errors.js';

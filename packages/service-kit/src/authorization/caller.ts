@@ -14,6 +14,12 @@ export interface Caller {
   purpose?: string | undefined;
   /** Correlates the gateway's request with the subgraph requests it makes. */
   requestId?: string | undefined;
+  /**
+   * Emergency justification (`X-Break-Glass` header). Opens nothing by itself: a
+   * subgraph honours it only together with the `witness-protection:break-glass` scope,
+   * and every use is flagged in the audit trail.
+   */
+  breakGlass?: string | undefined;
 }
 
 export const ANONYMOUS: Caller = { authenticated: false, scopes: new Set() };

@@ -24,6 +24,7 @@ export async function signInternalToken(
     ...(caller.purpose ? { purpose: caller.purpose } : {}),
     ...(caller.clientId ? { client_id: caller.clientId } : {}),
     ...(caller.requestId ? { request_id: caller.requestId } : {}),
+    ...(caller.breakGlass ? { break_glass: caller.breakGlass } : {}),
   })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'mission-graph-internal+jwt' })
     .setIssuer(INTERNAL_ISSUER)
@@ -65,6 +66,7 @@ export async function verifyInternalToken(
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
       purpose: typeof payload.purpose === 'string' ? payload.purpose : undefined,
       requestId: typeof payload.request_id === 'string' ? payload.request_id : undefined,
+      breakGlass: typeof payload.break_glass === 'string' ? payload.break_glass : undefined,
     };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) throw unauthenticated('Invalid internal token');
