@@ -13,6 +13,7 @@ export const SUBGRAPHS = [
   { name: 'police-cooperation', port: 4002 },
   { name: 'forensics', port: 4003 },
   { name: 'specialist-chambers', port: 4004 },
+  { name: 'audit', port: 4005 },
 ] as const;
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url));

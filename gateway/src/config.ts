@@ -25,6 +25,9 @@ export function readGatewayEnv(env: Record<string, string | undefined> = process
       SUBGRAPH_URL_POLICE_COOPERATION: optionalUrl,
       SUBGRAPH_URL_FORENSICS: optionalUrl,
       SUBGRAPH_URL_SPECIALIST_CHAMBERS: optionalUrl,
+      SUBGRAPH_URL_AUDIT: optionalUrl,
+      // Where audit events are appended; default: the audit service's /internal/audit-events.
+      AUDIT_APPEND_URL: optionalUrl,
       // Where development keys live (.data/keys/); production passes keys in variables.
       DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
       // Callers' tokens: the identity provider's keys, issuer and audience.
@@ -61,4 +64,10 @@ export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {
     }
   }
   return overrides;
+}
+
+/** The audit service's append endpoint, from AUDIT_APPEND_URL or the audit subgraph's address. */
+export function auditAppendUrl(env: GatewayEnv): string {
+  if (env.AUDIT_APPEND_URL) return env.AUDIT_APPEND_URL;
+  return new URL('/internal/audit-events', env.SUBGRAPH_URL_AUDIT ?? 'http://127.0.0.1:4005/graphql').toString();
 }

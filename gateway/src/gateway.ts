@@ -21,6 +21,8 @@ import {
   type UnauthorizedMode,
 } from './authorization/authorizing-gateway.js';
 import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
+import type { AuditSink } from './audit/audit-sink.js';
+import { Auditor } from './audit/auditor.js';
 import { asBadUserInput } from './input-errors.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   internalTokenKey: KeyPair;
   /** What happens to an operation selecting fields the caller may not see. */
   unauthorizedMode: UnauthorizedMode;
+  /** Where disclosures of personal data and mutations are recorded before responses go out. */
+  auditSink: AuditSink;
 }
 
 /**
@@ -52,6 +56,7 @@ export interface GatewayOptions {
  */
 export function createGateway(options: GatewayOptions): HttpService {
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
+  const rules = readAccessRules(parse(supergraphSdl));
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(supergraphSdl),
     buildService: ({ name, url }) =>
@@ -63,7 +68,7 @@ export function createGateway(options: GatewayOptions): HttpService {
   const maskInternal = maskInternalErrors(options.development);
   let loaded = false;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: new AuthorizingGateway(gateway, readAccessRules(parse(supergraphSdl)), options.unauthorizedMode),
+    gateway: new AuthorizingGateway(gateway, rules, options.unauthorizedMode, new Auditor(rules, options.auditSink)),
     includeStacktraceInErrorResponses: options.development,
     // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,

@@ -6,7 +6,9 @@ import {
   runMain,
 } from '@mission-graph/service-kit';
 import { createCallerVerifier } from './authentication/caller-verifier.js';
+import { httpAuditSink } from './audit/audit-sink.js';
 import {
+  auditAppendUrl,
   DEV_AUDIENCE,
   DEV_CALLER_KEY_NAME,
   DEV_ISSUER,
@@ -38,6 +40,7 @@ void runMain(async () => {
     verifyCaller,
     internalTokenKey,
     unauthorizedMode: env.AUTHORIZATION_MODE,
+    auditSink: httpAuditSink(auditAppendUrl(env), internalTokenKey),
   });
   const { url } = await gateway.listen(env.PORT, env.HOST);
   console.log(`gateway ready at ${url} (authorization: ${env.AUTHORIZATION_MODE})`);

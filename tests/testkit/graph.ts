@@ -6,8 +6,10 @@
  * operations it received. `stop()` closes every server and drops the database.
  */
 import { SignJWT } from 'jose';
+import { createService as createAudit } from '@mission-graph/audit';
 import { createService as createForensics } from '@mission-graph/forensics';
 import { createGateway } from '@mission-graph/gateway';
+import { httpAuditSink, type AuditSink } from '@mission-graph/gateway/audit';
 import { createCallerVerifier } from '@mission-graph/gateway/authentication';
 import { createService as createOperations } from '@mission-graph/operations';
 import { createService as createPoliceCooperation } from '@mission-graph/police-cooperation';
@@ -29,6 +31,7 @@ const factories: Record<string, SubgraphFactory> = {
   'police-cooperation': createPoliceCooperation,
   forensics: createForensics,
   'specialist-chambers': createSpecialistChambers,
+  audit: createAudit,
 };
 
 export const TEST_ISSUER = 'https://idp.test.invalid/';
@@ -83,6 +86,8 @@ export interface RunningGraph {
 export interface GraphOptions {
   flavour?: Flavour;
   unauthorizedMode?: 'filter' | 'reject';
+  /** Replaces the audit service as the gateway's audit sink (to test failures). */
+  auditSink?: (real: AuditSink) => AuditSink;
 }
 
 export async function postGraphQL<Data>(
@@ -115,8 +120,8 @@ export async function signCallerToken(
 }
 
 export async function startGraph(options: GraphOptions | Flavour = {}): Promise<RunningGraph> {
-  const { flavour = 'pglite', unauthorizedMode = 'filter' } =
-    typeof options === 'string' ? { flavour: options } : options;
+  const { flavour = 'pglite', unauthorizedMode = 'filter', auditSink } =
+    typeof options === 'string' ? { flavour: options } as GraphOptions : options;
   const database = await createTestDatabase(
     flavour === 'postgres' ? process.env.TEST_DATABASE_URL : '',
   );
@@ -153,6 +158,9 @@ export async function startGraph(options: GraphOptions | Flavour = {}): Promise<
       }),
       internalTokenKey: internalKey,
       unauthorizedMode,
+      auditSink: (auditSink ?? ((real) => real))(
+        httpAuditSink(new URL('/internal/audit-events', subgraphs.audit!.url).toString(), internalKey),
+      ),
     });
     const { url: gatewayUrl } = await gateway.listen(0);
     const token = (scopes: readonly string[], tokenOptions?: TokenOptions) =>

@@ -5,7 +5,8 @@ import type {
   GatewayInterface,
   GatewayLoadResult,
 } from '@apollo/server-gateway-interface';
-import { print, type GraphQLSchema } from 'graphql';
+import { GraphQLError, print, type GraphQLSchema } from 'graphql';
+import type { Auditor } from '../audit/auditor.js';
 import { ANONYMOUS, type AccessRules, type Caller } from '@mission-graph/service-kit';
 import { applyRemovals, unauthorizedError } from './apply-removals.js';
 import { accessDecisions } from './decisions.js';
@@ -32,6 +33,7 @@ export class AuthorizingGateway implements GatewayInterface {
     private readonly inner: GatewayInterface,
     private readonly rules: AccessRules,
     private readonly mode: UnauthorizedMode,
+    private readonly auditor?: Auditor,
   ) {}
 
   onSchemaLoadOrUpdate(...args: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>) {
@@ -60,6 +62,16 @@ export class AuthorizingGateway implements GatewayInterface {
     requestContext: GatewayGraphQLRequestContext,
   ) {
     const caller = (requestContext.context as Partial<GatewayContext>).caller ?? ANONYMOUS;
+    // graphql-js 16 does not validate the operation type itself (a subscription here).
+    if (!schema.getRootType(requestContext.operation.operation)) {
+      return {
+        errors: [
+          new GraphQLError(`This graph has no ${requestContext.operation.operation} operations`, {
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+          }),
+        ],
+      };
+    }
     const filtered = filterOperation(
       schema,
       requestContext.document,
@@ -67,26 +79,41 @@ export class AuthorizingGateway implements GatewayInterface {
       requestContext.request.variables ?? {},
       accessDecisions(schema, this.rules, caller),
     );
-    if (filtered.removals.length === 0) return executor(requestContext);
-
-    if (this.mode === 'reject' || filtered.empty) {
+    if (filtered.removals.length > 0 && (this.mode === 'reject' || filtered.empty)) {
       return { errors: filtered.removals.map((removal) => unauthorizedError(removal.path, true)) };
     }
 
-    const document = filtered.document;
-    const source = print(document);
-    const result = await executor({
-      ...requestContext,
-      document,
-      operation: filtered.operation,
-      source,
-      queryHash: createHash('sha256').update(source).digest('hex'),
-    });
+    // What runs: the caller's operation cut to what it may see, plus what the audit
+    // needs to name records. A rewritten operation gets its own hash: @apollo/gateway
+    // caches query plans by hash, and callers with other scopes must not share them.
+    let executed = { document: filtered.document, operation: filtered.operation };
+    if (this.auditor) executed = this.auditor.instrument(schema, executed.document, executed.operation);
+    const rewritten = executed.document !== requestContext.document;
+    const source = rewritten ? print(executed.document) : requestContext.source;
+    const result = await executor(
+      rewritten
+        ? {
+            ...requestContext,
+            document: executed.document,
+            operation: executed.operation,
+            source,
+            queryHash: createHash('sha256').update(source).digest('hex'),
+          }
+        : requestContext,
+    );
     const { data, errors } = applyRemovals(result.data, filtered.removals);
-    return {
-      ...result,
-      data,
-      errors: [...errors, ...(result.errors ?? [])],
-    };
+    if (this.auditor) {
+      try {
+        await this.auditor.record(schema, executed, data, {
+          caller,
+          operationName: requestContext.operationName,
+          source: requestContext.source,
+        });
+      } catch (error) {
+        return { errors: [error as GraphQLError] };
+      }
+    }
+    const allErrors = [...errors, ...(result.errors ?? [])];
+    return { ...result, data, ...(allErrors.length > 0 ? { errors: allErrors } : { errors: undefined }) };
   }
 }

@@ -198,6 +198,8 @@ export function filterOperation(
   const root = schema.getRootType(operation.operation);
   if (!root) throw new Error(`The schema has no ${operation.operation} type`);
   const walked = walk(operation.selectionSet, root);
+  // Nothing withheld: the operation runs as sent (skipped selections are the executor's job).
+  if (walked.removals.length === 0) return { document, operation, removals: [], empty: false };
   const filteredOperation: OperationDefinitionNode = {
     ...operation,
     selectionSet: walked.set ?? placeholderSet,

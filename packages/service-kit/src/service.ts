@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CryptoKey, JWK } from 'jose';
 import { devKeyPair, publicKeyFromJwk } from './authorization/keys.js';
 import { fileURLToPath } from 'node:url';
@@ -77,7 +77,12 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, Ctx
   seed: (tx: Db<TSchema>) => Promise<void>;
   /** Prepared once per service; the returned function builds each request's context. */
   context: (db: Db<TSchema>) => (request: IncomingMessage) => Ctx | Promise<Ctx>;
+  /** HTTP routes besides GraphQL (e.g. an internal endpoint), given the service's options. */
+  routes?: (db: Db<TSchema>, options: SubgraphOptions) => HttpRoutes;
 }
+
+/** Tried before GraphQL; returns true when it answered the request. */
+export type HttpRoutes = (request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean;
 
 /**
  * The one way a subgraph is built: open and migrate its database, seed once, serve
@@ -105,6 +110,7 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
         internalTokenKey: options.internalTokenKey,
         ...(options.onOperation ? { onOperation: options.onOperation } : {}),
         context: async (request) => requestContext(request),
+        ...(definition.routes ? { routes: definition.routes(database.db, options) } : {}),
         isReady: database.isReady,
         development: options.development ?? false,
         onStop: database.close,

@@ -13,7 +13,7 @@ import type { Caller } from './authorization/caller.js';
 import { enforceAccessRules } from './authorization/enforce-rules.js';
 import { verifyInternalToken } from './authorization/internal-token.js';
 import { maskInternalErrors } from './format-error.js';
-import { createHttpService, type HttpService } from './http.js';
+import { createHttpService, type HttpService, type HttpServiceOptions } from './http.js';
 
 /** Reads a subgraph's `.graphql` SDL file (kept beside its resolvers). */
 export function loadTypeDefs(fileUrl: URL): DocumentNode {
@@ -31,6 +31,8 @@ export interface SubgraphServiceOptions<Ctx extends BaseContext> {
   /** Sees the text of every operation received. */
   onOperation?: (query: string) => void;
   context: (request: IncomingMessage) => Promise<Ctx>;
+  /** HTTP routes answered before GraphQL. */
+  routes?: HttpServiceOptions<Ctx & CallerContext>['routes'];
   isReady: () => Promise<boolean>;
   development: boolean;
   onStop?: () => Promise<void>;
@@ -79,6 +81,7 @@ export function createSubgraphService<Ctx extends BaseContext>(
       return { ...(await options.context(request)), caller };
     },
     isReady: options.isReady,
+    ...(options.routes ? { routes: options.routes } : {}),
     ...(options.onStop ? { onStop: options.onStop } : {}),
   });
 }
