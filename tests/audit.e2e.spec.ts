@@ -101,6 +101,35 @@ describe('the audit trail through the gateway', () => {
     expect(await eventCount()).toBe(mark);
   });
 
+  it('records every mutation: what was called, on which records, by whom, why — personal data included', async () => {
+    const mark = await eventCount();
+    const response = await graph.queryAs<{ recordMissingPerson: { missingPerson: { id: string; caseNumber: string } } }>(
+      ['forensics:write', 'forensics:read', 'forensics:personal'],
+      `mutation Record($input: RecordMissingPersonInput!) {
+        recordMissingPerson(input: $input) { missingPerson { id caseNumber fullName } }
+      }`,
+      {
+        input: {
+          caseNumber: 'MP-1999-09901',
+          disappearanceDate: '1999-05-04',
+          municipality: 'Prishtinë/Priština',
+          fullName: 'Synthetic Person 9901',
+        },
+      },
+    );
+    expect(response.errors).toBeUndefined();
+    const id = response.data!.recordMissingPerson.missingPerson.id;
+    const [event] = await eventsSince(mark);
+    expect(event).toMatchObject({
+      kind: 'MUTATION',
+      principal: 'test-analyst',
+      purpose: PURPOSE,
+      operationName: 'Record',
+      fieldCoordinates: ['Mutation.recordMissingPerson', 'MissingPerson.fullName'],
+      entities: [{ type: 'MissingPerson', id }],
+    });
+  });
+
   it('fails closed: when the trail cannot record, the personal data is not sent', async () => {
     const audit = graph.subgraphs.audit!.database;
     await audit.rows(sql`create function audit.broken_store() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`);

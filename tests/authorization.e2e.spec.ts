@@ -18,6 +18,7 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
   type IntrospectionQuery,
+  type DocumentNode,
   type TypeNode,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,19 @@ function deniedCallers(rule: AccessRule): { label: string; scopes: string[] | nu
   if (rule.policies) callers.push({ label: 'without a declared purpose', scopes: [...ALL_SCOPES], purpose: false });
   if (rule.authenticated) callers.push({ label: 'anonymous', scopes: null, purpose: true });
   return callers;
+}
+
+/** A valid literal for a required argument of a subgraph root field (an id that exists nowhere). */
+function literalFor(sdl: DocumentNode, name: string, type: TypeNode): string {
+  if (type.kind === 'NonNullType') return literalFor(sdl, name, type.type);
+  if (type.kind === 'ListType') return `[${literalFor(sdl, name, type.type)}]`;
+  const named = type.name.value;
+  const enumType = sdl.definitions.find((d) => d.kind === 'EnumTypeDefinition' && d.name.value === named);
+  if (enumType?.kind === 'EnumTypeDefinition') return enumType.values![0]!.name.value;
+  if (named === 'Date') return name === 'to' ? '"2030-12-31"' : '"2000-01-01"';
+  if (named === 'DateTime') return name === 'to' ? '"2030-12-31T00:00:00Z"' : '"2000-01-01T00:00:00Z"';
+  if (named === 'Int') return '1';
+  return '"00000000-0000-4000-8000-000000000000"';
 }
 
 function typeNameOf(type: TypeNode): string {
@@ -336,7 +350,7 @@ describe('subgraphs called directly', () => {
             const returned = typeNameOf(field.type);
             if (!subgraphRules.fields.has(`Query.${field.name.value}`) && !subgraphRules.types.has(returned)) continue;
             const args = field.arguments?.filter((a) => a.type.kind === 'NonNullType') ?? [];
-            const literal = args.map((a) => `${a.name.value}: ${a.name.value === 'to' ? '"2030-12-31"' : a.name.value === 'from' ? '"2000-01-01"' : '"00000000-0000-4000-8000-000000000000"'}`);
+            const literal = args.map((a) => `${a.name.value}: ${literalFor(sdl, a.name.value, a.type)}`);
             const query = `{ ${field.name.value}${literal.length ? `(${literal.join(', ')})` : ''} { __typename } }`;
             const response = await postGraphQL(url, { query }, headers);
             const refused = response.errors?.some((e) => e.extensions?.code === UNAUTHORIZED);

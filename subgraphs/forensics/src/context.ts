@@ -8,7 +8,8 @@ import {
 } from './stores/identification-store.js';
 import { figuresForPeriods } from './stores/mission-report-store.js';
 import { missingPersonsByIds } from './stores/missing-person-store.js';
-import { mortalRemainsByIds } from './stores/mortal-remains-store.js';
+import { morgueReviewsByRemainsIds } from './stores/morgue-review-store.js';
+import { mortalRemainsByIds, mortalRemainsByOperationIds } from './stores/mortal-remains-store.js';
 
 /**
  * Per-request context. Loaders are built here for every request, never shared: each
@@ -37,6 +38,14 @@ function createLoaders(db: ForensicsDb) {
     identificationsByMissingPerson: loaderOfMany(
       (personIds) => identificationsByMissingPersonIds(db, personIds),
       (row) => row.missingPersonId,
+    ),
+    remainsByOperation: loaderOfMany(
+      (operationIds) => mortalRemainsByOperationIds(db, operationIds),
+      (row) => row.recoveredByOperationId,
+    ),
+    morgueReviewsByRemains: loaderOfMany(
+      (remainsIds) => morgueReviewsByRemainsIds(db, remainsIds),
+      (row) => row.remainsId,
     ),
     figuresByPeriod: loaderOfOne(
       'MissionReport',

@@ -7,15 +7,48 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { ForensicsContext } from './context.js';
-import { listFieldOperations, type FieldOperationFilter, type FieldOperationRow } from './stores/field-operation-store.js';
-import { listGraveSites, type GraveSiteFilter, type GraveSiteRow } from './stores/grave-site-store.js';
+import {
+  checkFieldOperationInput,
+  checkGraveSiteInput,
+  checkIdentificationInput,
+  checkMissingPersonInput,
+  checkMorgueReviewInput,
+  checkMortalRemainsInput,
+  type FieldOperationInput,
+  type GraveSiteInput,
+  type IdentificationInput,
+  type MissingPersonInput,
+  type MorgueReviewInput,
+  type MortalRemainsInput,
+} from './domain/records.js';
+import { normaliseGroupBy, type StatisticsDimension } from './domain/statistics.js';
+import {
+  listFieldOperations,
+  recordFieldOperation,
+  type FieldOperationFilter,
+  type FieldOperationRow,
+} from './stores/field-operation-store.js';
+import { listGraveSites, recordGraveSite, type GraveSiteFilter, type GraveSiteRow } from './stores/grave-site-store.js';
 import {
   listIdentifications,
+  recordIdentification,
   type IdentificationFilter,
   type IdentificationRow,
 } from './stores/identification-store.js';
-import { listMissingPersons, type MissingPersonFilter, type MissingPersonRow } from './stores/missing-person-store.js';
-import { listMortalRemains, type MortalRemainsFilter, type MortalRemainsRow } from './stores/mortal-remains-store.js';
+import {
+  listMissingPersons,
+  recordMissingPerson,
+  type MissingPersonFilter,
+  type MissingPersonRow,
+} from './stores/missing-person-store.js';
+import { recordMorgueReview, type MorgueReviewRow } from './stores/morgue-review-store.js';
+import {
+  listMortalRemains,
+  recordMortalRemains,
+  type MortalRemainsFilter,
+  type MortalRemainsRow,
+} from './stores/mortal-remains-store.js';
+import { forensicsStatistics } from './stores/statistics-store.js';
 
 /*
  * Thin resolvers: read arguments, call a store or a per-request loader. Fields not
@@ -23,6 +56,7 @@ import { listMortalRemains, type MortalRemainsFilter, type MortalRemainsRow } fr
  */
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
+type InputArgs<Input> = { input: Input };
 
 /** At most one row per key (UNIQUE in the database): the first or null. */
 const firstOrNull = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
@@ -43,6 +77,43 @@ export const resolvers = {
       listMortalRemains(db, filter ?? {}, page),
     identifications: (_: unknown, { filter, ...page }: ListArgs<IdentificationFilter>, { db }: ForensicsContext) =>
       listIdentifications(db, filter ?? {}, page),
+    forensicsStatistics: async (
+      _: unknown,
+      args: { from: string; to: string; groupBy?: StatisticsDimension[] | null },
+      { db }: ForensicsContext,
+    ) => {
+      const period = checkPeriod(args.from, args.to);
+      const groupBy = normaliseGroupBy(args.groupBy);
+      return { ...period, groupBy, groups: await forensicsStatistics(db, period, groupBy) };
+    },
+  },
+
+  Mutation: {
+    recordMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonInput>, { db }: ForensicsContext) => ({
+      missingPerson: await recordMissingPerson(db, checkMissingPersonInput(input)),
+    }),
+    recordGraveSite: async (_: unknown, { input }: InputArgs<GraveSiteInput>, { db }: ForensicsContext) => ({
+      graveSite: await recordGraveSite(db, checkGraveSiteInput(input)),
+    }),
+    recordFieldOperation: async (_: unknown, { input }: InputArgs<FieldOperationInput>, { db }: ForensicsContext) => {
+      const siteId = input.siteId == null ? null : requireUuid(input.siteId, 'input.siteId');
+      return { fieldOperation: await recordFieldOperation(db, checkFieldOperationInput({ ...input, siteId })) };
+    },
+    recordMortalRemains: async (_: unknown, { input }: InputArgs<MortalRemainsInput>, { db }: ForensicsContext) => {
+      const recoveredBy = requireUuid(input.recoveredBy, 'input.recoveredBy');
+      return { mortalRemains: await recordMortalRemains(db, checkMortalRemainsInput({ ...input, recoveredBy })) };
+    },
+    recordMorgueReview: async (_: unknown, { input }: InputArgs<MorgueReviewInput>, { db }: ForensicsContext) => {
+      const remainsId = requireUuid(input.remainsId, 'input.remainsId');
+      return { morgueReview: await recordMorgueReview(db, checkMorgueReviewInput({ ...input, remainsId })) };
+    },
+    recordIdentification: async (_: unknown, { input }: InputArgs<IdentificationInput>, { db }: ForensicsContext) => {
+      const remainsId = requireUuid(input.remainsId, 'input.remainsId');
+      const missingPersonId = input.missingPersonId == null ? null : requireUuid(input.missingPersonId, 'input.missingPersonId');
+      return {
+        identification: await recordIdentification(db, checkIdentificationInput({ ...input, remainsId, missingPersonId })),
+      };
+    },
   },
 
   MissionReport: {
@@ -69,6 +140,13 @@ export const resolvers = {
   FieldOperation: {
     site: (operation: FieldOperationRow, _: unknown, { loaders }: ForensicsContext) =>
       operation.siteId ? loaders.graveSite.load(operation.siteId) : null,
+    remainsRecovered: (operation: FieldOperationRow, _: unknown, { loaders }: ForensicsContext) =>
+      loaders.remainsByOperation.load(operation.id),
+  },
+
+  MorgueReview: {
+    remains: (review: MorgueReviewRow, _: unknown, { loaders }: ForensicsContext) =>
+      loaders.mortalRemains.load(review.remainsId),
   },
 
   MortalRemains: {
@@ -76,6 +154,8 @@ export const resolvers = {
       remains.recoveredByOperationId ? loaders.fieldOperation.load(remains.recoveredByOperationId) : null,
     identification: (remains: MortalRemainsRow, _: unknown, { loaders }: ForensicsContext) =>
       loaders.identificationsByRemains.load(remains.id).then(firstOrNull),
+    morgueReviews: (remains: MortalRemainsRow, _: unknown, { loaders }: ForensicsContext) =>
+      loaders.morgueReviewsByRemains.load(remains.id),
   },
 
   Identification: {

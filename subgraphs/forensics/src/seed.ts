@@ -38,6 +38,12 @@ const PUBLISHED_ASSESSMENTS = 250;
 /** Identifications after this day are not yet handed over to the family. */
 const HANDOVER_BACKLOG_FROM = '2025-04-01';
 const MORGUE = 'Pristina morgue';
+/** Identifications from this day on are not yet notified to the family. */
+const FAMILY_NOTIFICATION_BACKLOG_FROM = '2025-08-01';
+/** Identified remains reviewed before identification: identifications first, first+step, … (within the first list page). */
+const EARLY_REVIEWS = { count: 7, first: 20, step: 5 } as const;
+/** What the seeded morgue reviews of remains UNDER_REVIEW decided. */
+const REVIEW_ACTIONS = ['NEW_DNA_SAMPLES', 'ANTHROPOLOGICAL_REEXAMINATION', 'ANTE_MORTEM_COMPARISON', 'REASSOCIATION'];
 const CONFIRMING_INSTITUTION = 'Institute of Forensic Medicine';
 
 /** `syntheticId(kind, n)` for n = 1..count as one `uuid[]` parameter; element n is record n. */
@@ -83,11 +89,12 @@ export async function seedForensics(db: ForensicsDb): Promise<void> {
           + (n * 37) % (${DISAPPEARANCE_PERIOD.to}::date - ${DISAPPEARANCE_PERIOD.from}::date + 1) as disappeared
         from generate_series(1, ${SEED_FIGURES.missingPersons}::int) as n)
     insert into forensics.missing_persons
-      (id, case_number, disappearance_date, municipality, full_name, date_of_birth, place_last_seen)
+      (id, case_number, disappearance_date, municipality, full_name, date_of_birth, place_last_seen, family_contact)
     select ids.list[n], format('MP-%s-%s', to_char(disappeared, 'YYYY'), lpad(n::text, 5, '0')), disappeared,
       m.name, format('Synthetic Person %s', lpad(n::text, 4, '0')),
       case when n % 17 <> 0 then disappeared - (365 * (1 + (n * 13) % 80) + n % 365) end,
-      case when n % 11 <> 0 then format('Invented hamlet %s near %s', 1 + n % 97, m.name) end
+      case when n % 11 <> 0 then format('Invented hamlet %s near %s', 1 + n % 97, m.name) end,
+      case when n % 5 <> 0 then format('Synthetic Relative %s, family liaison file FL-%s', lpad(n::text, 4, '0'), lpad(n::text, 5, '0')) end
     from persons cross join ids join municipalities m on m.idx = n % ${MUNICIPALITIES.length}::int`);
 
   await db.execute(sql`
@@ -167,13 +174,39 @@ export async function seedForensics(db: ForensicsDb): Promise<void> {
         from generate_series(1, ${identificationCount}::int) as i),
       ranked as (select *, sum(concerns_person::int) over (order by i) as k from planned)
     insert into forensics.identifications
-      (id, remains_id, missing_person_id, method, identified_on, confirming_institution)
+      (id, remains_id, missing_person_id, method, identified_on, confirming_institution, family_notified_on)
     select ids.list[i], remains.list[i],
       case when concerns_person then persons.list[${personOfRank(sql.raw('k'))}] end,
       (case when i % 10 < 7 then 'DNA' when i % 10 = 7 then 'ANTHROPOLOGICAL' when i % 10 = 8 then 'DENTAL'
         when i % 20 = 9 then 'FINGERPRINTS' else 'CIRCUMSTANTIAL' end)::forensics.identification_method,
-      identified, ${CONFIRMING_INSTITUTION}
+      identified, ${CONFIRMING_INSTITUTION},
+      -- families are told within two weeks; the latest identifications are not yet notified
+      case when identified < ${FAMILY_NOTIFICATION_BACKLOG_FROM}::date then identified + i % 15 end
     from ranked cross join ids cross join remains cross join persons`);
+
+  // One review for each set of remains under review at the morgue.
+  await db.execute(sql`
+    with ids as (select ${syntheticIdArray('mortal-remains', remainsCount)} as list),
+      reviews as (select ${syntheticIdArray('morgue-review', SEED_FIGURES.unidentifiedRemains)} as list),
+      actions as (select string_to_array(${REVIEW_ACTIONS.join(',')}, ',') as list)
+    insert into forensics.morgue_reviews (id, remains_id, reviewed_on, findings, next_action)
+    select reviews.list[r - ${identificationCount}::int], ids.list[r], date '2024-01-15' + (r * 7) % 500,
+      format('Synthetic findings %s: partial skeleton, no match with current reference samples', lpad(r::text, 5, '0')),
+      actions.list[1 + r % 4]::forensics.morgue_next_action
+    from generate_series(${identificationCount + 1}::int, ${remainsCount}::int) as r
+      cross join ids cross join reviews cross join actions
+    -- the remains planned UNDER_REVIEW above
+    where r % 4 = 0`);
+
+  // Some identified remains were reviewed at the morgue before their identification.
+  await db.execute(sql`
+    with reviews as (select ${syntheticIdArray('morgue-review-before-identification', EARLY_REVIEWS.count)} as list)
+    insert into forensics.morgue_reviews (id, remains_id, reviewed_on, findings, next_action)
+    select reviews.list[k], i.remains_id, i.identified_on - 20,
+      format('Synthetic findings before identification %s: DNA profile obtained, awaiting a match', k),
+      'ANTE_MORTEM_COMPARISON'::forensics.morgue_next_action
+    from generate_series(1, ${EARLY_REVIEWS.count}::int) as k cross join reviews
+      join forensics.identifications i on i.id = (${syntheticIdArray('identification', identificationCount)})[${EARLY_REVIEWS.first}::int + (k - 1) * ${EARLY_REVIEWS.step}::int]`);
 
   await db.execute(sql`
     update forensics.missing_persons p set status = 'IDENTIFIED'

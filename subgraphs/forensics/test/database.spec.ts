@@ -18,9 +18,10 @@ const ROW_COUNTS = sql`
     (select count(*)::int from forensics.grave_sites) as "graveSites",
     (select count(*)::int from forensics.field_operations) as "fieldOperations",
     (select count(*)::int from forensics.mortal_remains) as "mortalRemains",
-    (select count(*)::int from forensics.identifications) as "identifications"`;
+    (select count(*)::int from forensics.identifications) as "identifications",
+    (select count(*)::int from forensics.morgue_reviews) as "morgueReviews"`;
 
-const SEEDED = { missingPersons: 1200, graveSites: 300, fieldOperations: 888, mortalRemains: 815, identifications: 555 };
+const SEEDED = { missingPersons: 1200, graveSites: 300, fieldOperations: 888, mortalRemains: 815, identifications: 555, morgueReviews: 72 };
 
 /** The message of the database error behind a failed statement (drizzle wraps it). */
 async function rejectionOf(instance: SubgraphInstance, statement: SQL): Promise<string> {
@@ -77,18 +78,18 @@ describe.each(databaseFlavours)('forensics database on %s', (flavour) => {
     it('requires a grave site for digging', async () => {
       const message = await rejectionOf(running!, sql`
         insert into forensics.field_operations (id, reference, kind, started_on)
-        values (gen_random_uuid(), 'FO-TEST-0001', 'EXHUMATION', '2024-05-01')`);
+        values (gen_random_uuid(), 'FO-2024-9001', 'EXHUMATION', '2024-05-01')`);
       expect(message).toContain('field_operations_digging_needs_site');
     });
 
     it('keeps operations inside the mandate and ending after they start', async () => {
       const early = await rejectionOf(running!, sql`
         insert into forensics.field_operations (id, reference, kind, started_on)
-        values (gen_random_uuid(), 'FO-TEST-0002', 'SURVEY', '2008-12-08')`);
+        values (gen_random_uuid(), 'FO-2008-9002', 'SURVEY', '2008-12-08')`);
       expect(early).toContain('field_operations_within_mandate');
       const backwards = await rejectionOf(running!, sql`
         insert into forensics.field_operations (id, reference, kind, started_on, ended_on)
-        values (gen_random_uuid(), 'FO-TEST-0003', 'SURVEY', '2024-05-02', '2024-05-01')`);
+        values (gen_random_uuid(), 'FO-2024-9003', 'SURVEY', '2024-05-02', '2024-05-01')`);
       expect(backwards).toContain('field_operations_ends_after_start');
     });
 

@@ -86,6 +86,98 @@ describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
     });
   });
 
+  describe('forensicsStatistics', () => {
+    const STATISTICS = `query Stats($from: Date!, $to: Date!, $groupBy: [ForensicsStatisticsDimension!]) {
+      forensicsStatistics(from: $from, to: $to, groupBy: $groupBy) {
+        from to groupBy
+        groups { year municipality operationKind fieldOperations exhumations individualsIdentified missingPersonsIdentified }
+      }
+    }`;
+    type Group = {
+      year: number | null;
+      municipality: string | null;
+      operationKind: string | null;
+      fieldOperations: number;
+      exhumations: number;
+      individualsIdentified: number;
+      missingPersonsIdentified: number;
+    };
+    type Stats = { forensicsStatistics: { groupBy: string[]; groups: Group[] } };
+    const PUBLISHED = { from: '2008-12-09', to: '2025-06-14' };
+    const FIGURES = ['fieldOperations', 'exhumations', 'individualsIdentified', 'missingPersonsIdentified'] as const;
+    const totals = (groups: Group[]) =>
+      Object.fromEntries(FIGURES.map((figure) => [figure, groups.reduce((sum, group) => sum + group[figure], 0)]));
+
+    it('without groupBy gives the published totals as one group', async () => {
+      const response = await graphql<Stats>(STATISTICS, PUBLISHED);
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.forensicsStatistics.groups).toEqual([
+        { year: null, municipality: null, operationKind: null, fieldOperations: 873, exhumations: 219, individualsIdentified: 543, missingPersonsIdentified: 370 },
+      ]);
+    });
+
+    it.each([[['YEAR']], [['MUNICIPALITY']], [['OPERATION_KIND']], [['OPERATION_KIND', 'YEAR', 'MUNICIPALITY', 'YEAR']]])(
+      'grouped by %j, the groups add up to the totals, in one SQL statement',
+      async (groupBy) => {
+        let response: Awaited<ReturnType<typeof graphql<Stats>>> | undefined;
+        expect(await statementsOf(async () => {
+          response = await graphql<Stats>(STATISTICS, { ...PUBLISHED, groupBy });
+        })).toBe(1);
+        expect(response?.errors).toBeUndefined();
+        const { groups, groupBy: canonical } = response!.data!.forensicsStatistics;
+        expect(canonical).toEqual(['YEAR', 'MUNICIPALITY', 'OPERATION_KIND'].filter((d) => groupBy.includes(d)));
+        expect(groups.length).toBeGreaterThan(1);
+        expect(totals(groups)).toEqual({ fieldOperations: 873, exhumations: 219, individualsIdentified: 543, missingPersonsIdentified: 370 });
+        const keys = groups.map((group) => JSON.stringify([group.year, group.municipality, group.operationKind]));
+        expect(new Set(keys).size).toBe(keys.length);
+      },
+    );
+
+    it('by year and kind: a group holds what the lists filtered the same way hold', async () => {
+      const groups = (await graphql<Stats>(STATISTICS, { ...PUBLISHED, groupBy: ['YEAR'] })).data!.forensicsStatistics.groups;
+      expect(groups.map((group) => group.year)).toEqual(Array.from({ length: 18 }, (_, index) => 2008 + index));
+      const ops = `query ($filter: FieldOperationFilter) { fieldOperations(filter: $filter, first: 0) { totalCount } }`;
+      const in2010 = await graphql<{ fieldOperations: { totalCount: number } }>(ops, { filter: { from: '2010-01-01', to: '2010-12-31' } });
+      expect(groups.find((group) => group.year === 2010)?.fieldOperations).toBe(in2010.data?.fieldOperations.totalCount);
+      const exhumationGroups = (await graphql<Stats>(STATISTICS, { ...PUBLISHED, groupBy: ['OPERATION_KIND'] })).data!.forensicsStatistics.groups;
+      expect(exhumationGroups.find((group) => group.operationKind === 'EXHUMATION')?.exhumations).toBe(219);
+      expect(exhumationGroups.find((group) => group.operationKind === 'SURVEY')?.exhumations).toBe(0);
+    });
+
+    it('refuses a period that ends before it starts, naming `to`', async () => {
+      const response = await graphql(STATISTICS, { from: '2025-06-14', to: '2008-12-09' });
+      expect(onlyErrorOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'to' });
+    });
+
+    it('needs statistics:read', async () => {
+      const headers = await forensics.auth.headers(SUBGRAPH, { scopes: new Set(['forensics:read']) });
+      const { body } = await forensics.post(STATISTICS, PUBLISHED, headers);
+      expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    });
+  });
+
+  describe('family contact', () => {
+    const query = `query One($id: ID!) { missingPerson(id: $id) { caseNumber familyContact } }`;
+    const id = syntheticId('missing-person', 42);
+
+    it('is personal data: shown with forensics:personal and a purpose', async () => {
+      const response = await graphql<{ missingPerson: { familyContact: string } }>(query, { id });
+      expect(response.data?.missingPerson.familyContact).toBe('Synthetic Relative 0042, family liaison file FL-00042');
+    });
+
+    it('is withheld without forensics:personal, or without a declared purpose', async () => {
+      for (const caller of [{ scopes: new Set(['forensics:read']) }, { purpose: undefined }]) {
+        const { body } = await forensics.post<{ missingPerson: { caseNumber: string; familyContact: unknown } }>(
+          query,
+          { id },
+          await forensics.auth.headers(SUBGRAPH, caller as never),
+        );
+        expect(body.data?.missingPerson).toMatchObject({ familyContact: null });
+        expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+      }
+    });
+  });
+
   describe('missing persons', () => {
     const LIST = `query List($filter: MissingPersonFilter, $first: Int, $after: String) {
       missingPersons(filter: $filter, first: $first, after: $after) {

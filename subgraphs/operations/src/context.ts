@@ -35,6 +35,14 @@ function createLoaders(stores: Stores) {
       (ids: readonly string[]) => stores.deployments.byIncidentIds(ids),
       (row) => row.incidentId,
     ),
+    timelineOfIncident: loaderOfMany(
+      (ids: readonly string[]) => stores.incidents.timelines(ids),
+      (row) => row.incidentId,
+    ),
+    officersOfDeployment: loaderOfMany(
+      (ids: readonly string[]) => stores.deployments.officersOf(ids),
+      (row) => row.deploymentId,
+    ),
     participantsOfExercise: loaderOfMany(
       (ids: readonly string[]) => stores.exercises.participantsOf(ids),
       (row) => row.exerciseId,

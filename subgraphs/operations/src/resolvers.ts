@@ -9,14 +9,21 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { OperationsContext } from './context.js';
+import type { SecurityResponderCode } from './db/schema.js';
 import type { DayRange } from './stores/day-range-sql.js';
 import type { DeploymentFilter, DeploymentRow } from './stores/deployment-store.js';
 import type { EngagementRequestRow } from './stores/engagement-request-store.js';
-import type { ExerciseFilter, ExerciseRow } from './stores/exercise-store.js';
+import type {
+  ExerciseFilter,
+  ExerciseRow,
+  RecordExerciseOutcomeInput,
+  ScheduleExerciseInput,
+} from './stores/exercise-store.js';
 import type { FormedPoliceUnitRow } from './stores/formed-police-unit-store.js';
-import type { IncidentFilter, IncidentRow } from './stores/incident-store.js';
+import type { IncidentEventRow } from './stores/incident-events.js';
+import type { IncidentFilter, IncidentRow, ReportIncidentInput } from './stores/incident-store.js';
 import type { OfficerFilter } from './stores/officer-store.js';
-import type { PatrolFilter } from './stores/patrol-store.js';
+import type { LogPatrolInput, PatrolFilter } from './stores/patrol-store.js';
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 type Ctx = OperationsContext;
@@ -26,6 +33,11 @@ function checkedFilter<Filter extends DayRange>(filter: Filter): Filter {
   checkPeriodBounds(filter.from, filter.to, FILTER_PERIOD_ARGUMENTS);
   return filter;
 }
+
+/** A client's optional instant, or now. */
+const instantOrNow = (value: string | null | undefined): string => value ?? new Date().toISOString();
+
+type Input<Shape> = { input: Shape };
 
 /** Thin: read and check arguments, ask a store or a loader, return what it gives. */
 export const resolvers = {
@@ -44,6 +56,82 @@ export const resolvers = {
     exercises: (_: unknown, { filter, ...page }: ListArgs<ExerciseFilter>, { stores }: Ctx) =>
       stores.exercises.connection(checkedFilter(filter ?? {}), page),
     missionReport: (_: unknown, { from, to }: Period): Period => checkPeriod(from, to),
+    patrolCoverage: (_: unknown, { from, to }: Period, { stores }: Ctx) =>
+      stores.patrols.coverage(checkPeriod(from, to)),
+  },
+
+  Mutation: {
+    reportIncident: async (_: unknown, { input }: Input<ReportIncidentInput>, { stores }: Ctx) => ({
+      incident: await stores.incidents.report(input),
+    }),
+    requestEngagement: async (
+      _: unknown,
+      { input }: Input<{ incidentId: string; fromResponder: SecurityResponderCode; requestedAt?: string | null }>,
+      { stores }: Ctx,
+    ) => ({
+      engagementRequest: await stores.engagementRequests.request({
+        incidentId: requireUuid(input.incidentId, 'input.incidentId'),
+        fromResponder: input.fromResponder,
+        requestedAt: instantOrNow(input.requestedAt),
+      }),
+    }),
+    decideEngagementRequest: async (
+      _: unknown,
+      { input }: Input<{ engagementRequestId: string; decision: 'ACCEPTED' | 'DECLINED'; decidedAt?: string | null }>,
+      { stores }: Ctx,
+    ) => ({
+      engagementRequest: await stores.engagementRequests.decide(
+        requireUuid(input.engagementRequestId, 'input.engagementRequestId'),
+        input.decision,
+        instantOrNow(input.decidedAt),
+      ),
+    }),
+    withdrawEngagementRequest: async (
+      _: unknown,
+      { input }: Input<{ engagementRequestId: string; withdrawnAt?: string | null }>,
+      { stores }: Ctx,
+    ) => ({
+      engagementRequest: await stores.engagementRequests.withdraw(
+        requireUuid(input.engagementRequestId, 'input.engagementRequestId'),
+        instantOrNow(input.withdrawnAt),
+      ),
+    }),
+    deployFormedPoliceUnit: async (
+      _: unknown,
+      {
+        input,
+      }: Input<{ incidentId: string; officersCommitted: number; officerIds?: string[] | null; startedAt?: string | null }>,
+      { stores }: Ctx,
+    ) => ({
+      deployment: await stores.deployments.deploy({
+        incidentId: requireUuid(input.incidentId, 'input.incidentId'),
+        officersCommitted: input.officersCommitted,
+        officerIds: (input.officerIds ?? []).map((id) => requireUuid(id, 'input.officerIds')),
+        startedAt: instantOrNow(input.startedAt),
+      }),
+    }),
+    endDeployment: async (
+      _: unknown,
+      { input }: Input<{ deploymentId: string; endedAt?: string | null }>,
+      { stores }: Ctx,
+    ) => ({
+      deployment: await stores.deployments.end(
+        requireUuid(input.deploymentId, 'input.deploymentId'),
+        instantOrNow(input.endedAt),
+      ),
+    }),
+    logPatrol: async (_: unknown, { input }: Input<LogPatrolInput>, { stores }: Ctx) => ({
+      patrol: await stores.patrols.log(input),
+    }),
+    scheduleExercise: async (_: unknown, { input }: Input<ScheduleExerciseInput>, { stores }: Ctx) => ({
+      exercise: await stores.exercises.schedule(input),
+    }),
+    recordExerciseOutcome: async (_: unknown, { input }: Input<RecordExerciseOutcomeInput>, { stores }: Ctx) => ({
+      exercise: await stores.exercises.recordOutcome({
+        ...input,
+        exerciseId: requireUuid(input.exerciseId, 'input.exerciseId'),
+      }),
+    }),
   },
 
   MissionReport: {
@@ -61,6 +149,14 @@ export const resolvers = {
     engagementRequests: ({ id }: IncidentRow, _: unknown, { loaders }: Ctx) =>
       loaders.engagementRequestsOfIncident.load(id),
     deployments: ({ id }: IncidentRow, _: unknown, { loaders }: Ctx) => loaders.deploymentsOfIncident.load(id),
+    timeline: ({ id }: IncidentRow, _: unknown, { loaders }: Ctx) => loaders.timelineOfIncident.load(id),
+  },
+
+  IncidentEvent: {
+    engagementRequest: ({ engagementRequestId }: IncidentEventRow, _: unknown, { loaders }: Ctx) =>
+      engagementRequestId ? loaders.engagementRequest.load(engagementRequestId) : null,
+    deployment: ({ deploymentId }: IncidentEventRow, _: unknown, { loaders }: Ctx) =>
+      deploymentId ? loaders.deployment.load(deploymentId) : null,
   },
 
   EngagementRequest: {
@@ -78,6 +174,7 @@ export const resolvers = {
     incident: ({ incidentId }: DeploymentRow, _: unknown, { loaders }: Ctx) => loaders.incident.load(incidentId),
     engagementRequest: ({ engagementRequestId }: DeploymentRow, _: unknown, { loaders }: Ctx) =>
       loaders.engagementRequest.load(engagementRequestId),
+    officers: ({ id }: DeploymentRow, _: unknown, { loaders }: Ctx) => loaders.officersOfDeployment.load(id),
   },
 
   Exercise: {

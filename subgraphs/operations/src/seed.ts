@@ -1,6 +1,7 @@
 import { syntheticId } from '@mission-graph/service-kit';
 import { sql, type SQL } from 'drizzle-orm';
 import {
+  deploymentOfficers,
   deployments,
   engagementDecision,
   engagementRequests,
@@ -223,6 +224,15 @@ export async function seed(tx: OperationsDb): Promise<void> {
       where r.from_responder = 'KOSOVO_POLICE' and r.to_responder = 'EULEX_FPU' and r.decision = 'ACCEPTED'
     ) as accepted,
       (select ${arrayOf(idsOf('deployment', acceptedCount), sql`uuid`)} as ids) as lists`);
+
+  // Ended deployments name the officers they committed, most junior service numbers first;
+  // the open ones give only a head count, so every officer is free for a new deployment.
+  await tx.execute(sql`
+    insert into ${deploymentOfficers} (deployment_id, officer_id)
+    select d.id, o.id
+    from ${deployments} d
+      cross join lateral (select id from ${officers} order by service_number limit d.officers_committed) as o
+    where d.ended_at is not null`);
 
   await tx.execute(sql`
     insert into ${exercises} (id, title, kind, starts_on, ends_on, location, objectives)

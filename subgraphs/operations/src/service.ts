@@ -3,6 +3,7 @@ import { createContext } from './context.js';
 import { PG_SCHEMA, schema } from './db/schema.js';
 import { resolvers } from './resolvers.js';
 import { seed } from './seed.js';
+import { readShiftPattern } from './domain/shift-pattern.js';
 import { createStores } from './stores/index.js';
 
 /** Operations support: the FPU, the three security responders, incidents, deployments, patrols, exercises. */
@@ -15,7 +16,7 @@ export const createService = defineSubgraph({
   resolvers,
   seed,
   context: (db) => {
-    const stores = createStores(db);
+    const stores = createStores(db, readShiftPattern());
     return () => createContext(stores);
   },
 });

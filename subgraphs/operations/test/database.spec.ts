@@ -26,14 +26,14 @@ const violations: [rule: string, constraint: string, statement: SQL][] = [
   [
     'more officers than the unit has',
     'deployments_officers_committed_within_unit',
-    sql`insert into operations.deployments (id, unit_id, incident_id, engagement_request_id, officers_committed, started_at)
-        values (${fresh}, ${unit}, ${incident(39)}, ${request(39)}, 106, '2026-05-01T00:00:00Z')`,
+    sql`insert into operations.deployments (id, unit_id, incident_id, engagement_request_id, officers_committed, started_at, ended_at)
+        values (${fresh}, ${unit}, ${incident(1)}, ${request(1)}, 106, '2026-05-01T00:00:00Z', '2026-05-02T00:00:00Z')`,
   ],
   [
     'a deployment that ends before it starts',
     'deployments_end_after_start',
     sql`insert into operations.deployments (id, unit_id, incident_id, engagement_request_id, officers_committed, started_at, ended_at)
-        values (${fresh}, ${unit}, ${incident(39)}, ${request(39)}, 10, '2026-05-01T00:00:00Z', '2026-04-30T00:00:00Z')`,
+        values (${fresh}, ${unit}, ${incident(1)}, ${request(1)}, 10, '2026-05-01T00:00:00Z', '2026-04-30T00:00:00Z')`,
   ],
   [
     "a deployment on another incident's request",
@@ -51,7 +51,7 @@ const violations: [rule: string, constraint: string, statement: SQL][] = [
     'a request down the tiers',
     'engagement_requests_escalate_upwards',
     sql`insert into operations.engagement_requests (id, incident_id, from_responder, to_responder, requested_at)
-        values (${fresh}, ${incident(1)}, 'KFOR', 'EULEX_FPU', '2026-05-01T00:00:00Z')`,
+        values (${fresh}, ${incident(10)}, 'KFOR', 'EULEX_FPU', '2026-05-01T00:00:00Z')`,
   ],
   [
     'a decided request without a decision time',
@@ -70,6 +70,109 @@ const violations: [rule: string, constraint: string, statement: SQL][] = [
     'patrols_shift_end_after_start',
     sql`insert into operations.patrols (id, unit_id, shift_start, shift_end, area, route)
         values (${fresh}, ${unit}, '2027-01-01T08:00:00Z', '2027-01-01T00:00:00Z', 'Pristina', 'C2')`,
+  ],
+  [
+    'a request that skips a tier',
+    'engagement_requests_one_tier_up',
+    sql`insert into operations.engagement_requests (id, incident_id, from_responder, to_responder, requested_at)
+        values (${fresh}, ${incident(1)}, 'KOSOVO_POLICE', 'KFOR', '2026-05-01T00:00:00Z')`,
+  ],
+  [
+    'a second live request to one tier',
+    'engagement_requests_one_live_per_tier_idx',
+    sql`insert into operations.engagement_requests (id, incident_id, from_responder, to_responder, requested_at)
+        values (${fresh}, ${incident(1)}, 'KOSOVO_POLICE', 'EULEX_FPU', '2026-05-01T00:00:00Z')`,
+  ],
+  [
+    'a request before its incident',
+    'engagement_requests_after_incident',
+    sql`insert into operations.engagement_requests (id, incident_id, from_responder, to_responder, requested_at)
+        values (${fresh}, ${incident(5)}, 'KOSOVO_POLICE', 'EULEX_FPU', '2000-01-01T00:00:00Z')`,
+  ],
+  [
+    'a request by a responder that is not engaged',
+    'engagement_requests_requester_engaged',
+    sql`insert into operations.engagement_requests (id, incident_id, from_responder, to_responder, requested_at)
+        values (${fresh}, ${incident(5)}, 'EULEX_FPU', 'KFOR', '2026-05-01T00:00:00Z')`,
+  ],
+  [
+    'changing a decision already taken',
+    'engagement_requests_decision_is_final',
+    sql`update operations.engagement_requests set decision = 'DECLINED' where id = ${request(1)}`,
+  ],
+  [
+    'a deployment on a declined request',
+    'deployments_require_accepted_request',
+    sql`insert into operations.deployments (id, unit_id, incident_id, engagement_request_id, officers_committed, started_at)
+        values (${fresh}, ${unit}, ${incident(5)}, ${request(5)}, 10, '2026-05-01T00:00:00Z')`,
+  ],
+  [
+    'a deployment before the request was accepted',
+    'deployments_start_after_acceptance',
+    sql`insert into operations.deployments (id, unit_id, incident_id, engagement_request_id, officers_committed, started_at)
+        values (${fresh}, ${unit}, ${incident(1)}, ${request(1)}, 10, '2000-01-01T00:00:00Z')`,
+  ],
+  [
+    'more officers than the unit has available (93 of 105 deployed)',
+    'deployments_within_available_strength',
+    sql`insert into operations.deployments (id, unit_id, incident_id, engagement_request_id, officers_committed, started_at)
+        values (${fresh}, ${unit}, ${incident(1)}, ${request(1)}, 13, '2026-05-01T00:00:00Z')`,
+  ],
+  [
+    'reopening an ended deployment',
+    'deployments_end_is_final',
+    sql`update operations.deployments set ended_at = null where id = ${syntheticId('deployment', 1)}`,
+  ],
+  [
+    'an officer on two open deployments',
+    'deployment_officers_one_open_deployment',
+    sql`insert into operations.deployment_officers (deployment_id, officer_id)
+        values (${syntheticId('deployment', 29)}, ${syntheticId('officer', 1)}), (${syntheticId('deployment', 30)}, ${syntheticId('officer', 1)})`,
+  ],
+  [
+    'more named officers than a deployment commits (28)',
+    'deployment_officers_within_committed',
+    sql`insert into operations.deployment_officers (deployment_id, officer_id)
+        select ${syntheticId('deployment', 29)}, id from operations.officers order by id limit 29`,
+  ],
+  [
+    'an exercise without the FPU',
+    'exercises_joint_with_fpu',
+    sql`with e as (insert into operations.exercises (id, title, starts_on, ends_on, location, objectives)
+          values (${fresh}, 'Synthetic', '2026-05-01', '2026-05-01', 'Pristina', 'Drill') returning id)
+        insert into operations.exercise_participants (exercise_id, responder_code)
+        select e.id, r.code from e, unnest(array['KOSOVO_POLICE', 'KFOR']::operations.security_responder_code[]) as r(code)`,
+  ],
+  [
+    'an exercise of one responder',
+    'exercises_joint_with_fpu',
+    sql`with e as (insert into operations.exercises (id, title, starts_on, ends_on, location, objectives)
+          values (${fresh}, 'Synthetic', '2026-05-01', '2026-05-01', 'Pristina', 'Drill') returning id)
+        insert into operations.exercise_participants (exercise_id, responder_code) select e.id, 'EULEX_FPU' from e`,
+  ],
+  [
+    'an exercise outcome recorded before its last day',
+    'exercises_outcome_after_last_day',
+    sql`update operations.exercises set outcome = 'Done', lessons_learned = 'Some', outcome_recorded_at = '2018-03-05T12:00:00Z'
+        where id = ${syntheticId('exercise', 1)}`,
+  ],
+  [
+    'an exercise outcome without lessons learned',
+    'exercises_outcome_complete',
+    sql`update operations.exercises set outcome = 'Done', outcome_recorded_at = '2026-01-01T00:00:00Z'
+        where id = ${syntheticId('exercise', 1)}`,
+  ],
+  [
+    'an incident without a description',
+    'incidents_description_not_blank',
+    sql`insert into operations.incidents (id, kind, occurred_at, municipality, description)
+        values (${fresh}, 'RIOT', '2026-05-01T00:00:00Z', 'Pristina', '  ')`,
+  ],
+  [
+    'a patrol shift longer than a day',
+    'patrols_shift_at_most_a_day',
+    sql`insert into operations.patrols (id, unit_id, shift_start, shift_end, area, route)
+        values (${fresh}, ${unit}, '2027-01-01T00:00:00Z', '2027-01-03T00:00:00Z', 'Pristina', 'C2')`,
   ],
   [
     'a responder in the wrong tier',
@@ -102,6 +205,20 @@ describe.each(databaseFlavours)('operations database on %s', (flavour) => {
     expect(error).toBeDefined();
     // PGlite reports `constraint`, postgres.js `constraint_name`.
     expect(error?.cause?.constraint ?? error?.cause?.constraint_name).toBe(constraint);
+  });
+
+  it('keeps a recorded exercise outcome final (exercises_outcome_is_final)', async () => {
+    const exercise = syntheticId('exercise', 2);
+    await service.database.db.execute(
+      sql`update operations.exercises set outcome = 'Done', lessons_learned = 'Some', outcome_recorded_at = '2026-01-01T00:00:00Z' where id = ${exercise}`,
+    );
+    const error = await service.database.db
+      .execute(sql`update operations.exercises set outcome = 'Rewritten' where id = ${exercise}`)
+      .then(
+        () => undefined,
+        (failure: unknown) => failure as { cause?: { constraint?: string; constraint_name?: string } },
+      );
+    expect(error?.cause?.constraint ?? error?.cause?.constraint_name).toBe('exercises_outcome_is_final');
   });
 
   it('seeds once: a restart on the same storage keeps the data and adds nothing', async () => {

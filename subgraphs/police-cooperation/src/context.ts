@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { loaderOfMany, loaderOfOne, periodKey, periodOfKey } from '@mission-graph/service-kit';
-import type { InformationExchangeRequestRow } from './db/schema.js';
+import type { ExchangeRequestTransitionRow, InformationExchangeRequestRow } from './db/schema.js';
 import type { ExchangeRequestStore, PeriodFigures } from './stores/exchange-request-store.js';
 
 /** What every resolver of one request sees. */
@@ -9,6 +9,8 @@ export interface PoliceCooperationContext {
   loaders: {
     exchangeRequestById: DataLoader<string, InformationExchangeRequestRow>;
     exchangeRequestsByMissingPerson: DataLoader<string, InformationExchangeRequestRow[]>;
+    /** The history of each request, oldest step first. */
+    historyByRequest: DataLoader<string, ExchangeRequestTransitionRow[]>;
     /** Keyed by `from|to` (see periodKey). */
     figuresByPeriod: DataLoader<string, PeriodFigures>;
   };
@@ -23,6 +25,10 @@ export function createContext(exchangeRequests: ExchangeRequestStore): PoliceCoo
       exchangeRequestsByMissingPerson: loaderOfMany(
         (ids) => exchangeRequests.byMissingPersonIds(ids),
         (row) => row.missingPersonId ?? '',
+      ),
+      historyByRequest: loaderOfMany(
+        (ids) => exchangeRequests.historyOf(ids),
+        (row) => row.requestId,
       ),
       figuresByPeriod: loaderOfOne(
         'PoliceCooperationFigures',

@@ -1,15 +1,25 @@
 import {
   checkPeriod,
+  type CallerContext,
   periodKey,
   readPageArgs,
+  requireDate,
   requireUuid,
   scalarResolvers,
   type PageArgs,
   type Period,
 } from '@mission-graph/service-kit';
-import type { PoliceCooperationContext as Context } from './context.js';
-import type { InformationExchangeRequestRow } from './db/schema.js';
+import type { PoliceCooperationContext } from './context.js';
+import type { ExchangeRequestStatus, InformationExchangeRequestRow } from './db/schema.js';
+import {
+  checkIdempotencyKey,
+  checkRecordInput,
+  type RecordExchangeRequestInput,
+} from './domain/exchange-request-input.js';
+import { checkStatisticsQuery } from './domain/exchange-statistics.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
+
+type Context = PoliceCooperationContext & CallerContext;
 
 /** Sort key of the requests list: (request_date, id). */
 const CURSOR_ARITY = 2;
@@ -17,7 +27,48 @@ const CURSOR_ARITY = 2;
 export const resolvers = {
   ...scalarResolvers,
 
+  /** GraphQL names of the accuracy grades; the database keeps the manual's digits. */
+  InformationAccuracy: {
+    NOT_IN_DOUBT: '1',
+    KNOWN_TO_SOURCE: '2',
+    CORROBORATED: '3',
+    NOT_CORROBORATED: '4',
+  },
+
+  Mutation: {
+    recordExchangeRequest: async (
+      _: unknown,
+      args: { input: RecordExchangeRequestInput; idempotencyKey?: string | null },
+      context: Context,
+    ) => {
+      const request = checkRecordInput(args.input);
+      const key = checkIdempotencyKey(args.idempotencyKey);
+      // Keys are per client: two machine clients never collide on the same key.
+      const client = context.caller.clientId ?? context.caller.subject ?? 'anonymous';
+      return { request: await context.exchangeRequests.record(request, key ? { client, key } : null) };
+    },
+
+    transitionExchangeRequest: async (
+      _: unknown,
+      args: { input: { id: string; status: ExchangeRequestStatus; occurredOn: string } },
+      context: Context,
+    ) => {
+      const id = requireUuid(args.input.id, 'input.id');
+      const occurredOn = requireDate(args.input.occurredOn, 'input.occurredOn');
+      return { request: await context.exchangeRequests.transition(id, args.input.status, occurredOn) };
+    },
+  },
+
   Query: {
+    exchangeStatistics: async (
+      _: unknown,
+      args: { from: string; to: string; groupBy?: readonly string[] | null },
+      context: Context,
+    ) => {
+      const query = checkStatisticsQuery(args.from, args.to, args.groupBy);
+      return { ...query, groups: await context.exchangeRequests.statistics(query) };
+    },
+
     informationExchangeRequest: (_: unknown, args: { id: string }, context: Context) =>
       context.exchangeRequests.findById(requireUuid(args.id, 'id')),
 
@@ -35,6 +86,12 @@ export const resolvers = {
     // The person lives in forensics: hand the gateway a reference, no SQL here.
     relatedMissingPerson: (request: InformationExchangeRequestRow) =>
       request.missingPersonId ? { __typename: 'MissingPerson', id: request.missingPersonId } : null,
+
+    evaluationCode: (request: InformationExchangeRequestRow) =>
+      `${request.sourceReliability}${request.informationAccuracy}`,
+
+    history: (request: InformationExchangeRequestRow, _: unknown, context: Context) =>
+      context.loaders.historyByRequest.load(request.id),
   },
 
   MissingPerson: {

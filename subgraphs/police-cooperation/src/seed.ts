@@ -96,6 +96,56 @@ function segments(): Segment[] {
   return result;
 }
 
+/**
+ * Legal basis, handling code and 4x4 evaluation of a seeded request, from dice of its
+ * id: the same expressions migration 0001 used to backfill rows seeded before it.
+ * H0 60 %, H1 25 %, H2 10 %, H3 5 % (with conditions); A 10 %, B 50 %, C 30 %, X 10 %;
+ * accuracy 1 15 %, 2 45 %, 3 30 %, 4 10 %.
+ */
+const CODES_OF_SEEDED_REQUEST = sql`
+  case when segment.channel = 'SERBIAN_MOI'
+    then 'Protocol on police cooperation (Kosovo Police and Serbian Ministry of Interior, facilitated by EULEX)' end,
+  (case when code_dice.h < 60 then 'H0' when code_dice.h < 85 then 'H1' when code_dice.h < 95 then 'H2' else 'H3' end)::police_cooperation.handling_code,
+  case when code_dice.h >= 95 then 'Not to be passed on to third parties without the consent of the provider (synthetic)' end,
+  (case when code_dice.s < 10 then 'A' when code_dice.s < 60 then 'B' when code_dice.s < 90 then 'C' else 'X' end)::police_cooperation.source_reliability,
+  (case when code_dice.a < 15 then '1' when code_dice.a < 60 then '2' when code_dice.a < 90 then '3' else '4' end)::police_cooperation.information_accuracy`;
+
+/**
+ * The history of requests that have none yet, derived from their state: recorded on
+ * the request date, forwarded (or rejected) the same day, answered and closed on the
+ * answer day. Migration 0001 ran the same statement for requests seeded before it.
+ */
+export const HISTORY_OF_SEEDED_REQUESTS = sql`
+  insert into police_cooperation.exchange_request_transitions
+    (request_id, sequence, from_status, to_status, occurred_on, previous_sequence, previous_occurred_on, recorded_at)
+  select r.id, step.sequence, step.from_status::police_cooperation.exchange_request_status,
+    step.to_status::police_cooperation.exchange_request_status,
+    step.occurred_on, step.previous_sequence, step.previous_occurred_on, step.occurred_on::timestamp at time zone 'UTC'
+  from police_cooperation.information_exchange_requests as r
+  cross join lateral (values
+    (1, null, r.direction::text, r.request_date, null::int, null::date, true),
+    (2, r.direction::text, 'FORWARDED', r.request_date, 1, r.request_date, r.status in ('FORWARDED', 'ANSWERED', 'CLOSED')),
+    (2, r.direction::text, 'REJECTED', r.request_date, 1, r.request_date, r.status = 'REJECTED'),
+    (3, 'FORWARDED', 'ANSWERED', r.answered_on, 2, r.request_date, r.status in ('ANSWERED', 'CLOSED') and r.answered_on is not null),
+    (4, 'ANSWERED', 'CLOSED', r.answered_on, 3, r.answered_on, r.status = 'CLOSED' and r.answered_on is not null)
+  ) as step(sequence, from_status, to_status, occurred_on, previous_sequence, previous_occurred_on, applies)
+  where step.applies
+    and not exists (select 1 from police_cooperation.exchange_request_transitions as t where t.request_id = r.id)`;
+
+/** Moves each channel's reference sequence past the highest serial in the table. */
+export const ADVANCE_REFERENCE_SERIALS = sql`
+  select setval(c.sequence_name::regclass, coalesce(serial.highest, 0) + 1, false)
+  from (values
+    ('EUROPOL', 'police_cooperation.exchange_reference_serial_europol'),
+    ('SERBIAN_MOI', 'police_cooperation.exchange_reference_serial_serbian_moi'),
+    ('INTERPOL', 'police_cooperation.exchange_reference_serial_interpol')
+  ) as c(name, sequence_name)
+  cross join lateral (
+    select max(substr(reference, 10)::int) as highest
+    from police_cooperation.information_exchange_requests
+    where information_exchange_requests.channel::text = c.name
+  ) as serial`;
+
 const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 /** One INSERT … SELECT over generate_series for all requests: ~20k rows in well under a second. */
@@ -113,7 +163,8 @@ export async function seedExchangeRequests(db: Db<typeof schema>): Promise<void>
 
   await db.execute(sql`
     insert into ${informationExchangeRequests}
-      (id, reference, channel, direction, counterpart, kosovo_police_unit, request_date, answered_on, status, subject, missing_person_id)
+      (id, reference, channel, direction, counterpart, kosovo_police_unit, request_date, answered_on, status, subject, missing_person_id,
+       legal_basis, handling_code, handling_conditions, source_reliability, information_accuracy)
     select
       -- No other pillar links to a request, so its id need not be syntheticId(); an
       -- md5 of the serial is just as stable and stays inside SQL.
@@ -139,7 +190,8 @@ export async function seedExchangeRequests(db: Db<typeof schema>): Promise<void>
       -- 37 is coprime to 1200, so the 300 referenced persons are spread over 1..1200.
       case when request.serial % ${MISSING_PERSON_EVERY}::int = 7 then
         missing.ids[1 + (((request.serial / ${MISSING_PERSON_EVERY}::int) % ${MISSING_PERSONS_REFERENCED}::int) * 37) % ${MISSING_PERSONS_IN_FORENSICS}::int]
-      end
+      end,
+      ${CODES_OF_SEEDED_REQUEST}
     from (values ${segmentValues})
       as segment(channel, prefix, first_day, last_day, size, serial_offset, channel_serial_offset)
     cross join lateral generate_series(1, segment.size) as k
@@ -152,6 +204,13 @@ export async function seedExchangeRequests(db: Db<typeof schema>): Promise<void>
         segment.first_day + ((k - 1) * (segment.last_day - segment.first_day) / greatest(segment.size - 1, 1)) as request_date,
         md5('mission-graph:information-exchange-request:' || (segment.serial_offset + k)) as hash
     ) as base
+    -- The evaluation codes' dice, from the id (as migration 0001 backfilled them).
+    cross join lateral (
+      select
+        ('x' || substr(md5('codes:' || base.hash::uuid::text), 1, 4))::bit(16)::int % 100 as h,
+        ('x' || substr(md5('codes:' || base.hash::uuid::text), 5, 4))::bit(16)::int % 100 as s,
+        ('x' || substr(md5('codes:' || base.hash::uuid::text), 9, 4))::bit(16)::int % 100 as a
+    ) as code_dice
     -- Independent "dice" per attribute: 16-bit slices of the serial's md5.
     cross join lateral (
       select
@@ -175,4 +234,6 @@ export async function seedExchangeRequests(db: Db<typeof schema>): Promise<void>
         end as status
     ) as request
   `);
+  await db.execute(HISTORY_OF_SEEDED_REQUESTS);
+  await db.execute(ADVANCE_REFERENCE_SERIALS);
 }

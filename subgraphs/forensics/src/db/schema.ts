@@ -8,6 +8,7 @@ import {
   text,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { MUNICIPALITIES } from '../domain/municipalities.js';
 import { DISAPPEARANCE_PERIOD, MANDATE_START } from '../domain/periods.js';
 
 /**
@@ -23,6 +24,9 @@ const forensics = pgSchema('forensics');
 
 /** A date constant written into a CHECK (drizzle-kit renders constraints as plain SQL). */
 const dateLiteral = (isoDate: string) => sql.raw(`date '${isoDate}'`);
+
+/** The known municipality names as an SQL list, for `municipality in (...)` checks. */
+const municipalityList = sql.raw(MUNICIPALITIES.map((m) => `'${m.name.replaceAll("'", "''")}'`).join(', '));
 
 export const missingPersonStatus = forensics.enum('missing_person_status', [
   'MISSING',
@@ -61,6 +65,15 @@ export const identificationMethod = forensics.enum('identification_method', [
   'CIRCUMSTANTIAL',
 ]);
 
+/** What a morgue review of unidentified remains decides to do next. */
+export const morgueNextAction = forensics.enum('morgue_next_action', [
+  'NEW_DNA_SAMPLES',
+  'ANTHROPOLOGICAL_REEXAMINATION',
+  'ANTE_MORTEM_COMPARISON',
+  'REASSOCIATION',
+  'NO_FURTHER_ACTION',
+]);
+
 export const missingPersons = forensics.table(
   'missing_persons',
   {
@@ -74,6 +87,10 @@ export const missingPersons = forensics.table(
     fullName: text('full_name').notNull(),
     dateOfBirth: date('date_of_birth', { mode: 'string' }),
     placeLastSeen: text('place_last_seen'),
+    /** How to reach the family (name and phone or address). Personal data. */
+    familyContact: text('family_contact'),
+    // Deliberately no ethnicity, religion or national origin: the mandate covers every
+    // missing person of the period regardless of them, so the model never records them.
   },
   (t) => [
     check('missing_persons_case_number_format', sql`${t.caseNumber} ~ '^MP-[0-9]{4}-[0-9]{5}$'`),
@@ -82,6 +99,12 @@ export const missingPersons = forensics.table(
       sql`${t.disappearanceDate} between ${dateLiteral(DISAPPEARANCE_PERIOD.from)} and ${dateLiteral(DISAPPEARANCE_PERIOD.to)}`,
     ),
     check('missing_persons_born_before_disappearance', sql`${t.dateOfBirth} <= ${t.disappearanceDate}`),
+    check(
+      'missing_persons_case_number_year',
+      sql`substr(${t.caseNumber}, 4, 4) = extract(year from ${t.disappearanceDate})::int::text`,
+    ),
+    check('missing_persons_municipality_known', sql`${t.municipality} in (${municipalityList})`),
+    check('missing_persons_name_given', sql`btrim(${t.fullName}) <> ''`),
     index('missing_persons_by_disappearance').on(t.disappearanceDate, t.caseNumber),
     index('missing_persons_by_status').on(t.status, t.disappearanceDate, t.caseNumber),
     index('missing_persons_by_municipality').on(t.municipality, t.disappearanceDate, t.caseNumber),
@@ -102,6 +125,8 @@ export const graveSites = forensics.table(
   (t) => [
     check('grave_sites_latitude_range', sql`${t.latitude} between -90 and 90`),
     check('grave_sites_longitude_range', sql`${t.longitude} between -180 and 180`),
+    check('grave_sites_site_code_format', sql`${t.siteCode} ~ '^GS-[0-9]{4,}$'`),
+    check('grave_sites_municipality_known', sql`${t.municipality} in (${municipalityList})`),
     index('grave_sites_by_kind').on(t.kind, t.siteCode),
     index('grave_sites_by_status').on(t.status, t.siteCode),
     index('grave_sites_by_municipality').on(t.municipality, t.siteCode),
@@ -127,6 +152,12 @@ export const fieldOperations = forensics.table(
       'field_operations_digging_needs_site',
       sql`${t.kind} not in ('EXCAVATION', 'EXHUMATION') or ${t.siteId} is not null`,
     ),
+    check('field_operations_reference_format', sql`${t.reference} ~ '^FO-[0-9]{4}-[0-9]{4,}$'`),
+    check(
+      'field_operations_reference_year',
+      sql`substr(${t.reference}, 4, 4) = extract(year from ${t.startedOn})::int::text`,
+    ),
+    check('field_operations_partners_named', sql`'' <> all(${t.partnerInstitutions})`),
     index('field_operations_by_start').on(t.startedOn.desc(), t.id.desc()),
     index('field_operations_by_kind').on(t.kind, t.startedOn.desc(), t.id.desc()),
     index('field_operations_by_site').on(t.siteId),
@@ -146,6 +177,7 @@ export const mortalRemains = forensics.table(
   (t) => [
     // Returned remains are with their family, no longer held by an institution.
     check('mortal_remains_held_unless_returned', sql`(${t.status} = 'RETURNED') = (${t.heldAt} is null)`),
+    check('mortal_remains_reference_format', sql`${t.reference} ~ '^MR-[0-9]{5,}$'`),
     index('mortal_remains_by_status').on(t.status, t.reference),
     index('mortal_remains_by_operation').on(t.recoveredByOperationId),
   ],
@@ -167,11 +199,37 @@ export const identifications = forensics.table(
     method: identificationMethod('method').notNull(),
     identifiedOn: date('identified_on', { mode: 'string' }).notNull(),
     confirmingInstitution: text('confirming_institution').notNull(),
+    /** Day the family was told (their right to know); null while not yet notified. */
+    familyNotifiedOn: date('family_notified_on', { mode: 'string' }),
   },
   (t) => [
+    check('identifications_family_notified_after_identification', sql`${t.familyNotifiedOn} >= ${t.identifiedOn}`),
     check('identifications_within_mandate', sql`${t.identifiedOn} >= ${dateLiteral(MANDATE_START)}`),
     check('identifications_institution_named', sql`${t.confirmingInstitution} <> ''`),
     index('identifications_by_date').on(t.identifiedOn.desc(), t.id.desc()),
     index('identifications_by_method').on(t.method, t.identifiedOn.desc(), t.id.desc()),
+  ],
+);
+
+/**
+ * Reviews of unidentified remains at the morgue: what was found and what is done next.
+ * A trigger (migration `morgue_and_status_workflow_rules`) refuses a review of remains
+ * that are already identified or returned.
+ */
+export const morgueReviews = forensics.table(
+  'morgue_reviews',
+  {
+    id: uuid('id').primaryKey(),
+    remainsId: uuid('remains_id')
+      .notNull()
+      .references(() => mortalRemains.id),
+    reviewedOn: date('reviewed_on', { mode: 'string' }).notNull(),
+    findings: text('findings').notNull(),
+    nextAction: morgueNextAction('next_action').notNull(),
+  },
+  (t) => [
+    check('morgue_reviews_within_mandate', sql`${t.reviewedOn} >= ${dateLiteral(MANDATE_START)}`),
+    check('morgue_reviews_findings_given', sql`btrim(${t.findings}) <> ''`),
+    index('morgue_reviews_by_remains').on(t.remainsId, t.reviewedOn.desc(), t.id.desc()),
   ],
 );

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import {
   checkPeriodBounds,
+  notFound,
+  rethrowAsTypedError,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
   isUuid,
@@ -8,8 +11,10 @@ import {
   type PageArgs,
 } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
-import { fieldOperations } from '../db/schema.js';
+import { fieldOperations, graveSites } from '../db/schema.js';
+import type { checkFieldOperationInput } from '../domain/records.js';
 import { keysetPage, type KeysetOrder } from './keyset.js';
+import { FIELD_OPERATION_VIOLATIONS } from './violations.js';
 
 /** All SQL about field operations (assessments, surveys, excavations, exhumations). */
 export type FieldOperationRow = typeof fieldOperations.$inferSelect;
@@ -65,4 +70,31 @@ export async function fieldOperationsBySiteIds(
     .where(inArray(fieldOperations.siteId, [...siteIds]))
     .orderBy(desc(fieldOperations.startedOn), desc(fieldOperations.id));
   return rows.filter((row): row is FieldOperationRow & { siteId: string } => row.siteId !== null);
+}
+
+/**
+ * Records a field operation. Its site, when given, must be a recorded grave site
+ * (NOT_FOUND otherwise); digging without a site is refused before (domain) and by the
+ * database (`field_operations_digging_needs_site`).
+ */
+export async function recordFieldOperation(
+  db: ForensicsDb,
+  input: ReturnType<typeof checkFieldOperationInput>,
+): Promise<FieldOperationRow> {
+  const { siteId } = input;
+  try {
+    return await db.transaction(async (tx) => {
+      if (siteId !== null) {
+        const [site] = await tx.select({ id: graveSites.id }).from(graveSites).where(eq(graveSites.id, siteId)).for('share');
+        if (!site) throw notFound('GraveSite', siteId);
+      }
+      const [row] = await tx.insert(fieldOperations).values({ id: randomUUID(), ...input }).returning();
+      return row!;
+    });
+  } catch (error) {
+    rethrowAsTypedError(error, {
+      ...FIELD_OPERATION_VIOLATIONS,
+      field_operations_site_id_grave_sites_id_fk: () => notFound('GraveSite', siteId ?? ''),
+    });
+  }
 }

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Connection, PageArgs } from '@mission-graph/service-kit';
+import { rethrowAsTypedError, type Connection, type PageArgs } from '@mission-graph/service-kit';
+import type { checkGraveSiteInput } from '../domain/records.js';
 import type { ForensicsDb } from '../db/database.js';
 import { graveSites } from '../db/schema.js';
 import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
+import { GRAVE_SITE_VIOLATIONS } from './violations.js';
 
 /** All SQL about grave sites. */
 export type GraveSiteRow = typeof graveSites.$inferSelect;
@@ -42,4 +45,16 @@ export function listGraveSites(
 
 export function graveSitesByIds(db: ForensicsDb, ids: readonly string[]): Promise<GraveSiteRow[]> {
   return db.select().from(graveSites).where(inArray(graveSites.id, [...ids]));
+}
+
+/** Records a new grave site; a taken site code is a CONFLICT. */
+export async function recordGraveSite(db: ForensicsDb, input: ReturnType<typeof checkGraveSiteInput>): Promise<GraveSiteRow> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(graveSites).values({ id: randomUUID(), ...input }).returning();
+      return row!;
+    });
+  } catch (error) {
+    rethrowAsTypedError(error, GRAVE_SITE_VIOLATIONS);
+  }
 }

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, gte, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import {
   checkPeriodBounds,
+  notFound,
+  rethrowAsTypedError,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
   isUuid,
@@ -8,8 +11,11 @@ import {
   type PageArgs,
 } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
-import { identifications } from '../db/schema.js';
+import { identifications, missingPersons, mortalRemains } from '../db/schema.js';
+import type { checkIdentificationInput } from '../domain/records.js';
+import { canMoveMissingPerson, canMoveMortalRemains, transitionConflict } from '../domain/workflow.js';
 import { keysetPage, type KeysetOrder } from './keyset.js';
+import { IDENTIFICATION_VIOLATIONS } from './violations.js';
 
 /** All SQL about identifications of individuals from mortal remains. */
 export type IdentificationRow = typeof identifications.$inferSelect;
@@ -76,4 +82,56 @@ export async function identificationsByMissingPersonIds(
   return rows.filter(
     (row): row is IdentificationRow & { missingPersonId: string } => row.missingPersonId !== null,
   );
+}
+
+/**
+ * Records an identification and, in the same transaction, moves the remains to
+ * IDENTIFIED and the missing-person case (when there is one) to IDENTIFIED: either all
+ * three changes stick or none. Both rows are locked first, so concurrent identifications
+ * of the same remains or case queue up and the later one gets a CONFLICT; the UNIQUE
+ * constraints on `remains_id` and `missing_person_id` hold whatever happens, and the
+ * deferred trigger `identifications_settle_statuses` refuses to commit an
+ * identification whose remains or case were left unsettled.
+ */
+export async function recordIdentification(
+  db: ForensicsDb,
+  input: ReturnType<typeof checkIdentificationInput>,
+): Promise<IdentificationRow> {
+  const { remainsId, missingPersonId } = input;
+  try {
+    return await db.transaction(async (tx) => {
+      const [remains] = await tx
+        .select({ status: mortalRemains.status })
+        .from(mortalRemains)
+        .where(eq(mortalRemains.id, remainsId))
+        .for('update');
+      if (!remains) throw notFound('MortalRemains', remainsId);
+      if (!canMoveMortalRemains(remains.status, 'IDENTIFIED')) {
+        throw transitionConflict('MortalRemains', remainsId, remains.status, 'IDENTIFIED');
+      }
+      if (missingPersonId !== null) {
+        const [person] = await tx
+          .select({ status: missingPersons.status })
+          .from(missingPersons)
+          .where(eq(missingPersons.id, missingPersonId))
+          .for('update');
+        if (!person) throw notFound('MissingPerson', missingPersonId);
+        if (!canMoveMissingPerson(person.status, 'IDENTIFIED')) {
+          throw transitionConflict('MissingPerson', missingPersonId, person.status, 'IDENTIFIED');
+        }
+      }
+      const [row] = await tx.insert(identifications).values({ id: randomUUID(), ...input }).returning();
+      await tx.update(mortalRemains).set({ status: 'IDENTIFIED' }).where(eq(mortalRemains.id, remainsId));
+      if (missingPersonId !== null) {
+        await tx.update(missingPersons).set({ status: 'IDENTIFIED' }).where(eq(missingPersons.id, missingPersonId));
+      }
+      return row!;
+    });
+  } catch (error) {
+    rethrowAsTypedError(error, {
+      ...IDENTIFICATION_VIOLATIONS,
+      identifications_remains_id_mortal_remains_id_fk: () => notFound('MortalRemains', remainsId),
+      identifications_missing_person_id_missing_persons_id_fk: () => notFound('MissingPerson', missingPersonId ?? ''),
+    });
+  }
 }

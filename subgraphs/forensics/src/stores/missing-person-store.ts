@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, gte, inArray, lte } from 'drizzle-orm';
-import { checkPeriodBounds, isIsoDate, type Connection, type PageArgs } from '@mission-graph/service-kit';
+import {
+  checkPeriodBounds,
+  isIsoDate,
+  rethrowAsTypedError,
+  type Connection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
+import type { checkMissingPersonInput } from '../domain/records.js';
 import type { ForensicsDb } from '../db/database.js';
 import { missingPersons } from '../db/schema.js';
 import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
+import { MISSING_PERSON_VIOLATIONS } from './violations.js';
 
 /** All SQL about missing-person cases. */
 export type MissingPersonRow = typeof missingPersons.$inferSelect;
@@ -48,4 +57,22 @@ export function listMissingPersons(
 
 export function missingPersonsByIds(db: ForensicsDb, ids: readonly string[]): Promise<MissingPersonRow[]> {
   return db.select().from(missingPersons).where(inArray(missingPersons.id, [...ids]));
+}
+
+/** Records a new case (status MISSING); a taken case number is a CONFLICT. */
+export async function recordMissingPerson(
+  db: ForensicsDb,
+  input: ReturnType<typeof checkMissingPersonInput>,
+): Promise<MissingPersonRow> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(missingPersons)
+        .values({ id: randomUUID(), status: 'MISSING', ...input })
+        .returning();
+      return row!;
+    });
+  } catch (error) {
+    rethrowAsTypedError(error, MISSING_PERSON_VIOLATIONS);
+  }
 }

@@ -1,8 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import { requireUuid, type Connection, type PageArgs } from '@mission-graph/service-kit';
+import {
+  badUserInput,
+  notFound,
+  requireUuid,
+  rethrowAsTypedError,
+  type Connection,
+  type PageArgs,
+} from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
-import { mortalRemains } from '../db/schema.js';
+import { fieldOperations, mortalRemains } from '../db/schema.js';
+import { recoversRemains, type checkMortalRemainsInput } from '../domain/records.js';
 import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
+import { MORTAL_REMAINS_VIOLATIONS } from './violations.js';
 
 /** All SQL about recovered mortal remains. */
 export type MortalRemainsRow = typeof mortalRemains.$inferSelect;
@@ -44,4 +54,61 @@ export function listMortalRemains(
 
 export function mortalRemainsByIds(db: ForensicsDb, ids: readonly string[]): Promise<MortalRemainsRow[]> {
   return db.select().from(mortalRemains).where(inArray(mortalRemains.id, [...ids]));
+}
+
+/** The remains recovered by each of the given operations, by reference. */
+export async function mortalRemainsByOperationIds(
+  db: ForensicsDb,
+  operationIds: readonly string[],
+): Promise<(MortalRemainsRow & { recoveredByOperationId: string })[]> {
+  const rows = await db
+    .select()
+    .from(mortalRemains)
+    .where(inArray(mortalRemains.recoveredByOperationId, [...operationIds]))
+    .orderBy(mortalRemains.reference);
+  return rows.filter(
+    (row): row is MortalRemainsRow & { recoveredByOperationId: string } => row.recoveredByOperationId !== null,
+  );
+}
+
+/**
+ * Records remains recovered by an exhumation, held (by default) at the Pristina morgue,
+ * UNIDENTIFIED. The operation must exist (NOT_FOUND) and be an exhumation (BAD_USER_INPUT;
+ * also the trigger `mortal_remains_recovered_by_exhumation`).
+ */
+export async function recordMortalRemains(
+  db: ForensicsDb,
+  input: ReturnType<typeof checkMortalRemainsInput>,
+): Promise<MortalRemainsRow> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [operation] = await tx
+        .select({ kind: fieldOperations.kind, reference: fieldOperations.reference })
+        .from(fieldOperations)
+        .where(eq(fieldOperations.id, input.recoveredBy));
+      if (!operation) throw notFound('FieldOperation', input.recoveredBy);
+      if (!recoversRemains(operation.kind)) {
+        throw badUserInput(
+          'input.recoveredBy',
+          `must be an exhumation: only exhumations recover remains; ${operation.reference} is an ${operation.kind}`,
+        );
+      }
+      const [row] = await tx
+        .insert(mortalRemains)
+        .values({
+          id: randomUUID(),
+          reference: input.reference,
+          recoveredByOperationId: input.recoveredBy,
+          heldAt: input.heldAt,
+          status: 'UNIDENTIFIED',
+        })
+        .returning();
+      return row!;
+    });
+  } catch (error) {
+    rethrowAsTypedError(error, {
+      ...MORTAL_REMAINS_VIOLATIONS,
+      mortal_remains_recovered_by_operation_id_field_operations_id_fk: () => notFound('FieldOperation', input.recoveredBy),
+    });
+  }
 }

@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -135,6 +136,7 @@ export const incidents = operations.table(
   },
   (t) => [
     check('incidents_municipality_not_blank', sql`btrim(${t.municipality}) <> ''`),
+    check('incidents_description_not_blank', sql`btrim(${t.description}) <> ''`),
     index('incidents_by_time_idx').on(t.occurredAt, t.id),
     index('incidents_kind_by_time_idx').on(t.kind, t.occurredAt, t.id),
     index('incidents_municipality_by_time_idx').on(t.municipality, t.occurredAt, t.id),
@@ -161,6 +163,11 @@ export const engagementRequests = operations.table(
   (t) => [
     // A responder asks the next tier(s) up for help, never itself or a lower tier.
     check('engagement_requests_escalate_upwards', sql`${t.fromResponder} < ${t.toResponder}`),
+    // Engagement moves one tier at a time: Kosovo Police asks the FPU, the FPU asks KFOR.
+    check(
+      'engagement_requests_one_tier_up',
+      sql`(${t.fromResponder}, ${t.toResponder}) in (('KOSOVO_POLICE', 'EULEX_FPU'), ('EULEX_FPU', 'KFOR'))`,
+    ),
     check(
       'engagement_requests_decided_at_iff_decided',
       sql`(${t.decision} = 'PENDING') = (${t.decidedAt} is null)`,
@@ -169,6 +176,10 @@ export const engagementRequests = operations.table(
     // Target of the deployments' composite key: a deployment's request is for its incident.
     unique('engagement_requests_id_incident_key').on(t.id, t.incidentId),
     index('engagement_requests_by_incident_idx').on(t.incidentId, t.requestedAt, t.id),
+    // At most one live (pending or accepted) request per incident and requested tier.
+    uniqueIndex('engagement_requests_one_live_per_tier_idx')
+      .on(t.incidentId, t.toResponder)
+      .where(sql`${t.decision} in ('PENDING', 'ACCEPTED')`),
   ],
 );
 
@@ -219,6 +230,7 @@ export const patrols = operations.table(
   (t) => [
     check('patrols_shift_end_after_start', sql`${t.shiftEnd} > ${t.shiftStart}`),
     check('patrols_area_not_blank', sql`btrim(${t.area}) <> ''`),
+    check('patrols_shift_at_most_a_day', sql`${t.shiftEnd} - ${t.shiftStart} <= interval '24 hours'`),
     unique('patrols_one_per_area_and_shift_key').on(t.area, t.shiftStart),
     index('patrols_by_time_idx').on(t.shiftStart, t.id),
   ],
@@ -234,10 +246,27 @@ export const exercises = operations.table(
     endsOn: calendarDay('ends_on').notNull(),
     location: text('location').notNull(),
     objectives: text('objectives').notNull(),
+    /** What came of the exercise; null until recorded (recordExerciseOutcome). */
+    outcome: text('outcome'),
+    lessonsLearned: text('lessons_learned'),
+    outcomeRecordedAt: instant('outcome_recorded_at'),
   },
   (t) => [
     check('exercises_ends_on_or_after_start', sql`${t.endsOn} >= ${t.startsOn}`),
     check('exercises_title_not_blank', sql`btrim(${t.title}) <> ''`),
+    check('exercises_location_not_blank', sql`btrim(${t.location}) <> ''`),
+    check('exercises_objectives_not_blank', sql`btrim(${t.objectives}) <> ''`),
+    // An outcome comes whole: outcome, lessons learned and when it was recorded.
+    check(
+      'exercises_outcome_complete',
+      sql`(${t.outcome} is null) = (${t.lessonsLearned} is null) and (${t.outcome} is null) = (${t.outcomeRecordedAt} is null)`,
+    ),
+    check('exercises_outcome_not_blank', sql`btrim(${t.outcome}) <> '' and btrim(${t.lessonsLearned}) <> ''`),
+    // Recorded once the exercise has reached its last day (UTC).
+    check(
+      'exercises_outcome_after_last_day',
+      sql`${t.outcomeRecordedAt} >= (${t.endsOn}::timestamp at time zone 'UTC')`,
+    ),
     index('exercises_by_time_idx').on(t.startsOn, t.id),
   ],
 );
@@ -259,6 +288,23 @@ export const exerciseParticipants = operations.table(
   ],
 );
 
+/** The named officers of a deployment (optional: a deployment may give only a head count). */
+export const deploymentOfficers = operations.table(
+  'deployment_officers',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id),
+    officerId: uuid('officer_id')
+      .notNull()
+      .references(() => officers.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deploymentId, t.officerId] }),
+    index('deployment_officers_by_officer_idx').on(t.officerId, t.deploymentId),
+  ],
+);
+
 export const schema = {
   securityResponders,
   formedPoliceUnits,
@@ -266,6 +312,7 @@ export const schema = {
   incidents,
   engagementRequests,
   deployments,
+  deploymentOfficers,
   patrols,
   exercises,
   exerciseParticipants,

@@ -5,8 +5,10 @@ import {
   readPageArgs,
   toConnection,
   type PageArgs,
+  notFound,
 } from '@mission-graph/service-kit';
-import { and, asc, count, desc, eq, exists, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, exists, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import {
   exerciseParticipants,
   exercises,
@@ -14,11 +16,31 @@ import {
   type OperationsDb,
   type SecurityResponderCode,
 } from '../db/schema.js';
+import { checkExerciseDays, checkOutcomeRecordable, readExerciseParticipants } from '../domain/exercise-participants.js';
+import { requireText } from '../domain/text.js';
 import { dateWithin, type DayRange } from './day-range-sql.js';
+import { onlyRow } from './rows.js';
+import { rethrowTyped } from './typed-errors.js';
 import type { SecurityResponderRow } from './security-responder-store.js';
 
 export type ExerciseRow = typeof exercises.$inferSelect;
 export type ExerciseParticipantRow = SecurityResponderRow & { exerciseId: string };
+
+export interface ScheduleExerciseInput {
+  title: string;
+  kind?: ExerciseRow['kind'] | null;
+  startsOn: string;
+  endsOn: string;
+  location: string;
+  objectives: string;
+  participants: readonly SecurityResponderCode[];
+}
+
+export interface RecordExerciseOutcomeInput {
+  exerciseId: string;
+  outcome: string;
+  lessonsLearned: string;
+}
 
 export interface ExerciseFilter extends DayRange {
   participant?: SecurityResponderCode | null;
@@ -48,6 +70,54 @@ export function exerciseStore(db: OperationsDb) {
   }
 
   return {
+    /** Schedules a joint exercise with its participants, in one transaction. */
+    async schedule(input: ScheduleExerciseInput): Promise<ExerciseRow> {
+      checkExerciseDays(input.startsOn, input.endsOn);
+      const participants = readExerciseParticipants(input.participants);
+      const values = {
+        id: randomUUID(),
+        title: requireText(input.title, 'input.title'),
+        kind: input.kind ?? 'CROWD_AND_RIOT_CONTROL',
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        location: requireText(input.location, 'input.location'),
+        objectives: requireText(input.objectives, 'input.objectives'),
+      };
+      try {
+        return await db.transaction(async (tx) => {
+          const exercise = onlyRow(await tx.insert(exercises).values(values).returning());
+          await tx
+            .insert(exerciseParticipants)
+            .values(participants.map((responderCode) => ({ exerciseId: exercise.id, responderCode })));
+          return exercise;
+        });
+      } catch (error) {
+        return rethrowTyped(error);
+      }
+    },
+
+    /** Records the outcome of an exercise once, from its last day (UTC) on. */
+    async recordOutcome(input: RecordExerciseOutcomeInput, now: Date = new Date()): Promise<ExerciseRow> {
+      const outcome = requireText(input.outcome, 'input.outcome');
+      const lessonsLearned = requireText(input.lessonsLearned, 'input.lessonsLearned');
+      try {
+        return await db.transaction(async (tx) => {
+          const [current] = await tx.select().from(exercises).where(eq(exercises.id, input.exerciseId)).for('update');
+          if (!current) throw notFound('Exercise', input.exerciseId);
+          checkOutcomeRecordable(current, now.toISOString().slice(0, 10));
+          return onlyRow(
+            await tx
+              .update(exercises)
+              .set({ outcome, lessonsLearned, outcomeRecordedAt: now.toISOString() })
+              .where(and(eq(exercises.id, input.exerciseId), isNull(exercises.outcomeRecordedAt)))
+              .returning(),
+          );
+        });
+      } catch (error) {
+        return rethrowTyped(error);
+      }
+    },
+
     /** Latest start first; the cursor is `(startsOn, id)`. */
     async connection(filter: ExerciseFilter, args: PageArgs) {
       const page = readPageArgs(args, 2);

@@ -6,11 +6,23 @@ import {
   toConnection,
   type PageArgs,
 } from '@mission-graph/service-kit';
+import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { incidents, type OperationsDb } from '../db/schema.js';
+import { requireText } from '../domain/text.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
+import { incidentTimelines } from './incident-events.js';
+import { onlyRow } from './rows.js';
+import { rethrowTyped } from './typed-errors.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
+
+export interface ReportIncidentInput {
+  kind: IncidentRow['kind'];
+  occurredAt: string;
+  municipality: string;
+  description: string;
+}
 
 export interface IncidentFilter extends DayRange {
   kind?: IncidentRow['kind'] | null;
@@ -32,6 +44,24 @@ export function incidentStore(db: OperationsDb) {
   }
 
   return {
+    /** Kosovo Police report an incident. */
+    async report(input: ReportIncidentInput): Promise<IncidentRow> {
+      const values = {
+        id: randomUUID(),
+        kind: input.kind,
+        occurredAt: input.occurredAt,
+        municipality: requireText(input.municipality, 'input.municipality'),
+        description: requireText(input.description, 'input.description'),
+      };
+      try {
+        return await db.transaction(async (tx) => onlyRow(await tx.insert(incidents).values(values).returning()));
+      } catch (error) {
+        return rethrowTyped(error);
+      }
+    },
+
+    timelines: (ids: readonly string[]) => incidentTimelines(db, ids),
+
     byIds: (ids: readonly string[]): Promise<IncidentRow[]> =>
       db.select().from(incidents).where(inArray(incidents.id, [...ids])),
 

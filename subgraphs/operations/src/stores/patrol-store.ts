@@ -6,11 +6,34 @@ import {
   toConnection,
   type PageArgs,
 } from '@mission-graph/service-kit';
+import { notFound, rowsOf, type Period } from '@mission-graph/service-kit';
+import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { patrols, type OperationsDb } from '../db/schema.js';
+import { formedPoliceUnits, patrols, type OperationsDb } from '../db/schema.js';
+import { shiftEndOf, type ShiftPattern } from '../domain/shift-pattern.js';
+import { requireText } from '../domain/text.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
+import { onlyRow } from './rows.js';
+import { rethrowTyped } from './typed-errors.js';
 
 export type PatrolRow = typeof patrols.$inferSelect;
+
+export interface LogPatrolInput {
+  shiftStart: string;
+  area: string;
+  route: string;
+  kind?: PatrolRow['kind'] | null;
+}
+
+/** Coverage of a period by patrols on duty; hours as fractions where gaps are partial. */
+export interface PatrolCoverageRow {
+  from: string;
+  to: string;
+  totalHours: number;
+  coveredHours: number;
+  uncoveredHours: number;
+  gaps: { start: string; end: string; hours: number }[];
+}
 
 export interface PatrolFilter extends DayRange {
   area?: string | null;
@@ -20,13 +43,75 @@ function matching(filter: PatrolFilter): SQL | undefined {
   return and(...instantWithin(patrols.shiftStart, filter), filter.area ? eq(patrols.area, filter.area) : undefined);
 }
 
-export function patrolStore(db: OperationsDb) {
+export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
   async function countWhere(where: SQL | undefined): Promise<number> {
     const [row] = await db.select({ total: count() }).from(patrols).where(where);
     return row?.total ?? 0;
   }
 
   return {
+    /** Logs one shift of the pattern; its end follows from the pattern. */
+    async log(input: LogPatrolInput): Promise<PatrolRow> {
+      const values = {
+        id: randomUUID(),
+        kind: input.kind ?? 'MOBILE_RECONNAISSANCE',
+        shiftStart: input.shiftStart,
+        shiftEnd: shiftEndOf(input.shiftStart, pattern),
+        area: requireText(input.area, 'input.area'),
+        route: requireText(input.route, 'input.route'),
+      };
+      try {
+        return await db.transaction(async (tx) => {
+          const [unit] = await tx.select({ id: formedPoliceUnits.id }).from(formedPoliceUnits);
+          if (!unit) throw notFound('FormedPoliceUnit', 'EULEX_FPU');
+          return onlyRow(await tx.insert(patrols).values({ ...values, unitId: unit.id }).returning());
+        });
+      } catch (error) {
+        return rethrowTyped(error);
+      }
+    },
+
+    /**
+     * Covered hours and every gap of a period (UTC days, both inclusive), in one
+     * statement: the shifts on duty merge into a multirange, the gaps are the period
+     * less that multirange. A shift lasts at most a day (constraint), which bounds the
+     * index range scanned.
+     */
+    async coverage({ from, to }: Period): Promise<PatrolCoverageRow> {
+      const result = await db.execute(sql`
+        with bounds as (
+          select (${from}::date::timestamp at time zone 'UTC') as lo,
+                 ((${to}::date + 1)::timestamp at time zone 'UTC') as hi
+        ),
+        covered as (
+          select coalesce((
+            select range_agg(tstzrange(greatest(p.shift_start, b.lo), least(p.shift_end, b.hi)))
+            from ${patrols} p
+            where p.shift_start >= b.lo - interval '24 hours' and p.shift_start < b.hi and p.shift_end > b.lo
+          ), '{}'::tstzmultirange) as m
+          from bounds b
+        ),
+        gaps as (
+          select lower(g) as start, upper(g) as "end"
+          from bounds b, covered c, unnest(tstzmultirange(tstzrange(b.lo, b.hi)) - c.m) as g
+        )
+        select
+          extract(epoch from b.hi - b.lo)::float8 / 3600 as "totalHours",
+          coalesce((select sum(extract(epoch from upper(r) - lower(r))) from unnest(c.m) as r), 0)::float8 / 3600 as "coveredHours",
+          coalesce((select json_agg(json_build_object(
+              'start', to_char(g.start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+              'end', to_char(g."end" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+              'hours', extract(epoch from g."end" - g.start)::float8 / 3600) order by g.start)
+            from gaps g), '[]'::json) as gaps
+        from bounds b, covered c`);
+      const [row] = rowsOf<Omit<PatrolCoverageRow, 'from' | 'to' | 'uncoveredHours'>>(result);
+      if (!row) throw new Error('coverage returned no row');
+      const gaps = typeof row.gaps === 'string' ? (JSON.parse(row.gaps) as PatrolCoverageRow['gaps']) : row.gaps;
+      const totalHours = Number(row.totalHours);
+      const coveredHours = Number(row.coveredHours);
+      return { from, to, totalHours, coveredHours, uncoveredHours: totalHours - coveredHours, gaps };
+    },
+
     /** Latest shift first; the cursor is `(shiftStart, id)`. */
     async connection(filter: PatrolFilter, args: PageArgs) {
       const page = readPageArgs(args, 2);

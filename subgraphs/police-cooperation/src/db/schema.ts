@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
+import { check, date, foreignKey, index, integer, pgSchema, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /** Every table of this pillar lives in its own Postgres schema; no other service reads it. */
 export const PG_SCHEMA = 'police_cooperation';
@@ -21,7 +21,7 @@ export const exchangeChannel = policeCooperation.enum('exchange_channel', [
 /** Whether Kosovo Police received the request from the partner or sent it. */
 export const exchangeDirection = policeCooperation.enum('exchange_direction', ['RECEIVED', 'SENT']);
 
-/** Workflow state; the transitions between them arrive with the workflow issue. */
+/** Workflow state; the legal moves between them are in domain/exchange-workflow.ts. */
 export const exchangeRequestStatus = policeCooperation.enum('exchange_request_status', [
   'RECEIVED',
   'SENT',
@@ -30,6 +30,23 @@ export const exchangeRequestStatus = policeCooperation.enum('exchange_request_st
   'CLOSED',
   'REJECTED',
 ]);
+
+/** Handling code of the EU manual / Europol: how the information may be used and passed on. */
+export const handlingCode = policeCooperation.enum('handling_code', ['H0', 'H1', 'H2', 'H3']);
+
+/** Source reliability of the 4x4 evaluation: A, B, C, or X (cannot be assessed). */
+export const sourceReliability = policeCooperation.enum('source_reliability', ['A', 'B', 'C', 'X']);
+
+/** Information accuracy of the 4x4 evaluation, 1 (not in doubt) to 4 (not corroborated). */
+export const informationAccuracy = policeCooperation.enum('information_accuracy', ['1', '2', '3', '4']);
+
+/**
+ * Serial numbers of new references, one sequence per channel (the reference carries a
+ * per-channel serial). The seed and the scale seed move them past the rows they add.
+ */
+export const europolReferenceSerial = policeCooperation.sequence('exchange_reference_serial_europol');
+export const serbianMoiReferenceSerial = policeCooperation.sequence('exchange_reference_serial_serbian_moi');
+export const interpolReferenceSerial = policeCooperation.sequence('exchange_reference_serial_interpol');
 
 export const informationExchangeRequests = policeCooperation.table(
   'information_exchange_requests',
@@ -50,9 +67,22 @@ export const informationExchangeRequests = policeCooperation.table(
      * service; the link is resolved through federation.
      */
     missingPersonId: uuid('missing_person_id'),
+    /** Legal basis of the exchange; required for the Serbian MoI channel (the protocol on police cooperation). */
+    legalBasis: text('legal_basis'),
+    handlingCode: handlingCode('handling_code').notNull(),
+    /** The conditions of an H3 handling code, required with H3 and only with it. */
+    handlingConditions: text('handling_conditions'),
+    sourceReliability: sourceReliability('source_reliability').notNull(),
+    informationAccuracy: informationAccuracy('information_accuracy').notNull(),
   },
   (table) => [
     check('information_exchange_requests_reference_format', sql`${table.reference} ~ '^[A-Z]{3}-[0-9]{4}-[0-9]{6}$'`),
+    // The reference's year is the request date's year: a reference fragment naming a
+    // year may narrow the date range (the store's prefix search relies on it).
+    check(
+      'information_exchange_requests_reference_year',
+      sql`substr(${table.reference}, 5, 4) = to_char(${table.requestDate}, 'YYYY')`,
+    ),
     check('information_exchange_requests_counterpart_present', sql`btrim(${table.counterpart}) <> ''`),
     check('information_exchange_requests_unit_present', sql`btrim(${table.kosovoPoliceUnit}) <> ''`),
     check('information_exchange_requests_subject_present', sql`btrim(${table.subject}) <> ''`),
@@ -72,14 +102,115 @@ export const informationExchangeRequests = policeCooperation.table(
       'information_exchange_requests_entry_status_matches_direction',
       sql`(${table.status} <> 'RECEIVED' or ${table.direction} = 'RECEIVED') and (${table.status} <> 'SENT' or ${table.direction} = 'SENT')`,
     ),
+    check(
+      'information_exchange_requests_h3_conditions',
+      sql`(${table.handlingCode} = 'H3') = coalesce(btrim(${table.handlingConditions}) <> '', false) and (${table.handlingConditions} is null or btrim(${table.handlingConditions}) <> '')`,
+    ),
+    check(
+      'information_exchange_requests_legal_basis_present',
+      sql`${table.legalBasis} is null or btrim(${table.legalBasis}) <> ''`,
+    ),
+    check(
+      'information_exchange_requests_serbian_moi_legal_basis',
+      sql`${table.channel} <> 'SERBIAN_MOI' or ${table.legalBasis} is not null`,
+    ),
+    check(
+      'information_exchange_requests_text_lengths',
+      sql`char_length(${table.counterpart}) <= 200 and char_length(${table.kosovoPoliceUnit}) <= 200 and char_length(${table.subject}) <= 500 and coalesce(char_length(${table.legalBasis}), 0) <= 500 and coalesce(char_length(${table.handlingConditions}), 0) <= 500`,
+    ),
     // Each index ends with the list order (request_date desc, id desc), so a filtered
     // page is an index range scan, not a sort. The period figures use the first one.
     index('information_exchange_requests_date_id_idx').on(table.requestDate, table.id),
     index('information_exchange_requests_channel_date_id_idx').on(table.channel, table.requestDate, table.id),
     index('information_exchange_requests_status_date_id_idx').on(table.status, table.requestDate, table.id),
+    index('information_exchange_requests_handling_date_id_idx').on(table.handlingCode, table.requestDate, table.id),
+    index('information_exchange_requests_direction_date_id_idx').on(table.direction, table.requestDate, table.id),
+    // Covers exchangeStatistics: a period's rows are read from the index alone, not the heap.
+    index('information_exchange_requests_statistics_idx').on(
+      table.requestDate,
+      table.channel,
+      table.direction,
+      table.status,
+      table.answeredOn,
+    ),
+    // Reference fragments that start with the channel prefix are prefix searches (LIKE 'EUR-2013-%').
+    index('information_exchange_requests_reference_pattern_idx').using('btree', table.reference.op('text_pattern_ops')),
     index('information_exchange_requests_missing_person_idx')
       .on(table.missingPersonId, table.requestDate, table.id)
       .where(sql`${table.missingPersonId} is not null`),
+  ],
+);
+
+/**
+ * The history of a request: one row per state it entered, numbered from 1 (recording,
+ * no previous state). Each later row names the row before it by (sequence, state, day)
+ * through a composite foreign key, so the chain cannot skip, fork, change the state it
+ * came from or go back in time; the CHECK allows only the workflow's legal steps.
+ */
+export const exchangeRequestTransitions = policeCooperation.table(
+  'exchange_request_transitions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => informationExchangeRequests.id, { onDelete: 'cascade' }),
+    sequence: integer('sequence').notNull(),
+    fromStatus: exchangeRequestStatus('from_status'),
+    toStatus: exchangeRequestStatus('to_status').notNull(),
+    occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
+    /** The previous row's sequence and day (null on the first row): the chain's foreign key. */
+    previousSequence: integer('previous_sequence'),
+    previousOccurredOn: date('previous_occurred_on', { mode: 'string' }),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (table) => [
+    unique('exchange_request_transitions_request_sequence_unique').on(table.requestId, table.sequence),
+    unique('exchange_request_transitions_chain_target').on(table.requestId, table.sequence, table.toStatus, table.occurredOn),
+    foreignKey({
+      name: 'exchange_request_transitions_previous_fk',
+      columns: [table.requestId, table.previousSequence, table.fromStatus, table.previousOccurredOn],
+      foreignColumns: [table.requestId, table.sequence, table.toStatus, table.occurredOn],
+    }),
+    check(
+      'exchange_request_transitions_chain_shape',
+      sql`case when ${table.sequence} = 1
+        then ${table.fromStatus} is null and ${table.previousSequence} is null and ${table.previousOccurredOn} is null
+        else ${table.fromStatus} is not null and ${table.previousSequence} = ${table.sequence} - 1
+          and ${table.previousOccurredOn} is not null and ${table.occurredOn} >= ${table.previousOccurredOn} end`,
+    ),
+    check(
+      'exchange_request_transitions_legal_step',
+      sql`case
+        when ${table.fromStatus} is null then ${table.toStatus} in ('RECEIVED', 'SENT')
+        when ${table.fromStatus} in ('RECEIVED', 'SENT') then ${table.toStatus} in ('FORWARDED', 'REJECTED')
+        when ${table.fromStatus} = 'FORWARDED' then ${table.toStatus} in ('ANSWERED', 'REJECTED')
+        when ${table.fromStatus} = 'ANSWERED' then ${table.toStatus} = 'CLOSED'
+        else false end`,
+    ),
+  ],
+);
+
+/**
+ * Idempotency keys of `recordExchangeRequest`, per calling client: the first recording
+ * under a key stores the hash of its canonical payload and the request it created.
+ */
+export const exchangeRequestIdempotencyKeys = policeCooperation.table(
+  'exchange_request_idempotency_keys',
+  {
+    /** The caller's client id (or subject): two clients never share a key space. */
+    client: text('client').notNull(),
+    key: text('key').notNull(),
+    /** sha256 (hex) of the canonical payload. */
+    payloadHash: text('payload_hash').notNull(),
+    requestId: uuid('request_id')
+      .primaryKey()
+      .references(() => informationExchangeRequests.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (table) => [
+    unique('exchange_request_idempotency_keys_client_key_unique').on(table.client, table.key),
+    check('exchange_request_idempotency_keys_key_format', sql`${table.key} ~ '^[A-Za-z0-9._:-]{8,128}$'`),
+    check('exchange_request_idempotency_keys_hash_format', sql`${table.payloadHash} ~ '^[0-9a-f]{64}$'`),
   ],
 );
 
@@ -87,10 +218,22 @@ export const schema = {
   exchangeChannel,
   exchangeDirection,
   exchangeRequestStatus,
+  handlingCode,
+  sourceReliability,
+  informationAccuracy,
+  europolReferenceSerial,
+  serbianMoiReferenceSerial,
+  interpolReferenceSerial,
   informationExchangeRequests,
+  exchangeRequestTransitions,
+  exchangeRequestIdempotencyKeys,
 };
 
 export type InformationExchangeRequestRow = typeof informationExchangeRequests.$inferSelect;
 export type ExchangeChannel = (typeof exchangeChannel.enumValues)[number];
 export type ExchangeDirection = (typeof exchangeDirection.enumValues)[number];
 export type ExchangeRequestStatus = (typeof exchangeRequestStatus.enumValues)[number];
+export type HandlingCode = (typeof handlingCode.enumValues)[number];
+export type SourceReliability = (typeof sourceReliability.enumValues)[number];
+export type InformationAccuracy = (typeof informationAccuracy.enumValues)[number];
+export type ExchangeRequestTransitionRow = typeof exchangeRequestTransitions.$inferSelect;

@@ -1,7 +1,10 @@
-import { and, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import {
   afterKeysetCursor,
   badUserInput,
+  conflict,
+  notFound,
+  rethrowAsTypedError,
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
@@ -15,13 +18,22 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import {
+  exchangeRequestIdempotencyKeys as idempotencyKeys,
+  exchangeRequestTransitions as transitions,
   informationExchangeRequests as requests,
   type ExchangeChannel,
   type ExchangeDirection,
   type ExchangeRequestStatus,
+  type ExchangeRequestTransitionRow,
+  type HandlingCode,
+  type InformationAccuracy,
   type InformationExchangeRequestRow,
+  type SourceReliability,
   type schema,
 } from '../db/schema.js';
+import { payloadHash, type NewExchangeRequest } from '../domain/exchange-request-input.js';
+import type { StatisticsDimension, StatisticsQuery } from '../domain/exchange-statistics.js';
+import { entryStatus, planTransition } from '../domain/exchange-workflow.js';
 
 /** The `InformationExchangeRequestFilter` input; absent fields do not filter. */
 export interface ExchangeRequestFilter {
@@ -32,7 +44,80 @@ export interface ExchangeRequestFilter {
   to?: string | null;
   referenceContains?: string | null;
   hasRelatedMissingPerson?: boolean | null;
+  handlingCode?: HandlingCode | null;
+  sourceReliability?: SourceReliability | null;
+  informationAccuracy?: InformationAccuracy | null;
 }
+
+/** One group of `exchangeStatistics`; a dimension not grouped by is null. */
+export interface StatisticsGroup {
+  channel: ExchangeChannel | null;
+  direction: ExchangeDirection | null;
+  month: string | null;
+  status: ExchangeRequestStatus | null;
+  requests: number;
+  answered: number;
+  medianDaysToAnswer: number | null;
+}
+
+/** Reference prefix and serial sequence of each channel. */
+export const CHANNEL_REFERENCES: Readonly<Record<ExchangeChannel, { prefix: string; sequence: string }>> = {
+  EUROPOL: { prefix: 'EUR', sequence: 'police_cooperation.exchange_reference_serial_europol' },
+  SERBIAN_MOI: { prefix: 'MOI', sequence: 'police_cooperation.exchange_reference_serial_serbian_moi' },
+  INTERPOL: { prefix: 'INT', sequence: 'police_cooperation.exchange_reference_serial_interpol' },
+};
+
+/**
+ * The SQL of each statistics dimension. Enums group and sort in their declared order
+ * (EUROPOL, SERBIAN_MOI, INTERPOL; RECEIVED … REJECTED), months chronologically.
+ */
+const DIMENSION_SQL: Readonly<Record<StatisticsDimension, SQL>> = {
+  CHANNEL: sql`${requests.channel}`,
+  DIRECTION: sql`${requests.direction}`,
+  MONTH: sql`to_char(${requests.requestDate}, 'YYYY-MM')`,
+  STATUS: sql`${requests.status}`,
+};
+const DIMENSION_NAME: Readonly<Record<StatisticsDimension, keyof StatisticsGroup>> = {
+  CHANNEL: 'channel',
+  DIRECTION: 'direction',
+  MONTH: 'month',
+  STATUS: 'status',
+};
+
+/** Raised inside the recording transaction when another recording holds the key: rolls it back. */
+class IdempotencyKeyTaken extends Error {}
+
+/** Database constraint violations of recording and transitions, as typed errors. */
+const RECORD_VIOLATIONS = {
+  information_exchange_requests_h3_conditions: () =>
+    badUserInput('input.handlingConditions', 'is required with handling code H3 and only with it'),
+  information_exchange_requests_serbian_moi_legal_basis: () =>
+    badUserInput('input.legalBasis', 'is required for the Serbian Ministry of Interior channel'),
+  information_exchange_requests_legal_basis_present: () => badUserInput('input.legalBasis', 'must not be empty'),
+  information_exchange_requests_text_lengths: () => badUserInput('input', 'a text field is longer than its limit'),
+  information_exchange_requests_counterpart_present: () => badUserInput('input.counterpart', 'must not be empty'),
+  information_exchange_requests_unit_present: () => badUserInput('input.kosovoPoliceUnit', 'must not be empty'),
+  information_exchange_requests_subject_present: () => badUserInput('input.subject', 'must not be empty'),
+  information_exchange_requests_reference_format: () =>
+    conflict('The reference serials of this channel are exhausted (six digits); no request was recorded'),
+  information_exchange_requests_reference_unique: () =>
+    conflict('A request with the generated reference exists already; no request was recorded, retry'),
+  exchange_request_idempotency_keys_key_format: () =>
+    badUserInput('idempotencyKey', 'must be 8 to 128 characters of letters, digits, ".", "_", ":" or "-"'),
+};
+const TRANSITION_VIOLATIONS = {
+  information_exchange_requests_legal_transition: () =>
+    conflict('The request changed state meanwhile and this move is not legal from its current state; nothing was changed'),
+  exchange_request_transitions_request_sequence_unique: () =>
+    conflict('The request changed state meanwhile; nothing was changed, read it again and retry'),
+  exchange_request_transitions_chain_target: () =>
+    conflict('The request changed state meanwhile; nothing was changed, read it again and retry'),
+  exchange_request_transitions_chain_shape: () =>
+    badUserInput('input.occurredOn', "must not be before the request's latest step"),
+  exchange_request_transitions_legal_step: () => conflict('This move is not a legal step of the workflow; nothing was changed'),
+  information_exchange_requests_answered_after_request: () =>
+    badUserInput('input.occurredOn', 'an answer must not be dated before the request'),
+};
 
 /** `PoliceCooperationFigures` of one period. */
 export interface PeriodFigures extends Period {
@@ -85,6 +170,167 @@ export function createExchangeRequestStore(db: Db<typeof schema>) {
         .orderBy(...NEWEST_FIRST);
     },
 
+    /** The history of each request, oldest step first: one statement for all ids. */
+    historyOf(requestIds: readonly string[]): Promise<ExchangeRequestTransitionRow[]> {
+      return db
+        .select()
+        .from(transitions)
+        .where(inArray(transitions.requestId, [...requestIds]))
+        .orderBy(asc(transitions.requestId), asc(transitions.sequence));
+    },
+
+    /**
+     * Records a request and its first history entry in one transaction. With an
+     * idempotency key, the first recording under the key (per client) wins: a retry
+     * with the same payload gets that request back and creates nothing, one with a
+     * different payload is refused with CONFLICT. Concurrent retries meet at the
+     * UNIQUE (client, key) constraint: all but one roll back and answer the winner.
+     */
+    async record(request: NewExchangeRequest, idempotency: { client: string; key: string } | null) {
+      const hash = payloadHash(request);
+      if (idempotency) {
+        const replay = await this.replay(idempotency, hash);
+        if (replay) return replay;
+      }
+      const { prefix, sequence } = CHANNEL_REFERENCES[request.channel];
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(requests)
+            .values({
+              reference: sql`${prefix} || '-' || to_char(${request.requestDate}::date, 'YYYY') || '-' || lpad(nextval(${sequence}::regclass)::text, 6, '0')`,
+              channel: request.channel,
+              direction: request.direction,
+              counterpart: request.counterpart,
+              kosovoPoliceUnit: request.kosovoPoliceUnit,
+              requestDate: request.requestDate,
+              status: entryStatus(request.direction),
+              subject: request.subject,
+              missingPersonId: request.missingPersonId,
+              legalBasis: request.legalBasis,
+              handlingCode: request.handlingCode,
+              handlingConditions: request.handlingConditions,
+              sourceReliability: request.sourceReliability,
+              informationAccuracy: request.informationAccuracy,
+            })
+            .returning();
+          await tx.insert(transitions).values({
+            requestId: row!.id,
+            sequence: 1,
+            toStatus: row!.status,
+            occurredOn: row!.requestDate,
+          });
+          if (idempotency) {
+            const claimed = await tx
+              .insert(idempotencyKeys)
+              .values({ ...idempotency, payloadHash: hash, requestId: row!.id })
+              .onConflictDoNothing({ target: [idempotencyKeys.client, idempotencyKeys.key] })
+              .returning({ requestId: idempotencyKeys.requestId });
+            if (claimed.length === 0) throw new IdempotencyKeyTaken();
+          }
+          return row!;
+        });
+      } catch (error) {
+        if (error instanceof IdempotencyKeyTaken && idempotency) {
+          const replay = await this.replay(idempotency, hash);
+          if (replay) return replay;
+        }
+        return rethrowAsTypedError(error, RECORD_VIOLATIONS);
+      }
+    },
+
+    /** The request first recorded under the key, if any; CONFLICT when its payload differs. */
+    async replay(idempotency: { client: string; key: string }, hash: string) {
+      const [found] = await db
+        .select({ payloadHash: idempotencyKeys.payloadHash, request: requests })
+        .from(idempotencyKeys)
+        .innerJoin(requests, eq(requests.id, idempotencyKeys.requestId))
+        .where(and(eq(idempotencyKeys.client, idempotency.client), eq(idempotencyKeys.key, idempotency.key)));
+      if (!found) return null;
+      if (found.payloadHash !== hash) {
+        throw conflict(
+          `Idempotency key "${idempotency.key}" was already used to record request ${found.request.reference} with a different payload; nothing was recorded`,
+          { idempotencyKey: idempotency.key, reference: found.request.reference },
+        );
+      }
+      return found.request;
+    },
+
+    /**
+     * Moves a request to `to` on `occurredOn` and appends the step to its history, in
+     * one transaction with the request row locked: concurrent moves of the same request
+     * run one after the other, and the second sees the first's state.
+     */
+    async transition(id: string, to: ExchangeRequestStatus, occurredOn: string): Promise<InformationExchangeRequestRow> {
+      try {
+        return await db.transaction(async (tx) => {
+          const [current] = await tx.select().from(requests).where(eq(requests.id, id)).for('update');
+          if (!current) throw notFound('InformationExchangeRequest', id);
+          const [last] = await tx
+            .select()
+            .from(transitions)
+            .where(eq(transitions.requestId, id))
+            .orderBy(desc(transitions.sequence))
+            .limit(1);
+          const plan = planTransition(
+            {
+              reference: current.reference,
+              status: current.status,
+              requestDate: current.requestDate,
+              lastOccurredOn: last?.occurredOn ?? current.requestDate,
+            },
+            to,
+            occurredOn,
+          );
+          const [updated] = await tx
+            .update(requests)
+            .set(plan.answeredOn ? { status: plan.status, answeredOn: plan.answeredOn } : { status: plan.status })
+            .where(eq(requests.id, id))
+            .returning();
+          await tx.insert(transitions).values({
+            requestId: id,
+            sequence: (last?.sequence ?? 0) + 1,
+            fromStatus: current.status,
+            toStatus: plan.status,
+            occurredOn,
+            previousSequence: last?.sequence ?? null,
+            previousOccurredOn: last?.occurredOn ?? null,
+          });
+          return updated!;
+        });
+      } catch (error) {
+        return rethrowAsTypedError(error, TRANSITION_VIOLATIONS);
+      }
+    },
+
+    /**
+     * Counts and median days to answer per group, in one SQL statement. The median is
+     * over the requests of the period that have an answer day (ANSWERED, or CLOSED after
+     * an answer): `percentile_cont(0.5)` of (answered_on - request_date).
+     */
+    async statistics(query: StatisticsQuery): Promise<StatisticsGroup[]> {
+      const dimensions = query.groupBy.map((dimension) => sql`${DIMENSION_SQL[dimension]} as ${sql.identifier(DIMENSION_NAME[dimension])}`);
+      const grouped = query.groupBy.map((dimension) => DIMENSION_SQL[dimension]);
+      const result = await db.execute(sql`
+        select
+          ${sql.join([...dimensions, sql`count(*)::int as "requests"`], sql`, `)},
+          count(${requests.answeredOn})::int as "answered",
+          (percentile_cont(0.5) within group (order by ${requests.answeredOn} - ${requests.requestDate}))::float8 as "medianDaysToAnswer"
+        from ${requests}
+        where ${requests.requestDate} between ${query.from}::date and ${query.to}::date
+        ${grouped.length > 0 ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
+      `);
+      return rowsOf<Partial<StatisticsGroup>>(result).map((row) => ({
+        channel: row.channel ?? null,
+        direction: row.direction ?? null,
+        month: row.month ?? null,
+        status: row.status ?? null,
+        requests: Number(row.requests ?? 0),
+        answered: Number(row.answered ?? 0),
+        medianDaysToAnswer: row.medianDaysToAnswer === null || row.medianDaysToAnswer === undefined ? null : Number(row.medianDaysToAnswer),
+      }));
+    },
+
     /** Requests per channel dated within each period (both days inclusive), all periods in one statement. */
     async figuresForPeriods(periods: readonly Period[]): Promise<PeriodFigures[]> {
       const periodRows = sql.join(
@@ -115,6 +361,9 @@ function filterConditions(filter: ExchangeRequestFilter): SQL[] {
   if (filter.channel) conditions.push(eq(requests.channel, filter.channel));
   if (filter.direction) conditions.push(eq(requests.direction, filter.direction));
   if (filter.status) conditions.push(eq(requests.status, filter.status));
+  if (filter.handlingCode) conditions.push(eq(requests.handlingCode, filter.handlingCode));
+  if (filter.sourceReliability) conditions.push(eq(requests.sourceReliability, filter.sourceReliability));
+  if (filter.informationAccuracy) conditions.push(eq(requests.informationAccuracy, filter.informationAccuracy));
   if (period.from) conditions.push(gte(requests.requestDate, period.from));
   if (period.to) conditions.push(lte(requests.requestDate, period.to));
   if (filter.hasRelatedMissingPerson === true) conditions.push(isNotNull(requests.missingPersonId));
@@ -123,7 +372,20 @@ function filterConditions(filter: ExchangeRequestFilter): SQL[] {
     if (filter.referenceContains.length > MAX_REFERENCE_FRAGMENT) {
       throw badUserInput('filter.referenceContains', `must be at most ${MAX_REFERENCE_FRAGMENT} characters`);
     }
-    conditions.push(ilike(requests.reference, `%${likeLiteral(filter.referenceContains)}%`));
+    const fragment = filter.referenceContains.toUpperCase();
+    // References are `AAA-YYYY-NNNNNN` (upper case, digits, dashes): a fragment that
+    // starts with three letters can only match at the start, so it is a prefix search
+    // the reference_pattern index serves. Anything else scans.
+    // A fragment that names the year (`EUR-2013-…`) also bounds the request date
+    // (CHECK information_exchange_requests_reference_year), so the newest-first index
+    // walk stays inside that year instead of scanning the years after it.
+    const year = /^[A-Z]{3}-(\d{4})-/.exec(fragment)?.[1];
+    if (year) conditions.push(gte(requests.requestDate, `${year}-01-01`), lte(requests.requestDate, `${year}-12-31`));
+    conditions.push(
+      /^[A-Z]{3}/.test(fragment)
+        ? sql`${requests.reference} like ${`${likeLiteral(fragment)}%`}`
+        : ilike(requests.reference, `%${likeLiteral(filter.referenceContains)}%`),
+    );
   }
   return conditions;
 }

@@ -1,0 +1,3 @@
+CREATE INDEX "information_exchange_requests_statistics_idx" ON "police_cooperation"."information_exchange_requests" USING btree ("request_date","channel","direction","status","answered_on");--> statement-breakpoint
+CREATE INDEX "information_exchange_requests_reference_pattern_idx" ON "police_cooperation"."information_exchange_requests" USING btree ("reference" text_pattern_ops);--> statement-breakpoint
+ALTER TABLE "police_cooperation"."information_exchange_requests" ADD CONSTRAINT "information_exchange_requests_reference_year" CHECK (substr("police_cooperation"."information_exchange_requests"."reference", 5, 4) = to_char("police_cooperation"."information_exchange_requests"."request_date", 'YYYY'));

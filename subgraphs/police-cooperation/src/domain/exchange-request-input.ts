@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { badUserInput, requireDate, requireUuid } from '@mission-graph/service-kit';
+import type {
+  ExchangeChannel,
+  ExchangeDirection,
+  HandlingCode,
+  InformationAccuracy,
+  SourceReliability,
+} from '../db/schema.js';
+
+/** `RecordExchangeRequestInput` as GraphQL hands it over (enum values already internal). */
+export interface RecordExchangeRequestInput {
+  channel: ExchangeChannel;
+  direction: ExchangeDirection;
+  counterpart: string;
+  kosovoPoliceUnit: string;
+  requestDate: string;
+  subject: string;
+  legalBasis?: string | null;
+  handlingCode: HandlingCode;
+  handlingConditions?: string | null;
+  sourceReliability: SourceReliability;
+  informationAccuracy: InformationAccuracy;
+  relatedMissingPersonId?: string | null;
+}
+
+/** The checked, normalised input: trimmed text, null for absent optional values. */
+export interface NewExchangeRequest {
+  channel: ExchangeChannel;
+  direction: ExchangeDirection;
+  counterpart: string;
+  kosovoPoliceUnit: string;
+  requestDate: string;
+  subject: string;
+  legalBasis: string | null;
+  handlingCode: HandlingCode;
+  handlingConditions: string | null;
+  sourceReliability: SourceReliability;
+  informationAccuracy: InformationAccuracy;
+  missingPersonId: string | null;
+}
+
+export const TEXT_LIMITS = {
+  counterpart: 200,
+  kosovoPoliceUnit: 200,
+  subject: 500,
+  legalBasis: 500,
+  handlingConditions: 500,
+} as const;
+
+/** Mirrors the CHECK `exchange_request_idempotency_keys_key_format`. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+function requiredText(value: unknown, field: keyof typeof TEXT_LIMITS): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text === '') throw badUserInput(`input.${field}`, 'must not be empty');
+  return limited(text, field);
+}
+
+function optionalText(value: unknown, field: keyof typeof TEXT_LIMITS): string | null {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return text === '' ? null : limited(text, field);
+}
+
+function limited(text: string, field: keyof typeof TEXT_LIMITS): string {
+  if (text.length > TEXT_LIMITS[field]) {
+    throw badUserInput(`input.${field}`, `must be at most ${TEXT_LIMITS[field]} characters; got ${text.length}`);
+  }
+  return text;
+}
+
+/**
+ * The rules of recording (each also a CHECK on the table): non-empty text within its
+ * limit, conditions with H3 and only with it, a legal basis for the Serbian MoI channel
+ * (the protocol on police cooperation), a UUID for the missing person (forensics owns
+ * the persons, so only the format is checked here).
+ */
+export function checkRecordInput(input: RecordExchangeRequestInput): NewExchangeRequest {
+  const legalBasis = optionalText(input.legalBasis, 'legalBasis');
+  if (input.channel === 'SERBIAN_MOI' && legalBasis === null) {
+    throw badUserInput(
+      'input.legalBasis',
+      'is required for the Serbian Ministry of Interior channel: name the protocol on police cooperation',
+    );
+  }
+  const handlingConditions = optionalText(input.handlingConditions, 'handlingConditions');
+  if (input.handlingCode === 'H3' && handlingConditions === null) {
+    throw badUserInput('input.handlingConditions', 'is required with handling code H3: state the restrictions');
+  }
+  if (input.handlingCode !== 'H3' && handlingConditions !== null) {
+    throw badUserInput(
+      'input.handlingConditions',
+      `is only for handling code H3 (free-text restrictions); got handling code ${input.handlingCode}`,
+    );
+  }
+  return {
+    channel: input.channel,
+    direction: input.direction,
+    counterpart: requiredText(input.counterpart, 'counterpart'),
+    kosovoPoliceUnit: requiredText(input.kosovoPoliceUnit, 'kosovoPoliceUnit'),
+    requestDate: requireDate(input.requestDate, 'input.requestDate'),
+    subject: requiredText(input.subject, 'subject'),
+    legalBasis,
+    handlingCode: input.handlingCode,
+    handlingConditions,
+    sourceReliability: input.sourceReliability,
+    informationAccuracy: input.informationAccuracy,
+    missingPersonId:
+      input.relatedMissingPersonId === undefined || input.relatedMissingPersonId === null
+        ? null
+        : requireUuid(input.relatedMissingPersonId, 'input.relatedMissingPersonId'),
+  };
+}
+
+/** A client's idempotency key, or null when none was given. */
+export function checkIdempotencyKey(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
+    throw badUserInput('idempotencyKey', 'must be 8 to 128 characters of letters, digits, ".", "_", ":" or "-"');
+  }
+  return value;
+}
+
+/**
+ * sha256 (hex) of the canonical form of a checked input: keys sorted, every field
+ * present (null when absent), text already trimmed. Two payloads that record the same
+ * request hash alike, whatever their key order or surrounding whitespace.
+ */
+export function payloadHash(request: NewExchangeRequest): string {
+  const canonical = Object.keys(request)
+    .sort()
+    .map((key) => [key, request[key as keyof NewExchangeRequest]]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
