@@ -1,6 +1,7 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type CallerContext, type Db } from '@mission-graph/service-kit';
 import type * as schema from './db/schema.js';
 import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
+import { createProtectionOfficerStore } from './stores/protection-officer-store.js';
 import { createRelocationStore } from './stores/relocation-store.js';
 import { createSupportRequestStore } from './stores/support-request-store.js';
 import { createThreatAssessmentStore } from './stores/threat-assessment-store.js';
@@ -15,6 +16,7 @@ function createStores(db: Db<typeof schema>) {
     witnessIdentities: createWitnessIdentityStore(db),
     threatAssessments: createThreatAssessmentStore(db),
     relocations: createRelocationStore(db),
+    protectionOfficers: createProtectionOfficerStore(db),
   };
 }
 
@@ -34,6 +36,10 @@ function createLoaders(stores: Stores) {
     /** A witness's history: one statement per table for every witness of a request. */
     threatAssessmentsByWitnessId: loaderOfMany(stores.threatAssessments.byWitnessIds, (row) => row.witnessId),
     relocationsByWitnessId: loaderOfMany(stores.relocations.byWitnessIds, (row) => row.witnessId),
+    /** Officers assigned to each witness: the basis of need-to-know. */
+    officersByWitnessId: loaderOfMany(stores.protectionOfficers.byWitnessIds, (row) => row.witnessId),
+    /** Each support request's workflow history, oldest first. */
+    historyBySupportRequestId: loaderOfMany(stores.supportRequests.historyOf, (row) => row.supportRequestId),
     /** Keyed by `periodKey` ("from|to"): every period of a request is counted in one statement. */
     figuresByPeriod: loaderOfOne(
       'SpecialistChambersFigures',
@@ -47,6 +53,9 @@ export interface SpecialistChambersContext {
   stores: Stores;
   loaders: ReturnType<typeof createLoaders>;
 }
+
+/** What resolvers see: this subgraph's context plus the caller the kit adds from the internal token. */
+export type ResolverContext = SpecialistChambersContext & CallerContext;
 
 /** Builds the stores once and, per request, a context with fresh loaders. */
 export function contextFactory(db: Db<typeof schema>): () => Promise<SpecialistChambersContext> {

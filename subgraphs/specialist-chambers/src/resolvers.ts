@@ -12,10 +12,23 @@ import {
   type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
-import type { SpecialistChambersContext as Context } from './context.js';
+import type { ResolverContext as Context } from './context.js';
+import { mayKnow, needToKnowError, witnessAccessBasis, type WitnessAccessBasis } from './domain/need-to-know.js';
+import {
+  checkNote,
+  checkSubmission,
+  type SubmitSupportRequestInput,
+} from './domain/support-request-workflow.js';
 import { witnessHistory, type WitnessEventRow } from './domain/witness-history.js';
+import {
+  checkAssessmentSummary,
+  checkOfficerSubject,
+  checkReferral,
+  type ReferWitnessInput,
+} from './domain/witness-programme.js';
 import type { ProtectedWitnessFilter, ProtectedWitnessRow } from './stores/protected-witness-store.js';
 import type { SupportRequestFilter, SupportRequestRow } from './stores/support-request-store.js';
+import type { ThreatAssessmentRow } from './stores/threat-assessment-store.js';
 
 interface ListArgs<Filter> extends PageArgs {
   filter?: Filter | null;
@@ -38,6 +51,11 @@ async function connectionOf<Filter, Row>(
   return toConnection(rows, page, cursorKeyOf, () => store.count(filter));
 }
 
+async function accessBasisOf(witness: ProtectedWitnessRow, { loaders, caller }: Context): Promise<WitnessAccessBasis> {
+  const officers = await loaders.officersByWitnessId.load(witness.id);
+  return witnessAccessBasis(caller, officers.map((row) => row.officerSubject));
+}
+
 export const resolvers = {
   ...scalarResolvers,
 
@@ -58,6 +76,73 @@ export const resolvers = {
       connectionOf(stores.protectedWitnesses, args.filter ?? {}, args, (row) => [row.referredOn, row.id]),
   },
 
+  Mutation: {
+    submitSupportRequest: async (_: unknown, { input }: { input: SubmitSupportRequestInput }, { stores }: Context) => ({
+      supportRequest: await stores.supportRequests.submit(checkSubmission(input)),
+    }),
+
+    transitionSupportRequest: async (
+      _: unknown,
+      { input }: { input: { id: string; status: SupportRequestRow['status']; note?: string | null; deploymentId?: string | null } },
+      { stores }: Context,
+    ) => ({
+      supportRequest: await stores.supportRequests.transition({
+        id: requireUuid(input.id, 'input.id'),
+        status: input.status,
+        note: checkNote(input.note, 'input.note'),
+        ...(input.deploymentId !== undefined ? { deploymentId: input.deploymentId } : {}),
+      }),
+    }),
+
+    referWitness: async (_: unknown, { input }: { input: ReferWitnessInput }, { stores }: Context) => ({
+      protectedWitness: await stores.protectedWitnesses.refer(checkReferral(input)),
+    }),
+
+    recordThreatAssessment: async (
+      _: unknown,
+      { input }: { input: { witnessId: string; occurredOn: string; riskLevel: ThreatAssessmentRow['riskLevel']; summary: string } },
+      { stores }: Context,
+    ) => {
+      const { witness, assessment } = await stores.threatAssessments.record({
+        witnessId: requireUuid(input.witnessId, 'input.witnessId'),
+        occurredOn: input.occurredOn,
+        riskLevel: input.riskLevel,
+        summary: checkAssessmentSummary(input.summary),
+      });
+      return { protectedWitness: witness, threatAssessment: assessment };
+    },
+
+    transitionWitness: async (
+      _: unknown,
+      { input }: { input: { witnessId: string; status: ProtectedWitnessRow['status'] } },
+      { stores }: Context,
+    ) => ({
+      protectedWitness: await stores.protectedWitnesses.transition(requireUuid(input.witnessId, 'input.witnessId'), input.status),
+    }),
+
+    recordRelocation: async (
+      _: unknown,
+      { input }: { input: { witnessId: string; occurredOn: string; toLocation: string } },
+      { stores, caller }: Context,
+    ) => ({
+      protectedWitness: await stores.relocations.record(
+        { witnessId: requireUuid(input.witnessId, 'input.witnessId'), occurredOn: input.occurredOn, toLocation: input.toLocation },
+        caller,
+      ),
+    }),
+
+    assignProtectionOfficer: async (
+      _: unknown,
+      { input }: { input: { witnessId: string; officer: string } },
+      { stores }: Context,
+    ) => ({
+      protectedWitness: await stores.protectionOfficers.assign(
+        requireUuid(input.witnessId, 'input.witnessId'),
+        checkOfficerSubject(input.officer),
+      ),
+    }),
+  },
+
   // References resolve asynchronously so that one bad representation fails alone,
   // not the whole `_entities` batch.
   MissionReport: {
@@ -70,17 +155,31 @@ export const resolvers = {
   SupportRequest: {
     __resolveReference: async (representation: Representation, { loaders }: Context): Promise<SupportRequestRow> =>
       loaders.supportRequestById.load(requireUuid(representation.id, 'id')),
+    /** A federation stub: operations resolves the deployment's fields. */
+    deployment: (request: SupportRequestRow) =>
+      request.deploymentId ? { __typename: 'Deployment', id: request.deploymentId } : null,
+    history: (request: SupportRequestRow, _: unknown, { loaders }: Context) =>
+      loaders.historyBySupportRequestId.load(request.id),
   },
 
   ProtectedWitness: {
     __resolveReference: async (representation: Representation, { loaders }: Context): Promise<ProtectedWitnessRow> =>
       loaders.protectedWitnessById.load(requireUuid(representation.id, 'id')),
-    identity: (witness: ProtectedWitnessRow, _: unknown, { loaders }: Context) =>
-      loaders.witnessIdentityByWitnessId.load(witness.id),
-    history: async (witness: ProtectedWitnessRow, _: unknown, { loaders }: Context): Promise<WitnessEventRow[]> => {
+    accessBasis: (witness: ProtectedWitnessRow, _: unknown, context: Context) => accessBasisOf(witness, context),
+    /** Need-to-know, per witness, after the SDL rules (scope, purpose) have passed. */
+    identity: async (witness: ProtectedWitnessRow, _: unknown, context: Context) => {
+      if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError();
+      return context.loaders.witnessIdentityByWitnessId.load(witness.id);
+    },
+    /**
+     * Relocations only with need-to-know: otherwise left out, not even counted (the
+     * kit leaves them out already for callers without the identity scope or a purpose).
+     */
+    history: async (witness: ProtectedWitnessRow, _: unknown, context: Context): Promise<WitnessEventRow[]> => {
+      const { loaders } = context;
       const [assessments, relocations] = await Promise.all([
         loaders.threatAssessmentsByWitnessId.load(witness.id),
-        loaders.relocationsByWitnessId.load(witness.id),
+        accessBasisOf(witness, context).then((basis) => (mayKnow(basis) ? loaders.relocationsByWitnessId.load(witness.id) : [])),
       ]);
       return witnessHistory(assessments, relocations);
     },

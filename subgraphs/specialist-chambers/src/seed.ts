@@ -9,9 +9,11 @@ import {
   supportRequestInstitution,
   supportRequestKind,
   supportRequestStatus,
+  supportRequestTransitions,
   supportRequests,
   threatAssessments,
   witnessIdentities,
+  witnessProtectionOfficers,
   witnessRiskLevel,
 } from './db/schema.js';
 
@@ -37,11 +39,27 @@ import {
  *                       (8 with two, 8 with one; 24 in all), the j-th on
  *                       referredOn + 30 + 90 (j - 1) days (never an assessment's day);
  *                       the last one ends at the identity's current location
+ *   protection officers officer-NN (synthetic principal ids = token subjects):
+ *                       witness n has officer-{1 + (n - 1) % 12}, and even n also
+ *                       officer-{1 + (n + 5) % 12} (60 assignments; test/harness.ts
+ *                       `officersOf` computes the same)
+ *   EXITED witnesses are written as RELOCATED and closed (moved to EXITED) last, as
+ *   the database refuses additions to a closed file.
+ * Support-request history: each request's submission (REQUESTED, 09:00 UTC on
+ * requestedOn) and the moves to its current status: APPROVED +2 days, IN_PROGRESS
+ * +5, COMPLETED +20, DECLINED +3 (1,086 transitions in all).
+ * Deployments: the 30 newest operational requests in progress or completed are
+ * linked to operations' deployments syntheticId('deployment', 1…30), newest first
+ * (so the first page of `supportRequests` already shows linked ones).
  */
 const SUPPORT_REQUESTS = 300;
 const PROTECTED_WITNESSES = 40;
 const MAX_THREAT_ASSESSMENTS = 4;
 const MAX_RELOCATIONS = 2;
+const MAX_TRANSITIONS = 4;
+const LINKED_DEPLOYMENTS = 30;
+/** Officer principal ids run officer-01 … officer-12. */
+export const SEEDED_OFFICERS = 12;
 
 const LOGISTIC_TITLES = [
   'Secure transport of case files',
@@ -125,7 +143,8 @@ async function seedProtectedWitnesses(tx: Db<typeof schema>): Promise<void> {
     select
       (${ids}::uuid[])[n],
       (${arrayLiteral(CODENAME_WORDS)}::text[])[1 + (n - 1) % ${CODENAME_WORDS.length}] || '-' || lpad(n::text, 2, '0'),
-      (array['REFERRED', 'ASSESSED', 'ADMITTED', 'RELOCATED', 'EXITED'])[1 + n % 5]::${enumType(protectedWitnessStatus)},
+      -- EXITED (n % 5 = 4) is written as RELOCATED here and closed by closeExitedWitnesses.
+      (array['REFERRED', 'ASSESSED', 'ADMITTED', 'RELOCATED', 'RELOCATED'])[1 + n % 5]::${enumType(protectedWitnessStatus)},
       (array['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])[1 + n % 4]::${enumType(witnessRiskLevel)},
       date '2021-01-15' + (n - 1) * (date '2026-06-30' - date '2021-01-15') / ${PROTECTED_WITNESSES - 1}
     from generate_series(1, ${PROTECTED_WITNESSES}) as n`);
@@ -176,8 +195,75 @@ async function seedWitnessHistory(tx: Db<typeof schema>): Promise<void> {
     where w.status in ('RELOCATED', 'EXITED')`);
 }
 
+/** 1–2 officers a witness; the formula is repeated in test/harness.ts (`officersOf`). */
+async function seedProtectionOfficers(tx: Db<typeof schema>): Promise<void> {
+  const witnessIds = syntheticIds('protected-witness', PROTECTED_WITNESSES);
+  await tx.execute(sql`
+    insert into ${witnessProtectionOfficers} (witness_id, officer_subject, assigned_at)
+    select (${witnessIds}::uuid[])[n], 'officer-' || lpad(officer::text, 2, '0'), (w.referred_on + 7 + time '09:00') at time zone 'UTC'
+    from generate_series(1, ${PROTECTED_WITNESSES}) as n
+    join ${protectedWitnesses} as w on w.id = (${witnessIds}::uuid[])[n]
+    cross join lateral (
+      select 1 + (n - 1) % ${SEEDED_OFFICERS} as officer
+      union all
+      select 1 + (n + 5) % ${SEEDED_OFFICERS} where n % 2 = 0
+    ) as assigned`);
+}
+
+/** Witnesses n % 5 = 4 leave the programme, after their history was written. */
+async function closeExitedWitnesses(tx: Db<typeof schema>): Promise<void> {
+  const witnessIds = syntheticIds('protected-witness', PROTECTED_WITNESSES);
+  await tx.execute(sql`
+    update ${protectedWitnesses} set status = 'EXITED'
+    where id in (select (${witnessIds}::uuid[])[n] from generate_series(1, ${PROTECTED_WITNESSES}) as n where n % 5 = 4)`);
+}
+
+/** Each request's submission and the moves that brought it to its seeded status. */
+async function seedSupportRequestHistory(tx: Db<typeof schema>): Promise<void> {
+  const requestIds = syntheticIds('support-request', SUPPORT_REQUESTS);
+  const status = enumType(supportRequestStatus);
+  await tx.execute(sql`
+    insert into ${supportRequestTransitions} (id, support_request_id, from_status, to_status, occurred_at)
+    select
+      (${syntheticIds('support-request-transition', SUPPORT_REQUESTS * MAX_TRANSITIONS)}::uuid[])[${MAX_TRANSITIONS} * (n - 1) + step.k],
+      r.id,
+      step.from_status::${status},
+      step.to_status::${status},
+      (r.requested_on + step.days + time '09:00') at time zone 'UTC'
+    from generate_series(1, ${SUPPORT_REQUESTS}) as n
+    join ${supportRequests} as r on r.id = (${requestIds}::uuid[])[n]
+    cross join (values
+      (1, null, 'REQUESTED', 0),
+      (2, 'REQUESTED', 'APPROVED', 2),
+      (3, 'APPROVED', 'IN_PROGRESS', 5),
+      (4, 'IN_PROGRESS', 'COMPLETED', 20),
+      (2, 'REQUESTED', 'DECLINED', 3)
+    ) as step (k, from_status, to_status, days)
+    where step.k = 1
+      or (r.status = 'DECLINED' and step.to_status = 'DECLINED')
+      or (r.status <> 'DECLINED' and step.to_status <> 'DECLINED' and step.k <= case r.status
+            when 'APPROVED' then 2 when 'IN_PROGRESS' then 3 when 'COMPLETED' then 4 else 1 end)`);
+}
+
+/** Operational support given through the operations pillar's seeded deployments. */
+async function linkSupportRequestsToDeployments(tx: Db<typeof schema>): Promise<void> {
+  await tx.execute(sql`
+    update ${supportRequests} as r
+    set deployment_id = (${syntheticIds('deployment', LINKED_DEPLOYMENTS)}::uuid[])[ranked.k]
+    from (
+      select id, row_number() over (order by requested_on desc, reference desc) as k
+      from ${supportRequests}
+      where kind = 'OPERATIONAL' and status in ('IN_PROGRESS', 'COMPLETED')
+    ) as ranked
+    where r.id = ranked.id and ranked.k <= ${LINKED_DEPLOYMENTS}`);
+}
+
 export async function seedSpecialistChambers(tx: Db<typeof schema>): Promise<void> {
   await seedSupportRequests(tx);
+  await seedSupportRequestHistory(tx);
+  await linkSupportRequestsToDeployments(tx);
   await seedProtectedWitnesses(tx);
   await seedWitnessHistory(tx);
+  await seedProtectionOfficers(tx);
+  await closeExitedWitnesses(tx);
 }

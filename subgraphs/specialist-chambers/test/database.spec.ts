@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { syntheticId, type SubgraphInstance, type SubgraphOptions } from '@mission-graph/service-kit';
+import { databaseViolation, syntheticId, type SubgraphInstance, type SubgraphOptions } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
 import {
   createTestDatabase,
@@ -14,7 +14,15 @@ import {
   type TestDatabase,
 } from '@mission-graph/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { protectedWitnesses, relocations, supportRequests, threatAssessments, witnessIdentities } from '../src/db/schema.js';
+import {
+  protectedWitnesses,
+  relocations,
+  supportRequests,
+  supportRequestTransitions,
+  threatAssessments,
+  witnessIdentities,
+  witnessProtectionOfficers,
+} from '../src/db/schema.js';
 import { createService } from '../src/service.js';
 
 describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) => {
@@ -125,6 +133,60 @@ describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) =
     ],
   ])('refuses %s', async (_label, insert) => {
     await expect(insert()).rejects.toThrow();
+  });
+
+  // Seeded witnesses by n: n % 5 → REFERRED (5), ASSESSED (1), ADMITTED (2), RELOCATED (3), EXITED (4).
+  const seededWitness = (n: number) => syntheticId('protected-witness', n);
+  const db = () => service.database.db;
+  const rawSql = (statement: ReturnType<typeof sql>) => () => service.database.db.execute(statement);
+
+  it.each([
+    ['a deployment on a logistic request', 'support_requests_deployment_only_operational',
+      () => db().insert(supportRequests).values({ ...request, deploymentId: syntheticId('deployment', 1) })],
+    ['a KSC reference for the Prosecutor\'s Office', 'support_requests_reference_matches_institution',
+      () => db().insert(supportRequests).values({ ...request, institution: 'SPECIALIST_PROSECUTORS_OFFICE' })],
+    ['a completed request moved back to APPROVED', 'support_requests_status_transition',
+      rawSql(sql`update ${supportRequests} set status = 'APPROVED' where id = ${syntheticId('support-request', 1)}`)],
+    ['a history step that skips the workflow', 'support_request_transitions_legal',
+      () => db().insert(supportRequestTransitions).values({
+        id: syntheticId('support-request-transition', 99999), supportRequestId: syntheticId('support-request', 1),
+        fromStatus: 'REQUESTED', toStatus: 'COMPLETED', occurredAt: '2025-01-01T00:00:00Z',
+      })],
+    ['rewriting a history step', 'support_request_transitions_never_erased',
+      rawSql(sql`update ${supportRequestTransitions} set note = 'rewritten' where support_request_id = ${syntheticId('support-request', 1)}`)],
+    ['a witness admitted without a threat assessment', 'protected_witnesses_assessment_required',
+      () => db().insert(protectedWitnesses).values({ ...witness, status: 'ADMITTED' })],
+    ['a witness relocated without a relocation', 'protected_witnesses_relocation_required',
+      rawSql(sql`update ${protectedWitnesses} set status = 'RELOCATED' where id = ${seededWitness(2)}`)],
+    ['a referred witness moved straight to ADMITTED', 'protected_witnesses_status_transition',
+      rawSql(sql`update ${protectedWitnesses} set status = 'ADMITTED' where id = ${seededWitness(5)}`)],
+    ['an exited witness moved back', 'protected_witnesses_status_transition',
+      rawSql(sql`update ${protectedWitnesses} set status = 'RELOCATED' where id = ${seededWitness(4)}`)],
+    ['a threat assessment of an exited witness', 'threat_assessments_witness_open',
+      () => db().insert(threatAssessments).values({ id: syntheticId('threat-assessment', 1001), witnessId: seededWitness(4), occurredOn: '2026-01-02', riskLevel: 'LOW', summary: 'Synthetic summary.' })],
+    ['a threat assessment before the referral', 'threat_assessments_after_referral',
+      () => db().insert(threatAssessments).values({ id: syntheticId('threat-assessment', 1002), witnessId: seededWitness(5), occurredOn: '2020-01-01', riskLevel: 'LOW', summary: 'Synthetic summary.' })],
+    ['a relocation of a witness not admitted', 'relocations_witness_admitted',
+      () => db().insert(relocations).values({ id: syntheticId('relocation', 1001), witnessId: seededWitness(5), occurredOn: '2026-01-02', fromLocation: 'Synthetic A', toLocation: 'Synthetic B' })],
+    ['an officer assigned to an exited witness', 'witness_protection_officers_witness_open',
+      () => db().insert(witnessProtectionOfficers).values({ witnessId: seededWitness(4), officerSubject: 'officer-99' })],
+    ['an officer assigned twice', 'witness_protection_officers_pk',
+      () => db().insert(witnessProtectionOfficers).values({ witnessId: seededWitness(1), officerSubject: 'officer-01' })],
+    ['an officer id with whitespace', 'witness_protection_officers_subject_format',
+      () => db().insert(witnessProtectionOfficers).values({ witnessId: seededWitness(1), officerSubject: 'officer 99' })],
+    ['erasing a witness', 'protected_witnesses_never_erased', rawSql(sql`delete from ${protectedWitnesses} where id = ${seededWitness(4)}`)],
+    ['erasing an identity', 'witness_identities_never_erased', rawSql(sql`delete from ${witnessIdentities} where witness_id = ${seededWitness(4)}`)],
+    ['erasing a threat assessment', 'threat_assessments_never_erased', rawSql(sql`delete from ${threatAssessments} where witness_id = ${seededWitness(4)}`)],
+    ['rewriting a relocation', 'relocations_never_erased', rawSql(sql`update ${relocations} set to_location = 'Synthetic Elsewhere' where witness_id = ${seededWitness(4)}`)],
+    ['erasing a relocation', 'relocations_never_erased', rawSql(sql`delete from ${relocations} where witness_id = ${seededWitness(4)}`)],
+    ['unassigning an officer', 'witness_protection_officers_never_erased', rawSql(sql`delete from ${witnessProtectionOfficers} where witness_id = ${seededWitness(4)}`)],
+    ['emptying the witness table', 'protected_witnesses_never_erased', rawSql(sql`truncate ${protectedWitnesses} cascade`)],
+  ])('refuses %s (%s)', async (_label, constraint, write) => {
+    const error = await write().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(databaseViolation(error)?.constraint).toBe(constraint);
   });
 
   it('keeps its data over a restart and seeds only once', async () => {

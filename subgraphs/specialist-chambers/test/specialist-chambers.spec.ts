@@ -11,7 +11,7 @@ import { ALL_SCOPES, encodeCursor, syntheticId, type Caller } from '@mission-gra
 import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
 import { buildASTSchema, isObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, SUBGRAPH, type GraphQLResponse, type RunningService } from './harness.js';
+import { asOfficerOf, BREAK_GLASS, startService, SUBGRAPH, type GraphQLResponse, type RunningService } from './harness.js';
 
 interface Page<Node> {
   totalCount?: number;
@@ -266,6 +266,7 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
           }
         }`,
         { id: syntheticId('protected-witness', 7) },
+        asOfficerOf(7),
       );
       expect(errors).toBeUndefined();
       expect(data).toEqual({
@@ -291,11 +292,12 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
       const withIdentity = await running.statementsDuring(async () => {
         const { data, errors } = await running.query<{
           protectedWitnesses: Page<{ identity: { fullName: string } }>;
-        }>('{ protectedWitnesses(first: 40) { edges { node { identity { fullName } } } } }');
+        }>('{ protectedWitnesses(first: 40) { edges { node { identity { fullName } } } } }', {}, BREAK_GLASS);
         expect(errors).toBeUndefined();
         expect(data!.protectedWitnesses.edges.every((edge) => /^Synthetic Witness \d{2}$/.test(edge.node.identity.fullName))).toBe(true);
       });
-      expect(withIdentity).toBe(2);
+      // The page, every witness's officers (need-to-know) and every identity: one statement each.
+      expect(withIdentity).toBe(3);
     });
   });
 
@@ -432,7 +434,7 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
         protectedWitness: { codename: string; riskLevel: string; identity: { currentLocation: string }; history: HistoryEvent[] };
       }>(`query($id: ID!) { protectedWitness(id: $id) { codename riskLevel identity { currentLocation } ${HISTORY} } }`, {
         id: syntheticId('protected-witness', 3),
-      });
+      }, asOfficerOf(3));
       expect(errors).toBeUndefined();
       // MERLIN-03, referred 2021-04-27, relocated: assessments on day +7 and +67, relocations on +30 and +120.
       const witness = data!.protectedWitness;
@@ -454,11 +456,11 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
         protectedWitnesses: Page<{ status: string; riskLevel: string; history: HistoryEvent[] }>;
       }> | undefined;
       const statements = await running.statementsDuring(async () => {
-        response = await running.query(`{ protectedWitnesses(first: 40) { edges { node { status riskLevel ${HISTORY} } } } }`);
+        response = await running.query(`{ protectedWitnesses(first: 40) { edges { node { status riskLevel ${HISTORY} } } } }`, {}, BREAK_GLASS);
       });
       expect(response?.errors).toBeUndefined();
-      // The page, then every witness's assessments in one statement and relocations in one more.
-      expect(statements).toBe(3);
+      // The page, then every witness's assessments, officers (need-to-know) and relocations: one statement each.
+      expect(statements).toBe(4);
       const witnesses = response!.data!.protectedWitnesses.edges.map((edge) => edge.node);
       expect(witnesses).toHaveLength(40);
       const assessmentsPerWitness: number[] = [];
@@ -485,10 +487,12 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
         response = await running.query(
           `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ProtectedWitness { id ${HISTORY} } } }`,
           { representations: ids.map((id) => ({ __typename: 'ProtectedWitness', id })) },
+          BREAK_GLASS,
         );
       });
       expect(response?.errors).toBeUndefined();
-      expect(statements).toBe(3);
+      // Witnesses, assessments, officers (need-to-know), relocations.
+      expect(statements).toBe(4);
       expect(response!.data!._entities.map((entity) => entity.id)).toEqual(ids);
       expect(response!.data!._entities.every((entity) => entity.history.length > 0 && isNewestFirst(entity.history))).toBe(true);
     });
@@ -541,8 +545,8 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
     const identityValues = ['Synthetic Witness 07', '1961-05-06', 'Synthetic Safe Location 91'];
     const discloses = (response: unknown) => identityValues.some((value) => JSON.stringify(response).includes(value));
 
-    it('shows the identity to a caller with the identity scope and a declared purpose', async () => {
-      expect(discloses(await running.query(WITNESS_WITH_IDENTITY, { id }))).toBe(true);
+    it('shows the identity to an assigned officer with the identity scope and a declared purpose', async () => {
+      expect(discloses(await running.query(WITNESS_WITH_IDENTITY, { id }, asOfficerOf(7)))).toBe(true);
     });
 
     it.each([
@@ -607,8 +611,8 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
         expect(new Set(kinds)).toEqual(new Set(['ThreatAssessment']));
         expect(JSON.stringify(response)).not.toMatch(/Relocation|Synthetic|2021-0[5-8]/);
       }
-      // With the scope and a purpose the same query shows both moves.
-      const allowed = await running.query<{ protectedWitness: { history: HistoryEvent[] } }>(query, relocated);
+      // An assigned officer with the scope and a purpose sees both moves.
+      const allowed = await running.query<{ protectedWitness: { history: HistoryEvent[] } }>(query, relocated, asOfficerOf(3));
       expect(allowed.errors).toBeUndefined();
       expect(allowed.data?.protectedWitness.history.filter((event) => event.toLocation)).toHaveLength(2);
     });

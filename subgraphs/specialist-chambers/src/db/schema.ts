@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Read model of the Specialist Chambers pillar: support requests from the Kosovo
@@ -40,9 +40,21 @@ export const supportRequests = specialistChambers.table(
     description: text('description').notNull(),
     requestedOn: date('requested_on', { mode: 'string' }).notNull(),
     status: supportRequestStatus('status').notNull().default('REQUESTED'),
+    /**
+     * The operations-pillar deployment that gives an operational request its officers
+     * (a federation link: operations owns deployments, so no foreign key can check it).
+     */
+    deploymentId: uuid('deployment_id'),
   },
   (t) => [
     check('support_requests_reference_format', sql`${t.reference} ~ '^(KSC|SPO)-[0-9]{4}-[0-9]{4}$'`),
+    // KSC-… references are the Chambers', SPO-… the Prosecutor's Office's.
+    check(
+      'support_requests_reference_matches_institution',
+      sql`(${t.institution} = 'KOSOVO_SPECIALIST_CHAMBERS') = (${t.reference} like 'KSC-%')`,
+    ),
+    // Only support by police officers on the ground is given through a deployment.
+    check('support_requests_deployment_only_operational', sql`${t.deploymentId} is null or ${t.kind} = 'OPERATIONAL'`),
     check('support_requests_title_not_blank', sql`length(trim(${t.title})) between 1 and 200`),
     check('support_requests_description_not_blank', sql`length(trim(${t.description})) > 0`),
     // The list order (newest first, id breaks ties) and each filter combined with it.
@@ -50,6 +62,37 @@ export const supportRequests = specialistChambers.table(
     index('support_requests_institution_requested_on_idx').on(t.institution, t.requestedOn.desc(), t.id.desc()),
     index('support_requests_kind_requested_on_idx').on(t.kind, t.requestedOn.desc(), t.id.desc()),
     index('support_requests_status_requested_on_idx').on(t.status, t.requestedOn.desc(), t.id.desc()),
+  ],
+);
+
+/**
+ * The workflow history of a support request: one row per status it entered, the first
+ * (`from_status` null) its submission. The legal moves are spelled out here; a trigger
+ * (migration `support_request_and_witness_triggers`) refuses any other change of
+ * `support_requests.status`, whoever writes it.
+ */
+export const supportRequestTransitions = specialistChambers.table(
+  'support_request_transitions',
+  {
+    id: uuid('id').primaryKey(),
+    supportRequestId: uuid('support_request_id')
+      .notNull()
+      .references(() => supportRequests.id),
+    fromStatus: supportRequestStatus('from_status'),
+    toStatus: supportRequestStatus('to_status').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'string' }).notNull(),
+    note: text('note'),
+  },
+  (t) => [
+    check(
+      'support_request_transitions_legal',
+      sql`(${t.fromStatus} is null and ${t.toStatus} = 'REQUESTED')
+        or (${t.fromStatus} = 'REQUESTED' and ${t.toStatus} in ('APPROVED', 'DECLINED'))
+        or (${t.fromStatus} = 'APPROVED' and ${t.toStatus} = 'IN_PROGRESS')
+        or (${t.fromStatus} = 'IN_PROGRESS' and ${t.toStatus} = 'COMPLETED')`,
+    ),
+    check('support_request_transitions_note_length', sql`${t.note} is null or length(trim(${t.note})) between 1 and 2000`),
+    index('support_request_transitions_request_occurred_at_idx').on(t.supportRequestId, t.occurredAt, t.id),
   ],
 );
 
@@ -150,5 +193,26 @@ export const relocations = specialistChambers.table(
     check('relocations_moves_somewhere_else', sql`${t.fromLocation} <> ${t.toLocation}`),
     check('relocations_occurred_on_plausible', sql`${t.occurredOn} >= date '2000-01-01'`),
     index('relocations_witness_occurred_on_idx').on(t.witnessId, t.occurredOn.desc(), t.id.desc()),
+  ],
+);
+
+/**
+ * Protection officers assigned to a witness, by principal id (the `sub` of the
+ * officer's token). Only they may see the witness's identity, location and
+ * relocations (need-to-know); anyone else needs break-glass.
+ */
+export const witnessProtectionOfficers = specialistChambers.table(
+  'witness_protection_officers',
+  {
+    witnessId: uuid('witness_id')
+      .notNull()
+      .references(() => protectedWitnesses.id),
+    officerSubject: text('officer_subject').notNull(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'witness_protection_officers_pk', columns: [t.witnessId, t.officerSubject] }),
+    // A token subject: no blanks, no whitespace, bounded.
+    check('witness_protection_officers_subject_format', sql`${t.officerSubject} ~ '^[^[:space:]]{1,200}$'`),
   ],
 );

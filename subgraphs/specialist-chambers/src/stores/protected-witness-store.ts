@@ -1,7 +1,19 @@
-import { afterKeysetCursor, isIsoDate, readKeysetCursor, type Db, type PageRequest } from '@mission-graph/service-kit';
+import { randomUUID } from 'node:crypto';
+import {
+  afterKeysetCursor,
+  conflict,
+  isIsoDate,
+  readKeysetCursor,
+  rethrowAsTypedError,
+  rowsOf,
+  type Db,
+  type PageRequest,
+} from '@mission-graph/service-kit';
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
-import { protectedWitnesses } from '../db/schema.js';
+import { protectedWitnesses, relocations, threatAssessments, witnessIdentities } from '../db/schema.js';
+import { checkWitnessTransition, type ReferWitnessInput, type WitnessFile } from '../domain/witness-programme.js';
+import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
 
 export type ProtectedWitnessRow = typeof protectedWitnesses.$inferSelect;
 
@@ -10,7 +22,7 @@ export interface ProtectedWitnessFilter {
   riskLevel?: ProtectedWitnessRow['riskLevel'] | null;
 }
 
-/** All SQL about protected witnesses under codename; never touches identities. */
+/** All SQL about protected witnesses under codename; reads never touch identities. */
 export function createProtectedWitnessStore(db: Db<typeof schema>) {
   const matching = (filter: ProtectedWitnessFilter) =>
     and(
@@ -42,6 +54,46 @@ export function createProtectedWitnessStore(db: Db<typeof schema>) {
 
     byIds(ids: readonly string[]): Promise<ProtectedWitnessRow[]> {
       return db.select().from(protectedWitnesses).where(inArray(protectedWitnesses.id, [...ids]));
+    },
+
+    /** A new witness in status REFERRED with its identity, in one transaction. */
+    async refer(input: ReferWitnessInput): Promise<ProtectedWitnessRow> {
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(protectedWitnesses)
+            .values({ id: randomUUID(), codename: input.codename, riskLevel: input.riskLevel, referredOn: input.referredOn, status: 'REFERRED' })
+            .returning();
+          await tx.insert(witnessIdentities).values({ witnessId: row!.id, ...input.identity });
+          return row!;
+        });
+      } catch (error) {
+        rethrowAsTypedError(error, {
+          ...WITNESS_VIOLATIONS,
+          protected_witnesses_codename_unique: () =>
+            conflict(`The codename ${input.codename} is already in use`, { reason: 'DUPLICATE_CODENAME' }),
+        });
+      }
+    },
+
+    /** Moves a witness along the programme, if the file supports it (counted in SQL). */
+    async transition(id: string, status: ProtectedWitnessRow['status']): Promise<ProtectedWitnessRow> {
+      try {
+        return await db.transaction(async (tx) => {
+          const witness = await lockWitness(tx, id);
+          const [file] = rowsOf<WitnessFile>(
+            await tx.execute(sql`
+              select
+                (select count(*)::int from ${threatAssessments} where ${threatAssessments.witnessId} = ${id}) as "threatAssessments",
+                (select count(*)::int from ${relocations} where ${relocations.witnessId} = ${id}) as "relocations"`),
+          );
+          checkWitnessTransition(witness.status, status, file!);
+          const [updated] = await tx.update(protectedWitnesses).set({ status }).where(eq(protectedWitnesses.id, id)).returning();
+          return updated!;
+        });
+      } catch (error) {
+        rethrowAsTypedError(error, WITNESS_VIOLATIONS);
+      }
     },
   };
 }

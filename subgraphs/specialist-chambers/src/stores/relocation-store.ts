@@ -1,7 +1,18 @@
-import type { Db } from '@mission-graph/service-kit';
-import { asc, desc, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { rethrowAsTypedError, type Caller, type Db } from '@mission-graph/service-kit';
+import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
-import { relocations } from '../db/schema.js';
+import { protectedWitnesses, relocations, witnessIdentities, witnessProtectionOfficers } from '../db/schema.js';
+import { mayKnow, needToKnowError, witnessAccessBasis } from '../domain/need-to-know.js';
+import { checkEventDate, checkRelocatable, checkRelocationTarget } from '../domain/witness-programme.js';
+import type { ProtectedWitnessRow } from './protected-witness-store.js';
+import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
+
+export interface NewRelocation {
+  witnessId: string;
+  occurredOn: string;
+  toLocation: string;
+}
 
 export type RelocationRow = typeof relocations.$inferSelect;
 
@@ -18,6 +29,47 @@ export function createRelocationStore(db: Db<typeof schema>) {
         .from(relocations)
         .where(inArray(relocations.witnessId, [...witnessIds]))
         .orderBy(asc(relocations.witnessId), desc(relocations.occurredOn), desc(relocations.id));
+    },
+
+    /**
+     * Moves a witness: the relocation starts where the identity says the witness lives,
+     * the identity's current location becomes the new place, and an ADMITTED witness
+     * becomes RELOCATED — one transaction. Only a caller with need-to-know (assigned,
+     * or break-glass) may move a witness: the move reveals and decides whereabouts.
+     */
+    async record(input: NewRelocation, caller: Caller): Promise<ProtectedWitnessRow> {
+      try {
+        return await db.transaction(async (tx) => {
+          const witness = await lockWitness(tx, input.witnessId);
+          const officers = await tx
+            .select({ subject: witnessProtectionOfficers.officerSubject })
+            .from(witnessProtectionOfficers)
+            .where(eq(witnessProtectionOfficers.witnessId, input.witnessId));
+          if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.subject)))) throw needToKnowError();
+          checkRelocatable(witness.status);
+          const occurredOn = checkEventDate(input.occurredOn, witness.referredOn, 'input.occurredOn');
+          const [identity] = await tx
+            .select({ currentLocation: witnessIdentities.currentLocation })
+            .from(witnessIdentities)
+            .where(eq(witnessIdentities.witnessId, input.witnessId));
+          const fromLocation = identity!.currentLocation;
+          const toLocation = checkRelocationTarget(fromLocation, input.toLocation);
+          await tx.insert(relocations).values({ id: randomUUID(), witnessId: input.witnessId, occurredOn, fromLocation, toLocation });
+          await tx
+            .update(witnessIdentities)
+            .set({ currentLocation: toLocation })
+            .where(eq(witnessIdentities.witnessId, input.witnessId));
+          if (witness.status === 'RELOCATED') return witness;
+          const [updated] = await tx
+            .update(protectedWitnesses)
+            .set({ status: 'RELOCATED' })
+            .where(eq(protectedWitnesses.id, input.witnessId))
+            .returning();
+          return updated!;
+        });
+      } catch (error) {
+        rethrowAsTypedError(error, WITNESS_VIOLATIONS);
+      }
     },
   };
 }

@@ -1,17 +1,49 @@
+import { randomUUID } from 'node:crypto';
 import {
   afterKeysetCursor,
+  badUserInput,
+  conflict,
   isIsoDate,
+  notFound,
+  rethrowAsTypedError,
   readKeysetCursor,
   rowsOf,
   type Db,
   type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
-import { and, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { GraphQLError } from 'graphql';
 import type * as schema from '../db/schema.js';
-import { supportRequests } from '../db/schema.js';
+import { supportRequests, supportRequestTransitions } from '../db/schema.js';
+import {
+  checkDeploymentLink,
+  checkSupportRequestTransition,
+  illegalSupportRequestTransition,
+  type NewSupportRequest,
+} from '../domain/support-request-workflow.js';
 
 export type SupportRequestRow = typeof supportRequests.$inferSelect;
+export type SupportRequestTransitionRow = typeof supportRequestTransitions.$inferSelect;
+
+export interface TransitionSupportRequest {
+  id: string;
+  status: SupportRequestRow['status'];
+  note: string | null;
+  deploymentId?: unknown;
+}
+
+/** Typed errors for the constraints a write may hit (the domain checks the same rules first). */
+const SUBMISSION_VIOLATIONS: Record<string, () => GraphQLError> = {
+  support_requests_reference_format: () => badUserInput('input.reference', 'must look like "KSC-2025-0042"'),
+  support_requests_reference_matches_institution: () =>
+    badUserInput('input.reference', 'KSC- references belong to the Chambers, SPO- ones to the Prosecutor\'s Office'),
+  support_requests_title_not_blank: () => badUserInput('input.title', 'must have 1 to 200 characters'),
+  support_requests_description_not_blank: () => badUserInput('input.description', 'must not be blank'),
+  support_requests_deployment_only_operational: () =>
+    badUserInput('input.deploymentId', 'only an OPERATIONAL support request can be linked to a deployment'),
+  support_request_transitions_note_length: () => badUserInput('input.note', 'must have 1 to 2000 characters'),
+};
 
 export interface SupportRequestFilter {
   institution?: SupportRequestRow['institution'] | null;
@@ -61,6 +93,92 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
 
     byIds(ids: readonly string[]): Promise<SupportRequestRow[]> {
       return db.select().from(supportRequests).where(inArray(supportRequests.id, [...ids]));
+    },
+
+    /** Every transition of these requests, in one statement; each request's oldest first. */
+    historyOf(ids: readonly string[]): Promise<SupportRequestTransitionRow[]> {
+      const t = supportRequestTransitions;
+      return db
+        .select({
+          id: t.id,
+          supportRequestId: t.supportRequestId,
+          fromStatus: t.fromStatus,
+          toStatus: t.toStatus,
+          // ISO-8601 in UTC whatever the driver's or server's time zone.
+          occurredAt: sql<string>`to_char(${t.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+          note: t.note,
+        })
+        .from(supportRequestTransitions)
+        .where(inArray(supportRequestTransitions.supportRequestId, [...ids]))
+        .orderBy(asc(supportRequestTransitions.supportRequestId), asc(supportRequestTransitions.occurredAt), asc(supportRequestTransitions.id));
+    },
+
+    /** A new request in status REQUESTED, with its first history entry, in one transaction. */
+    async submit(request: NewSupportRequest): Promise<SupportRequestRow> {
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(supportRequests)
+            .values({ id: randomUUID(), ...request, status: 'REQUESTED' })
+            .returning();
+          await tx.insert(supportRequestTransitions).values({
+            id: randomUUID(),
+            supportRequestId: row!.id,
+            fromStatus: null,
+            toStatus: 'REQUESTED',
+            occurredAt: sql`now()`,
+          });
+          return row!;
+        });
+      } catch (error) {
+        rethrowAsTypedError(error, {
+          ...SUBMISSION_VIOLATIONS,
+          support_requests_reference_unique: () =>
+            conflict(`A support request with reference ${request.reference} already exists`, {
+              reason: 'DUPLICATE_REFERENCE',
+              reference: request.reference,
+            }),
+        });
+      }
+    },
+
+    /**
+     * Moves a request along its workflow and records the move; the row is locked, so
+     * two concurrent moves cannot both start from the same status.
+     */
+    async transition(change: TransitionSupportRequest): Promise<SupportRequestRow> {
+      let current: SupportRequestRow['status'] | undefined;
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx.select().from(supportRequests).where(eq(supportRequests.id, change.id)).for('update');
+          if (!row) throw notFound('SupportRequest', change.id);
+          current = row.status;
+          checkSupportRequestTransition(row.status, change.status);
+          const deploymentId =
+            change.deploymentId === undefined ? row.deploymentId : checkDeploymentLink(row.kind, change.deploymentId, 'input.deploymentId');
+          const [updated] = await tx
+            .update(supportRequests)
+            .set({ status: change.status, deploymentId })
+            .where(eq(supportRequests.id, change.id))
+            .returning();
+          await tx.insert(supportRequestTransitions).values({
+            id: randomUUID(),
+            supportRequestId: change.id,
+            fromStatus: row.status,
+            toStatus: change.status,
+            occurredAt: sql`now()`,
+            note: change.note,
+          });
+          return updated!;
+        });
+      } catch (error) {
+        const illegal = () => illegalSupportRequestTransition(current ?? change.status, change.status);
+        rethrowAsTypedError(error, {
+          ...SUBMISSION_VIOLATIONS,
+          support_requests_status_transition: illegal,
+          support_request_transitions_legal: illegal,
+        });
+      }
     },
 
     /** Figures of many periods in one statement: one row per period, bounds inclusive. */

@@ -1,0 +1,31 @@
+import type { Caller } from '@mission-graph/service-kit';
+import { GraphQLError } from 'graphql';
+
+/** How a caller may see one protected witness's identity, location and relocations. */
+export type WitnessAccessBasis = 'ASSIGNED' | 'BREAK_GLASS' | 'NONE';
+
+export const BREAK_GLASS_SCOPE = 'witness-protection:break-glass';
+
+/**
+ * Need-to-know, decided per witness: the officers assigned to the witness (by token
+ * subject) may see it; anyone else only by break-glass — the break-glass scope AND a
+ * non-empty `X-Break-Glass` justification, never one without the other. The identity
+ * scope and a declared purpose are needed on top (SDL rules, checked before this).
+ */
+export function witnessAccessBasis(caller: Caller, assignedOfficers: readonly string[]): WitnessAccessBasis {
+  if (caller.subject && assignedOfficers.includes(caller.subject)) return 'ASSIGNED';
+  if (caller.scopes.has(BREAK_GLASS_SCOPE) && (caller.breakGlass ?? '').trim().length > 0) return 'BREAK_GLASS';
+  return 'NONE';
+}
+
+export function mayKnow(basis: WitnessAccessBasis): boolean {
+  return basis !== 'NONE';
+}
+
+/** The refusal: says why, names no identity detail. */
+export function needToKnowError(): GraphQLError {
+  return new GraphQLError(
+    'Need to know: only the protection officers assigned to this witness may see its identity, location and relocations (or break-glass with a justification)',
+    { extensions: { code: 'FORBIDDEN' } },
+  );
+}

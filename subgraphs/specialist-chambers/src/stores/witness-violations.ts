@@ -1,0 +1,56 @@
+import { badUserInput, conflict, notFound, type Db } from '@mission-graph/service-kit';
+import { eq } from 'drizzle-orm';
+import type { GraphQLError } from 'graphql';
+import type * as schema from '../db/schema.js';
+import { protectedWitnesses } from '../db/schema.js';
+import type { ProtectedWitnessRow } from './protected-witness-store.js';
+
+/** A transaction handle, as `db.transaction` passes it. */
+export type Tx = Parameters<Parameters<Db<typeof schema>['transaction']>[0]>[0];
+
+/**
+ * Loads and locks one witness for the rest of the transaction: every write to a
+ * witness's file goes through here, so concurrent writes to one file queue up.
+ */
+export async function lockWitness(tx: Tx, id: string): Promise<ProtectedWitnessRow> {
+  const [row] = await tx.select().from(protectedWitnesses).where(eq(protectedWitnesses.id, id)).for('update');
+  if (!row) throw notFound('ProtectedWitness', id);
+  return row;
+}
+
+const closed = () =>
+  conflict('The protected witness has EXITED and the file is closed: nothing can be added to it', {
+    currentStatus: 'EXITED',
+    reason: 'WITNESS_EXITED',
+  });
+
+/**
+ * The programme's constraints and triggers, by name, as typed errors. Messages name
+ * the argument, never the value of an identity field.
+ */
+export const WITNESS_VIOLATIONS: Record<string, () => GraphQLError> = {
+  protected_witnesses_codename_format: () => badUserInput('input.codename', 'must be a word of 3 to 12 capitals and a number, like "KESTREL-07"'),
+  witness_identities_full_name_not_blank: () => badUserInput('input.identity.fullName', 'must not be blank'),
+  witness_identities_current_location_not_blank: () => badUserInput('input.identity.currentLocation', 'must not be blank'),
+  witness_identities_date_of_birth_plausible: () => badUserInput('input.identity.dateOfBirth', 'must not be before 1900-01-01'),
+  threat_assessments_summary_not_blank: () => badUserInput('input.summary', 'must have 1 to 2000 characters'),
+  threat_assessments_occurred_on_plausible: () => badUserInput('input.occurredOn', 'must not be before 2000-01-01'),
+  threat_assessments_after_referral: () => badUserInput('input.occurredOn', 'must not precede the referral'),
+  threat_assessments_witness_open: closed,
+  relocations_to_location_not_blank: () => badUserInput('input.toLocation', 'must not be blank'),
+  relocations_moves_somewhere_else: () => badUserInput('input.toLocation', 'must differ from the current location'),
+  relocations_occurred_on_plausible: () => badUserInput('input.occurredOn', 'must not be before 2000-01-01'),
+  relocations_after_referral: () => badUserInput('input.occurredOn', 'must not precede the referral'),
+  relocations_witness_open: closed,
+  relocations_witness_admitted: () =>
+    conflict('Only an ADMITTED or RELOCATED protected witness can be relocated', { requestedStatus: 'RELOCATED', reason: 'NOT_ADMITTED' }),
+  witness_protection_officers_subject_format: () =>
+    badUserInput('input.officer', 'must be a principal id: 1 to 200 characters, no whitespace'),
+  witness_protection_officers_witness_open: closed,
+  protected_witnesses_status_transition: () =>
+    conflict('This status change is not a legal move of the protection programme', { reason: 'ILLEGAL_TRANSITION' }),
+  protected_witnesses_assessment_required: () =>
+    conflict('An assessed or admitted protected witness needs a threat assessment', { reason: 'THREAT_ASSESSMENT_REQUIRED' }),
+  protected_witnesses_relocation_required: () =>
+    conflict('A relocated protected witness needs a recorded relocation', { reason: 'RELOCATION_REQUIRED' }),
+};

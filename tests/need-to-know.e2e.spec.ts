@@ -1,0 +1,103 @@
+/**
+ * Need-to-know and break-glass on protected witnesses, through the gateway: the
+ * identity scope is necessary but not sufficient; only the assigned protection
+ * officers see a witness's identity, anyone else gets FORBIDDEN; break-glass needs
+ * both the scope and the header, and every such disclosure is flagged in the trail.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticId } from '@mission-graph/service-kit';
+import { postGraphQL, startGraph, type RunningGraph } from './testkit/graph.js';
+
+// Seed (specialist-chambers): witness n is assigned officer-{1+(n-1)%12} (and more for even n).
+const WITNESS = syntheticId('protected-witness', 7);
+const ASSIGNED = 'officer-07';
+const UNASSIGNED = 'officer-12';
+const IDENTITY_SCOPES = ['witness-protection:read', 'witness-protection:identity'];
+const QUERY = `query Witness($id: ID!) { protectedWitness(id: $id) { codename accessBasis identity { fullName currentLocation } } }`;
+const PURPOSE = 'CASE-KSC-2025-003: protection review';
+
+describe('need-to-know on protected witnesses', () => {
+  let graph: RunningGraph;
+  beforeAll(async () => {
+    graph = await startGraph();
+  });
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
+  const asPrincipal = async (subject: string, scopes: string[], headers: Record<string, string> = {}) =>
+    postGraphQL<{ protectedWitness: { codename: string; accessBasis: string; identity: { fullName: string } | null } }>(
+      graph.gatewayUrl,
+      { query: QUERY, variables: { id: WITNESS } },
+      { authorization: `Bearer ${await graph.token(scopes, { subject })}`, 'x-access-purpose': PURPOSE, ...headers },
+    );
+
+  const breakGlassEvents = async () => {
+    const response = await graph.queryAs<{ auditEvents: { edges: { node: { principal: string; breakGlassJustification: string; entities: { id: string }[] } }[] } }>(
+      ['audit:read'],
+      '{ auditEvents(first: 50, filter: { breakGlass: true }) { edges { node { principal breakGlassJustification entities { id } } } } }',
+    );
+    return response.data!.auditEvents.edges.map((e) => e.node);
+  };
+
+  it('the assigned officer sees the identity', async () => {
+    const response = await asPrincipal(ASSIGNED, IDENTITY_SCOPES);
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.protectedWitness.accessBasis).toBe('ASSIGNED');
+    expect(response.data?.protectedWitness.identity?.fullName).toMatch(/Synthetic/);
+  });
+
+  it('another holder of the identity scope gets FORBIDDEN and not a detail of the identity', async () => {
+    const response = await asPrincipal(UNASSIGNED, IDENTITY_SCOPES);
+    expect(response.data?.protectedWitness).toMatchObject({ accessBasis: 'NONE', identity: null });
+    expect(response.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['protectedWitness', 'identity'], 'FORBIDDEN']]);
+    expect(JSON.stringify(response)).not.toMatch(/Synthetic/);
+  });
+
+  it('break-glass opens it only with both the scope and the header, and is flagged in the audit trail', async () => {
+    const headerOnly = await asPrincipal(UNASSIGNED, IDENTITY_SCOPES, { 'x-break-glass': 'EMERGENCY-1: threat to life' });
+    expect(headerOnly.data?.protectedWitness.identity).toBeNull();
+    const scopeOnly = await asPrincipal(UNASSIGNED, [...IDENTITY_SCOPES, 'witness-protection:break-glass']);
+    expect(scopeOnly.data?.protectedWitness.identity).toBeNull();
+    expect(await breakGlassEvents()).toEqual([]);
+
+    const both = await asPrincipal(UNASSIGNED, [...IDENTITY_SCOPES, 'witness-protection:break-glass'], {
+      'x-break-glass': 'EMERGENCY-1: threat to life',
+    });
+    expect(both.errors).toBeUndefined();
+    expect(both.data?.protectedWitness.accessBasis).toBe('BREAK_GLASS');
+    expect(both.data?.protectedWitness.identity?.fullName).toMatch(/Synthetic/);
+    expect(await breakGlassEvents()).toEqual([
+      { principal: UNASSIGNED, breakGlassJustification: 'EMERGENCY-1: threat to life', entities: [{ id: WITNESS }] },
+    ]);
+  });
+
+  it('an assigned officer’s disclosure is flagged only when the officer invoked break-glass', async () => {
+    const before = (await breakGlassEvents()).length;
+    await asPrincipal(ASSIGNED, IDENTITY_SCOPES);
+    expect((await breakGlassEvents()).length).toBe(before);
+    // Invoking it (scope and header) is recorded as such, even where the assignment would have sufficed.
+    await asPrincipal(ASSIGNED, [...IDENTITY_SCOPES, 'witness-protection:break-glass'], { 'x-break-glass': 'EMERGENCY-2: relocation tonight' });
+    expect((await breakGlassEvents()).length).toBe(before + 1);
+  });
+
+  it('through _entities, a direct call as an unassigned officer gets FORBIDDEN too', async () => {
+    const { signInternalToken } = await import('@mission-graph/service-kit');
+    const token = await signInternalToken(graph.internalKey, 'specialist-chambers', {
+      authenticated: true,
+      subject: UNASSIGNED,
+      scopes: new Set(IDENTITY_SCOPES),
+      purpose: PURPOSE,
+    });
+    const response = await postGraphQL(
+      graph.subgraphs['specialist-chambers']!.url,
+      {
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename identity { fullName } } } }',
+        variables: { r: [{ __typename: 'ProtectedWitness', id: WITNESS }] },
+      },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(response)).not.toMatch(/Synthetic/);
+  });
+});
