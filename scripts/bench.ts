@@ -83,6 +83,8 @@ const heapAfter = process.memoryUsage().heapUsed;
 const [auditRow] = await graph.subgraphs.audit!.database.rows<{ n: number }>(
   (await import('drizzle-orm')).sql`select count(*)::int as n from audit.audit_events`,
 );
+// Let requests still in flight when autocannon stopped finish before the databases close.
+await new Promise((resolve) => setTimeout(resolve, 1000));
 await graph.stop();
 
 const baseline = results[1]!.rps;

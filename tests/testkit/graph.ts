@@ -20,7 +20,7 @@ import {
   type SubgraphFactory,
   type SubgraphInstance,
 } from '@mission-graph/service-kit';
-import { createTestDatabase } from '@mission-graph/service-kit/testing';
+import { createTestDatabase, type TestDatabase } from '@mission-graph/service-kit/testing';
 import { createService as createSpecialistChambers } from '@mission-graph/specialist-chambers';
 import { SUPERGRAPH_PATH } from '../../scripts/supergraph.js';
 
@@ -88,6 +88,8 @@ export interface GraphOptions {
   unauthorizedMode?: 'filter' | 'reject';
   /** Replaces the audit service as the gateway's audit sink (to test failures). */
   auditSink?: (real: AuditSink) => AuditSink;
+  /** Runs on this database (e.g. one prepared with scale data) instead of a fresh one. */
+  database?: TestDatabase;
 }
 
 export async function postGraphQL<Data>(
@@ -120,11 +122,9 @@ export async function signCallerToken(
 }
 
 export async function startGraph(options: GraphOptions | Flavour = {}): Promise<RunningGraph> {
-  const { flavour = 'pglite', unauthorizedMode = 'filter', auditSink } =
-    typeof options === 'string' ? { flavour: options } as GraphOptions : options;
-  const database = await createTestDatabase(
-    flavour === 'postgres' ? process.env.TEST_DATABASE_URL : '',
-  );
+  const { flavour = 'pglite', unauthorizedMode = 'filter', auditSink, database: given } =
+    typeof options === 'string' ? ({ flavour: options } as GraphOptions) : options;
+  const database = given ?? (await createTestDatabase(flavour === 'postgres' ? process.env.TEST_DATABASE_URL : ''));
   const callerKey = (await newKeyPair('test-idp')).pair;
   const internalKey = (await newKeyPair('test-internal')).pair;
   const subgraphs: RunningGraph['subgraphs'] = {};

@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { AuditEventInput } from '@mission-graph/audit/events';
-import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  BREAK,
+  GraphQLError,
+  isAbstractType,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { AccessRules, Caller } from '@mission-graph/service-kit';
 import type { AuditSink } from './audit-sink.js';
 import { readDisclosures } from './disclosures.js';
@@ -30,9 +40,35 @@ export class Auditor {
     this.personal = personalData(rules);
   }
 
-  /** The operation to execute: the caller's own, plus the hidden fields that name records. */
+  /**
+   * The operation to execute: the caller's own, plus the hidden fields that name
+   * records — only when it is a mutation or may disclose personal data; any other
+   * operation runs exactly as sent (and keeps its cached query plan).
+   */
   instrument(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) {
+    if (operation.operation !== 'mutation' && !this.selectsPersonalData(schema, document)) return { document, operation };
     return instrumentForAudit(schema, document, operation);
+  }
+
+  private selectsPersonalData(schema: GraphQLSchema, document: DocumentNode): boolean {
+    const typeInfo = new TypeInfo(schema);
+    let found = false;
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field: (node) => {
+          const parent = typeInfo.getParentType();
+          if (!parent) return;
+          const holders = isAbstractType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
+          if (holders.some((holder) => this.personal.isPersonal(holder.name, node.name.value))) {
+            found = true;
+            return BREAK;
+          }
+          return undefined;
+        },
+      }),
+    );
+    return found;
   }
 
   /**
