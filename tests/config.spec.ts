@@ -32,3 +32,18 @@ describe('configuration is validated at start', () => {
     expect(run.stderr).toContain('SEED');
   });
 });
+
+describe('production refuses development fallbacks', () => {
+  it('a subgraph will not start in production without the gateway key and a database', () => {
+    const run = start('subgraphs/forensics/src/main.ts', { NODE_ENV: 'production', INTERNAL_TOKEN_PUBLIC_KEY: '', DATABASE_URL: '' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/INTERNAL_TOKEN_PUBLIC_KEY: required in production/);
+    expect(run.stderr).toMatch(/DATABASE_URL: required in production/);
+  });
+
+  it('the gateway will not start in production without an identity provider', () => {
+    const run = start('gateway/src/main.ts', { NODE_ENV: 'production' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/AUTH_JWKS_URL: required in production/);
+  });
+});

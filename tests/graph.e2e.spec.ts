@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_SCOPES } from '@mission-graph/service-kit';
 import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { startGraph, type RunningGraph } from './testkit/graph.js';
+import { postGraphQL, startGraph, type RunningGraph } from './testkit/graph.js';
 
 const MISSION_REPORT = /* GraphQL */ `
   query MissionReport($from: Date!, $to: Date!) {
@@ -206,5 +206,36 @@ describe.each(databaseFlavours)('the graph on %s', (flavour) => {
       const other = await graph.queryAs(ALL_SCOPES, '{ securityResponders { tier } }');
       expect(other.errors).toBeUndefined();
     });
+  });
+});
+
+describe('the explorer', () => {
+  let graph: RunningGraph;
+  beforeAll(async () => {
+    graph = await startGraph();
+  });
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
+  it('is served on / from the installation itself (no CDN), and / still answers GraphQL', async () => {
+    const origin = new URL(graph.gatewayUrl).origin;
+    const page = await fetch(`${origin}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toEqual([
+      '/explorer/graphiql.min.css',
+      '/explorer/react.production.min.js',
+      '/explorer/react-dom.production.min.js',
+      '/explorer/graphiql.min.js',
+    ]);
+    for (const asset of assets) {
+      const response = await fetch(`${origin}${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(1000);
+    }
+    const viaRoot = await postGraphQL(`${origin}/`, { query: '{ __typename }' });
+    expect(viaRoot.data).toEqual({ __typename: 'Query' });
   });
 });

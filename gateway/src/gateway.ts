@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   createHttpService,
   maskInternalErrors,
@@ -23,6 +20,7 @@ import {
 import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
 import type { AuditSink } from './audit/audit-sink.js';
 import { Auditor } from './audit/auditor.js';
+import { explorerRoutes } from './explorer.js';
 import { asBadUserInput } from './input-errors.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
@@ -74,15 +72,15 @@ export function createGateway(options: GatewayOptions): HttpService {
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskInternal(asBadUserInput(formatted, error), error),
     plugins: [
-      options.development
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
-        : ApolloServerPluginLandingPageProductionDefault(),
+      // The explorer is our own, self-hosted (explorer.ts), not Apollo's CDN-loaded page.
+      ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => void (loaded = true) },
     ],
   });
   return createHttpService({
     apollo,
     graphqlPaths: ['/', '/graphql'],
+    routes: explorerRoutes,
     context: async (request) => ({
       caller: await options.verifyCaller({
         authorization: request.headers.authorization,
