@@ -100,4 +100,37 @@ describe('need-to-know on protected witnesses', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(response)).not.toMatch(/Synthetic/);
   });
+
+  it('a caller with every scope but witness-protection:identity walks the whole graph and never receives an identity', async () => {
+    const scopes = ['statistics:read', 'operations:read', 'operations:personnel', 'chambers:read', 'witness-protection:read', 'witness-protection:break-glass', 'forensics:read', 'police-cooperation:read'];
+    const walk = /* GraphQL */ `{
+      supportRequests(first: 100) { edges { node { reference kind deployment { id officersCommitted incident { municipality } } } } }
+      protectedWitnesses(first: 100) { edges { node { id codename status riskLevel accessBasis identity { fullName dateOfBirth currentLocation }
+        history { __typename ... on ThreatAssessment { occurredOn riskLevel summary } ... on Relocation { occurredOn fromLocation toLocation } } } } }
+    }`;
+    const response = await graph.queryAs(scopes, walk, undefined, { headers: { 'x-break-glass': 'EMERGENCY-3: walk test' } });
+    const text = JSON.stringify(response);
+    expect(text).toMatch(/WAGTAIL-07/); // the walk did reach the witnesses
+    expect(text).toMatch(/officersCommitted/); // and deployments through support requests
+    expect(text).not.toMatch(/Synthetic Witness|Safe Location|Transit Location|Home Town|"Relocation"/);
+    // And through _entities, straight at the subgraph, with a valid internal token.
+    const { signInternalToken } = await import('@mission-graph/service-kit');
+    const token = await signInternalToken(graph.internalKey, 'specialist-chambers', {
+      authenticated: true,
+      subject: ASSIGNED,
+      scopes: new Set(scopes),
+      purpose: PURPOSE,
+      breakGlass: 'EMERGENCY-3: walk test',
+    });
+    const direct = await postGraphQL(
+      graph.subgraphs['specialist-chambers']!.url,
+      {
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename identity { fullName currentLocation } history { ... on Relocation { toLocation } } } } }',
+        variables: { r: [{ __typename: 'ProtectedWitness', id: WITNESS }] },
+      },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(JSON.stringify(direct)).toMatch(/WAGTAIL-07/);
+    expect(JSON.stringify(direct)).not.toMatch(/Synthetic Witness|Safe Location|Transit Location|Home Town/);
+  });
 });
