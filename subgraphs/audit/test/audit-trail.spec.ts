@@ -138,3 +138,23 @@ describe('verification reorders and the pnpm audit:verify command', () => {
   });
 });
 
+
+describe('concurrent appends', () => {
+  it('are written in batches, chained in order, none lost', async () => {
+    const auth = await createTestInternalAuth();
+    const service = await createService({ internalTokenKey: auth.keyPair.publicKey });
+    try {
+      const store = createAuditEventStore(service.database.db);
+      const statementsBefore = service.database.statementCount();
+      const rows = await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(sampleEvent({ principal: `analyst-${i}` }))));
+      // Group commit: one lock and one read per batch, not per event (one at a time would be 150).
+      const statements = service.database.statementCount() - statementsBefore;
+      expect(statements).toBeLessThanOrEqual(50 + 2 * 10);
+      expect(new Set(rows.map((r) => r.sequence)).size).toBe(50);
+      expect(rows.map((r) => r.principal)).toEqual(Array.from({ length: 50 }, (_, i) => `analyst-${i}`));
+      expect(await store.verify()).toEqual({ checked: 50 });
+    } finally {
+      await service.http.stop();
+    }
+  });
+});
