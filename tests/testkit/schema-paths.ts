@@ -87,14 +87,13 @@ export function pathTo(schema: GraphQLSchema, typeName: string, fieldName: strin
 }
 
 /** The operation selecting the path; a composite leaf selects `__typename`. */
-export function operationFor(schema: GraphQLSchema, steps: Step[], leafIsComposite: boolean): string {
+export function operationFor(steps: Step[], leafIsComposite: boolean): string {
   let body = leafIsComposite ? '{ __typename }' : '';
   for (let index = steps.length - 1; index >= 0; index -= 1) {
     const step = steps[index]!;
     const selection = `${step.field}${step.args} ${body}`.trim();
     body = step.onType ? `{ ... on ${step.onType} { ${selection} } }` : `{ ${selection} }`;
   }
-  void schema;
   return body;
 }
 

@@ -5,7 +5,6 @@ import {
   GraphQLSkipDirective,
   isAbstractType,
   isCompositeType,
-  isObjectType,
   Kind,
   type DocumentNode,
   type FieldNode,
@@ -232,9 +231,4 @@ export function filterOperation(
     removals: walked.removals,
     empty: walked.set === null,
   };
-}
-
-/** True for object types and interfaces/unions alike: used by decisions on abstract parents. */
-export function implementationsOf(schema: GraphQLSchema, type: GraphQLCompositeType) {
-  return isObjectType(type) ? [type] : schema.getPossibleTypes(type as never);
 }

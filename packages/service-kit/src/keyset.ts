@@ -1,6 +1,16 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, count, desc, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from './database.js';
 import { isUuid } from './ids.js';
-import { notACursor, type PageRequest } from './pagination.js';
+import {
+  notACursor,
+  readPageArgs,
+  toConnection,
+  type Connection,
+  type CursorKey,
+  type PageArgs,
+  type PageRequest,
+} from './pagination.js';
 import { isIsoDate } from './scalars.js';
 
 /**
@@ -75,4 +85,42 @@ export function afterKeysetCursor(
   sortType: SQL,
 ): SQL | undefined {
   return cursor ? sql`(${sortColumn}, ${idColumn}) < (${cursor.value}::${sortType}, ${cursor.id}::uuid)` : undefined;
+}
+
+/** How a newest-first list is ordered: a sort column, its id tie-breaker, and the cursor they make. */
+export interface NewestFirstOrder<Row> {
+  sortColumn: PgColumn;
+  idColumn: PgColumn;
+  /** The sort column's SQL type, to cast the cursor's text back (`date`, `timestamptz`, an enum). */
+  sortType: SQL;
+  /** What the cursor's sort part must look like. */
+  isSortValue: CursorPartCheck;
+  /** The row's `[sort value, id]`, the cursor of its edge. */
+  keyOf: (row: Row) => CursorKey;
+}
+
+/**
+ * One page of a newest-first `(sort desc, id desc)` list as a connection: the keyset
+ * query (one row more than asked, to know whether a next page exists) and, only when
+ * `totalCount` is selected, the count under the same filter.
+ */
+export async function newestFirstConnection<Table extends PgTable>(
+  db: Db,
+  table: Table,
+  order: NewestFirstOrder<Table['$inferSelect']>,
+  where: SQL | undefined,
+  args: PageArgs,
+): Promise<Connection<Table['$inferSelect']>> {
+  const page = readPageArgs(args, 2);
+  const cursor = readKeysetCursor(page, order.isSortValue);
+  const rows = (await db
+    .select()
+    .from(table as PgTable)
+    .where(and(where, afterKeysetCursor(order.sortColumn, order.idColumn, cursor, order.sortType)))
+    .orderBy(desc(order.sortColumn), desc(order.idColumn))
+    .limit(page.size + 1)) as Table['$inferSelect'][];
+  return toConnection(rows, page, order.keyOf, async () => {
+    const [row] = await db.select({ total: count() }).from(table as PgTable).where(where);
+    return row?.total ?? 0;
+  });
 }

@@ -1,14 +1,12 @@
 import {
-  afterKeysetCursor,
   isInstant,
-  readKeysetCursor,
-  readPageArgs,
-  toConnection,
+  newestFirstConnection,
+  type NewestFirstOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { badUserInput, conflict, notFound } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import {
   deploymentOfficers,
   deployments,
@@ -48,12 +46,16 @@ function matching(filter: DeploymentFilter): SQL | undefined {
   return and(...instantWithin(deployments.startedAt, filter), openness);
 }
 
-export function deploymentStore(db: OperationsDb) {
-  async function countWhere(where: SQL | undefined): Promise<number> {
-    const [row] = await db.select({ total: count() }).from(deployments).where(where);
-    return row?.total ?? 0;
-  }
+/** Newest first by `startedAt`, the id breaking ties; the cursor is `(startedAt, id)`. */
+const DEPLOYMENTS_ORDER: NewestFirstOrder<typeof deployments.$inferSelect> = {
+  sortColumn: deployments.startedAt,
+  idColumn: deployments.id,
+  sortType: sql`timestamptz`,
+  isSortValue: isInstant,
+  keyOf: (row) => [row.startedAt, row.id],
+};
 
+export function deploymentStore(db: OperationsDb) {
   return {
     /**
      * Deploys the FPU on Kosovo Police's accepted request for the incident. The unit
@@ -191,16 +193,8 @@ export function deploymentStore(db: OperationsDb) {
 
     /** Most recently started first; the cursor is `(startedAt, id)`. */
     async connection(filter: DeploymentFilter, args: PageArgs) {
-      const page = readPageArgs(args, 2);
-      const cursor = readKeysetCursor(page, isInstant);
       const where = matching(filter);
-      const rows = await db
-        .select()
-        .from(deployments)
-        .where(and(where, afterKeysetCursor(deployments.startedAt, deployments.id, cursor, sql`timestamptz`)))
-        .orderBy(desc(deployments.startedAt), desc(deployments.id))
-        .limit(page.size + 1);
-      return toConnection(rows, page, (row) => [row.startedAt, row.id], () => countWhere(where));
+      return newestFirstConnection(db, deployments, DEPLOYMENTS_ORDER, where, args);
     },
   };
 }

@@ -1,14 +1,12 @@
 import {
-  afterKeysetCursor,
   isIsoDate,
-  readKeysetCursor,
-  readPageArgs,
-  toConnection,
+  newestFirstConnection,
+  type NewestFirstOrder,
   type PageArgs,
   notFound,
 } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, exists, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import {
   exerciseParticipants,
   exercises,
@@ -46,6 +44,15 @@ export interface ExerciseFilter extends DayRange {
   participant?: SecurityResponderCode | null;
 }
 
+/** Newest first by `startsOn`, the id breaking ties; the cursor is `(startsOn, id)`. */
+const EXERCISES_ORDER: NewestFirstOrder<typeof exercises.$inferSelect> = {
+  sortColumn: exercises.startsOn,
+  idColumn: exercises.id,
+  sortType: sql`date`,
+  isSortValue: isIsoDate,
+  keyOf: (row) => [row.startsOn, row.id],
+};
+
 export function exerciseStore(db: OperationsDb) {
   function matching(filter: ExerciseFilter): SQL | undefined {
     const takesPart = filter.participant
@@ -62,11 +69,6 @@ export function exerciseStore(db: OperationsDb) {
         )
       : undefined;
     return and(...dateWithin(exercises.startsOn, filter), takesPart);
-  }
-
-  async function countWhere(where: SQL | undefined): Promise<number> {
-    const [row] = await db.select({ total: count() }).from(exercises).where(where);
-    return row?.total ?? 0;
   }
 
   return {
@@ -120,16 +122,8 @@ export function exerciseStore(db: OperationsDb) {
 
     /** Latest start first; the cursor is `(startsOn, id)`. */
     async connection(filter: ExerciseFilter, args: PageArgs) {
-      const page = readPageArgs(args, 2);
-      const cursor = readKeysetCursor(page, isIsoDate);
       const where = matching(filter);
-      const rows = await db
-        .select()
-        .from(exercises)
-        .where(and(where, afterKeysetCursor(exercises.startsOn, exercises.id, cursor, sql`date`)))
-        .orderBy(desc(exercises.startsOn), desc(exercises.id))
-        .limit(page.size + 1);
-      return toConnection(rows, page, (row) => [row.startsOn, row.id], () => countWhere(where));
+      return newestFirstConnection(db, exercises, EXERCISES_ORDER, where, args);
     },
 
     /** The responders taking part in several exercises, each exercise's first tier first. */

@@ -1,13 +1,11 @@
 import {
-  afterKeysetCursor,
   isInstant,
-  readKeysetCursor,
-  readPageArgs,
-  toConnection,
+  newestFirstConnection,
+  type NewestFirstOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
-import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { incidents, type OperationsDb } from '../db/schema.js';
 import { requireText } from '../domain/text.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
@@ -37,12 +35,16 @@ function matching(filter: IncidentFilter): SQL | undefined {
   );
 }
 
-export function incidentStore(db: OperationsDb) {
-  async function countWhere(where: SQL | undefined): Promise<number> {
-    const [row] = await db.select({ total: count() }).from(incidents).where(where);
-    return row?.total ?? 0;
-  }
+/** Newest first by `occurredAt`, the id breaking ties; the cursor is `(occurredAt, id)`. */
+const INCIDENTS_ORDER: NewestFirstOrder<typeof incidents.$inferSelect> = {
+  sortColumn: incidents.occurredAt,
+  idColumn: incidents.id,
+  sortType: sql`timestamptz`,
+  isSortValue: isInstant,
+  keyOf: (row) => [row.occurredAt, row.id],
+};
 
+export function incidentStore(db: OperationsDb) {
   return {
     /** Kosovo Police report an incident. */
     async report(input: ReportIncidentInput): Promise<IncidentRow> {
@@ -67,16 +69,8 @@ export function incidentStore(db: OperationsDb) {
 
     /** Newest first; the cursor is `(occurredAt, id)`. */
     async connection(filter: IncidentFilter, args: PageArgs) {
-      const page = readPageArgs(args, 2);
-      const cursor = readKeysetCursor(page, isInstant);
       const where = matching(filter);
-      const rows = await db
-        .select()
-        .from(incidents)
-        .where(and(where, afterKeysetCursor(incidents.occurredAt, incidents.id, cursor, sql`timestamptz`)))
-        .orderBy(desc(incidents.occurredAt), desc(incidents.id))
-        .limit(page.size + 1);
-      return toConnection(rows, page, (row) => [row.occurredAt, row.id], () => countWhere(where));
+      return newestFirstConnection(db, incidents, INCIDENTS_ORDER, where, args);
     },
   };
 }

@@ -1,12 +1,10 @@
 import {
-  afterKeysetCursor,
   isOneOf,
-  readKeysetCursor,
-  readPageArgs,
-  toConnection,
+  newestFirstConnection,
+  type NewestFirstOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
-import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { officerRank, officers, typeOf, type OfficerRank, type OperationsDb } from '../db/schema.js';
 
 export type OfficerRow = typeof officers.$inferSelect;
@@ -15,28 +13,24 @@ export interface OfficerFilter {
   rank?: OfficerRank | null;
 }
 
-export function officerStore(db: OperationsDb) {
-  async function countWhere(where: SQL | undefined): Promise<number> {
-    const [row] = await db.select({ total: count() }).from(officers).where(where);
-    return row?.total ?? 0;
-  }
+/** Most senior rank first (the enum runs junior to senior), the id breaking ties. */
+const OFFICERS_ORDER: NewestFirstOrder<typeof officers.$inferSelect> = {
+  sortColumn: officers.rank,
+  idColumn: officers.id,
+  sortType: typeOf(officerRank),
+  isSortValue: isOneOf(officerRank.enumValues),
+  keyOf: (row) => [row.rank, row.id],
+};
 
+export function officerStore(db: OperationsDb) {
   return {
     /**
      * Most senior rank first; the cursor is `(rank, id)`. Not ordered by name or
      * service number: a cursor must not carry personal data.
      */
     async connection(unitId: string, filter: OfficerFilter, args: PageArgs) {
-      const page = readPageArgs(args, 2);
-      const cursor = readKeysetCursor(page, isOneOf(officerRank.enumValues));
       const where = and(eq(officers.unitId, unitId), filter.rank ? eq(officers.rank, filter.rank) : undefined);
-      const rows = await db
-        .select()
-        .from(officers)
-        .where(and(where, afterKeysetCursor(officers.rank, officers.id, cursor, typeOf(officerRank))))
-        .orderBy(desc(officers.rank), desc(officers.id))
-        .limit(page.size + 1);
-      return toConnection(rows, page, (row) => [row.rank, row.id], () => countWhere(where));
+      return newestFirstConnection(db, officers, OFFICERS_ORDER, where, args);
     },
   };
 }

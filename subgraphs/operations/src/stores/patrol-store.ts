@@ -1,14 +1,12 @@
 import {
-  afterKeysetCursor,
   isInstant,
-  readKeysetCursor,
-  readPageArgs,
-  toConnection,
+  newestFirstConnection,
+  type NewestFirstOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { notFound, rowsOf, type Period } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
-import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { formedPoliceUnits, patrols, type OperationsDb } from '../db/schema.js';
 import { shiftEndOf, type ShiftPattern } from '../domain/shift-pattern.js';
 import { requireText } from '../domain/text.js';
@@ -43,12 +41,16 @@ function matching(filter: PatrolFilter): SQL | undefined {
   return and(...instantWithin(patrols.shiftStart, filter), filter.area ? eq(patrols.area, filter.area) : undefined);
 }
 
-export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
-  async function countWhere(where: SQL | undefined): Promise<number> {
-    const [row] = await db.select({ total: count() }).from(patrols).where(where);
-    return row?.total ?? 0;
-  }
+/** Newest first by `shiftStart`, the id breaking ties; the cursor is `(shiftStart, id)`. */
+const PATROLS_ORDER: NewestFirstOrder<typeof patrols.$inferSelect> = {
+  sortColumn: patrols.shiftStart,
+  idColumn: patrols.id,
+  sortType: sql`timestamptz`,
+  isSortValue: isInstant,
+  keyOf: (row) => [row.shiftStart, row.id],
+};
 
+export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
   return {
     /** Logs one shift of the pattern; its end follows from the pattern. */
     async log(input: LogPatrolInput): Promise<PatrolRow> {
@@ -114,16 +116,8 @@ export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
 
     /** Latest shift first; the cursor is `(shiftStart, id)`. */
     async connection(filter: PatrolFilter, args: PageArgs) {
-      const page = readPageArgs(args, 2);
-      const cursor = readKeysetCursor(page, isInstant);
       const where = matching(filter);
-      const rows = await db
-        .select()
-        .from(patrols)
-        .where(and(where, afterKeysetCursor(patrols.shiftStart, patrols.id, cursor, sql`timestamptz`)))
-        .orderBy(desc(patrols.shiftStart), desc(patrols.id))
-        .limit(page.size + 1);
-      return toConnection(rows, page, (row) => [row.shiftStart, row.id], () => countWhere(where));
+      return newestFirstConnection(db, patrols, PATROLS_ORDER, where, args);
     },
   };
 }
