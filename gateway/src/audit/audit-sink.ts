@@ -1,4 +1,4 @@
-import type { AuditEventInput } from '@mission-graph/audit/events';
+import type { AuditEventInput } from '@mission-graph/service-kit';
 import { signInternalToken, type KeyPair } from '@mission-graph/service-kit';
 
 /** Where audit events go; `record` resolves only once the event is durably stored. */

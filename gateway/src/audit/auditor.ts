@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditEventInput } from '@mission-graph/audit/events';
+import type { AuditEventInput } from '@mission-graph/service-kit';
 import {
   BREAK,
   GraphQLError,

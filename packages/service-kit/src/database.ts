@@ -27,6 +27,14 @@ export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
   migrationsFolder: string;
   /** PostgreSQL URL; without it the service runs on embedded PGlite. */
   databaseUrl?: string | undefined;
+  /**
+   * PostgreSQL URL migrations run with, when it differs from `databaseUrl`: the schema
+   * owner, so the service itself can connect as a role with fewer rights (the audit
+   * trail's runtime role may only INSERT and SELECT). Default: `databaseUrl`.
+   */
+  migrationUrl?: string | undefined;
+  /** Apply migrations on open (default true); false for read-only tools on PostgreSQL. */
+  migrate?: boolean;
   /** Where embedded databases live; without it PGlite runs in memory (tests). */
   dataDir?: string | undefined;
   /** Connection pool size for PostgreSQL. */
@@ -68,12 +76,14 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 
   if (options.databaseUrl) {
     driver = 'postgres';
-    // Migrations run over their own single connection (drizzle's postgres-js advice).
-    const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
-    try {
-      await migratePostgres(drizzlePostgres(migrationClient), migrationConfig);
-    } finally {
-      await migrationClient.end();
+    if (options.migrate !== false) {
+      // Migrations run over their own single connection (drizzle's postgres-js advice).
+      const migrationClient = postgres(options.migrationUrl ?? options.databaseUrl, { max: 1, onnotice: () => {} });
+      try {
+        await migratePostgres(drizzlePostgres(migrationClient), migrationConfig);
+      } finally {
+        await migrationClient.end();
+      }
     }
     const client = postgres(options.databaseUrl, {
       max: options.poolSize ?? 10,

@@ -1,4 +1,5 @@
 export * from './arguments.js';
+export * from './audit-contract.js';
 export * from './batch.js';
 export * from './config.js';
 export * from './database.js';

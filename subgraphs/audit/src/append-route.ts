@@ -1,52 +1,70 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CryptoKey } from 'jose';
-import { verifyInternalToken, type HttpRoutes } from '@mission-graph/service-kit';
-import { auditEventInput } from './domain/audit-event.js';
-import type { AuditEventStore } from './stores/audit-event-store.js';
+import type { z } from 'zod';
+import {
+  AUDIT_APPEND_AUDIENCE,
+  AUDIT_APPEND_PATH,
+  auditEventBatch,
+  auditEventInput,
+  verifyInternalToken,
+  type HttpRoutes,
+} from '@mission-graph/service-kit';
+import { AppendRefused } from './stores/audit-event-store.js';
+import type { Trail } from './trail.js';
 
 /**
- * `POST /internal/audit-events`: how the gateway appends an event. Not part of the
- * graph — no GraphQL client can write to the trail — and answered only for an
- * internal token addressed to `APPEND_AUDIENCE`, which only the gateway can sign.
- * The gateway waits for the 201 before it sends the personal data it records.
+ * `POST /internal/audit-events`: how the gateway appends events. Not part of the graph —
+ * no GraphQL client can write to the trail — and answered only for an internal token
+ * addressed to `audit-append`, which only the gateway can sign. The gateway waits for the
+ * 201 (sent after the transaction committed) before it sends what it records. Body and
+ * answers: docs/audit.md, "Appending events".
  */
-export const APPEND_PATH = '/internal/audit-events';
-export const APPEND_AUDIENCE = 'audit-append';
-const MAX_EVENT_BYTES = 1_000_000;
+const MAX_BODY_BYTES = 4_000_000;
 
-export function appendRoute(events: AuditEventStore, internalTokenKey: CryptoKey): HttpRoutes {
+export function appendRoute(trail: Trail, internalTokenKey: CryptoKey): HttpRoutes {
   return async (request, response) => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== APPEND_PATH) return false;
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== AUDIT_APPEND_PATH) return false;
     if (request.method !== 'POST') return reply(response, 405, { error: 'POST only' });
     try {
-      await verifyInternalToken(request.headers.authorization, internalTokenKey, APPEND_AUDIENCE);
+      await verifyInternalToken(request.headers.authorization, internalTokenKey, AUDIT_APPEND_AUDIENCE);
     } catch {
       return reply(response, 401, { error: 'This endpoint only answers the gateway' });
     }
     let body: unknown;
     try {
       body = JSON.parse(await readBody(request));
-    } catch {
-      return reply(response, 400, { error: 'The body must be one audit event as JSON' });
-    }
-    const parsed = auditEventInput.safeParse(body);
-    if (!parsed.success) return reply(response, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
-    try {
-      const row = await events.append(parsed.data);
-      return reply(response, 201, { id: row.id, sequence: row.sequence, hash: row.hash });
     } catch (error) {
+      if (error instanceof BodyTooLarge) return reply(response, 413, { error: `The body exceeds ${MAX_BODY_BYTES} bytes` });
+      return reply(response, 400, { error: 'The body must be one audit event, or { "events": [...] }, as JSON' });
+    }
+    const isBatch = typeof body === 'object' && body !== null && 'events' in body;
+    const parsed = isBatch ? auditEventBatch.safeParse(body) : auditEventInput.safeParse(body);
+    if (!parsed.success) return reply(response, 400, { error: describeIssues(parsed.error) });
+    try {
+      const receipts = await trail.record('events' in parsed.data ? parsed.data.events : [parsed.data]);
+      return reply(response, 201, isBatch ? { receipts } : receipts[0]);
+    } catch (error) {
+      if (error instanceof AppendRefused) {
+        return reply(response, 409, { error: error.message, code: error.code, field: error.field, ...error.details });
+      }
       console.error('audit append failed:', error);
       return reply(response, 503, { error: 'The audit trail could not record the event' });
     }
   };
 }
 
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+}
+
+class BodyTooLarge extends Error {}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_EVENT_BYTES) throw new Error('too large');
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

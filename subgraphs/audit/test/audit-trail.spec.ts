@@ -1,160 +1,178 @@
 /**
- * The audit trail's own guarantees, on a real database: appends chain, the database
- * refuses to change or remove events, and verification names the first event that
- * was edited, deleted or reordered behind the triggers' back.
+ * The audit trail's own guarantees, on a real database: appends chain (each event sealed
+ * with its position), the database refuses to change or remove events and to insert one
+ * anywhere but at the head, and verification names what was edited, deleted or reordered
+ * behind the triggers' back.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestInternalAuth, databaseFlavours, type TestDatabase } from '@mission-graph/service-kit/testing';
-import type { SubgraphInstance } from '@mission-graph/service-kit';
-import type { AuditEventInput } from '../src/domain/audit-event.js';
+import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
+import { GENESIS_HASH } from '../src/domain/audit-event.js';
 import { createService } from '../src/service.js';
-import { createAuditEventStore, type AuditEventStore } from '../src/stores/audit-event-store.js';
+import { appendDirect, expectRefused, sampleEvent, startAudit, type RunningAudit } from './harness.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-export const sampleEvent = (overrides: Partial<AuditEventInput> = {}): AuditEventInput => ({
-  kind: 'DISCLOSURE',
-  principal: 'analyst-1',
-  clientId: null,
-  operationName: 'Cards',
-  documentHash: 'a'.repeat(64),
-  purpose: 'CASE-7: family tracing',
-  breakGlassJustification: null,
-  fieldCoordinates: ['MissingPerson.fullName'],
-  entities: [{ type: 'MissingPerson', id: '5dc999bd-b32b-58ca-adb5-e74215256f4a' }],
-  requestId: 'req-1',
-  ...overrides,
-});
-
 describe.each(databaseFlavours)('the audit trail on %s', (flavour) => {
-  let database: TestDatabase;
-  let service: SubgraphInstance;
-  let store: AuditEventStore;
+  let audit: RunningAudit;
 
   beforeAll(async () => {
-    database = await createTestDatabase(flavour === 'postgres' ? process.env.TEST_DATABASE_URL : '');
-    const auth = await createTestInternalAuth();
-    service = await createService({ databaseUrl: database.url, internalTokenKey: auth.keyPair.publicKey });
-    store = createAuditEventStore(service.database.db);
+    audit = await startAudit(flavour);
   });
   afterAll(async () => {
-    await service?.http.stop();
-    await database?.drop();
+    await audit?.stop();
   });
 
   /** Runs SQL with the append-only triggers switched off, as an intruder with full rights would. */
   const tamper = async (statement: ReturnType<typeof sql>) => {
-    await service.database.rows(sql`alter table audit.audit_events disable trigger user`);
+    await audit.service.database.rows(sql`alter table audit.audit_events disable trigger user`);
     try {
-      await service.database.rows(statement);
+      await audit.service.database.rows(statement);
     } finally {
-      await service.database.rows(sql`alter table audit.audit_events enable trigger user`);
+      await audit.service.database.rows(sql`alter table audit.audit_events enable trigger user`);
     }
   };
 
-  it('chains each event to the one before it', async () => {
-    const first = await store.append(sampleEvent());
-    const second = await store.append(sampleEvent({ principal: 'analyst-2' }));
-    expect(second.previousHash).toBe(first.hash);
+  it('chains each event to the one before it, at the next position', async () => {
+    const first = await appendDirect(audit);
+    const second = await appendDirect(audit, { principal: 'analyst-2' });
+    const rows = await audit.service.database.rows<{ sequence: string; previous_hash: string; hash: string; hash_version: number }>(
+      sql`select sequence, previous_hash, hash, hash_version from audit.audit_events order by sequence`,
+    );
+    expect(rows.map((r) => Number(r.sequence))).toEqual([1, 2]);
+    expect(rows[0]!.previous_hash).toBe(GENESIS_HASH);
+    expect(rows[1]!.previous_hash).toBe(first.hash);
+    expect(rows.every((r) => r.hash_version === 2)).toBe(true);
     expect(second.sequence).toBe(first.sequence + 1);
-    expect(await store.verify()).toEqual({ checked: 2 });
+    expect((await audit.verify()).findings).toEqual([]);
   });
 
   it.each([
     ['UPDATE', sql`update audit.audit_events set principal = 'someone-else'`],
     ['DELETE', sql`delete from audit.audit_events`],
     ['TRUNCATE', sql`truncate audit.audit_events`],
-  ])('the database itself refuses %s', async (operation, statement) => {
-    await expect(service.database.rows(statement)).rejects.toThrow();
-    const [row] = await service.database.rows<{ n: number }>(sql`select count(*)::int as n from audit.audit_events`);
-    expect(row?.n).toBeGreaterThanOrEqual(2);
-    void operation;
+    ['UPDATE of a checkpoint', sql`update audit.audit_checkpoints set head_hash = repeat('0', 64)`],
+    ['DELETE of a checkpoint', sql`delete from audit.audit_checkpoints`],
+    ['TRUNCATE of the checkpoints', sql`truncate audit.audit_checkpoints`],
+  ])('the database itself refuses %s', async (_operation, statement) => {
+    await audit.service.trail.checkpointer.checkpoint();
+    await expect(audit.service.database.rows(statement)).rejects.toThrow();
+    const [row] = await audit.service.database.rows<{ events: number; checkpoints: number }>(
+      sql`select (select count(*)::int from audit.audit_events) as events, (select count(*)::int from audit.audit_checkpoints) as checkpoints`,
+    );
+    expect(row!.events).toBeGreaterThanOrEqual(2);
+    expect(row!.checkpoints).toBeGreaterThanOrEqual(1);
   });
 
-  it('verification names an edited event', async () => {
-    const victim = await store.append(sampleEvent({ principal: 'analyst-3' }));
-    await store.append(sampleEvent());
+  it('refuses an event inserted anywhere but at the head (a writer forking the chain or filling a gap)', async () => {
+    const head = await audit.service.trail.events.head();
+    const insert = (sequence: number, previousHash: string) =>
+      audit.service.database.rows(sql`
+        insert into audit.audit_events (sequence, hash_version, id, occurred_at, kind, principal, document_hash, field_coordinates, entities, previous_hash, hash)
+        values (${sequence}, 2, gen_random_uuid(), now(), 'DISCLOSURE', 'forger', repeat('a', 64), '{}', '[]', ${previousHash}, repeat('b', 64))`);
+    // Forked off an older event, skipping ahead, or at the right place with the wrong link.
+    await expect(insert(head!.sequence, GENESIS_HASH)).rejects.toThrow();
+    await expectRefused(insert(head!.sequence + 5, head!.hash), /head of the chain/);
+    await expectRefused(insert(head!.sequence + 1, GENESIS_HASH), /head of the chain/);
+    expect(await audit.service.trail.events.head()).toEqual(head);
+  });
+
+  it('refuses a checkpoint that names a hash the chain does not have, or goes backwards', async () => {
+    await appendDirect(audit);
+    const head = await audit.service.trail.events.head();
+    const insert = (number: number, sequence: number, headHash: string) =>
+      audit.service.database.rows(
+        sql`insert into audit.audit_checkpoints values (${number}, ${sequence}, ${headHash}, now(), 'forged', 'forged')`,
+      );
+    await expectRefused(insert(1000, head!.sequence, 'c'.repeat(64)), /does not have/);
+    await expect(insert(0, head!.sequence, head!.hash)).rejects.toThrow();
+  });
+
+  it('verification names an edited event, and a deleted one', async () => {
+    const victim = await appendDirect(audit, { principal: 'analyst-3' });
+    await appendDirect(audit);
     await tamper(sql`update audit.audit_events set purpose = 'nothing to see' where sequence = ${victim.sequence}`);
-    const { broken } = await store.verify();
-    expect(broken).toMatchObject({ sequence: victim.sequence, id: victim.id });
-    expect(broken?.reason).toMatch(/edited/);
+    const edited = await audit.verify();
+    expect(edited.findings).toEqual([expect.objectContaining({ kind: 'edit', sequence: victim.sequence, message: expect.stringContaining(victim.id) })]);
     // Put it back so the next cases start from a sound chain.
     await tamper(sql`update audit.audit_events set purpose = 'CASE-7: family tracing' where sequence = ${victim.sequence}`);
-    expect((await store.verify()).broken).toBeUndefined();
-  });
+    expect((await audit.verify()).findings).toEqual([]);
 
-  it('verification names the event after a deleted one', async () => {
-    const victim = await store.append(sampleEvent({ principal: 'analyst-4' }));
-    const next = await store.append(sampleEvent());
-    await tamper(sql`delete from audit.audit_events where sequence = ${victim.sequence}`);
-    const { broken } = await store.verify();
-    expect(broken).toMatchObject({ sequence: next.sequence });
-    expect(broken?.reason).toMatch(/deleted|reordered/);
+    const deleted = await appendDirect(audit, { principal: 'analyst-4' });
+    await appendDirect(audit);
+    await tamper(sql`delete from audit.audit_events where sequence = ${deleted.sequence}`);
+    const report = await audit.verify();
+    expect(report.findings).toEqual([
+      expect.objectContaining({ kind: 'deletion', message: `event #${deleted.sequence} is missing from the table: deleted` }),
+    ]);
   });
 });
 
-describe('verification reorders and the pnpm audit:verify command', () => {
-  it('detects two events swapped, and the CLI exits 1 naming the first broken event', async () => {
+describe('verification and the pnpm audit:verify command on an embedded database', () => {
+  it('says intact, then names two swapped events, and exits 1', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'audit-verify-'));
     try {
       const auth = await createTestInternalAuth();
       const service = await createService({ dataDir, internalTokenKey: auth.keyPair.publicKey });
-      const store = createAuditEventStore(service.database.db);
-      const a = await store.append(sampleEvent({ principal: 'first' }));
-      const b = await store.append(sampleEvent({ principal: 'second' }));
-      await store.append(sampleEvent({ principal: 'third' }));
-      await service.http.stop();
+      const receipts = await service.trail.record(['first', 'second', 'third'].map((principal) => sampleEvent({ principal })));
+      const [a, b] = receipts as { id: string; sequence: number }[];
+      await service.http.stop(); // signs a last checkpoint into DATA_DIR/audit-checkpoints.jsonl
+      expect(readFileSync(path.join(dataDir, 'audit-checkpoints.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
 
       const cli = () =>
-        spawnSync('pnpm', ['--silent', 'run', 'verify'], { cwd: packageDir, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8' });
+        spawnSync('pnpm', ['--silent', 'run', 'verify'], {
+          cwd: packageDir,
+          env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', AUDIT_VERIFY_KEYS: '', AUDIT_SIGNING_KEY: '', AUDIT_CHECKPOINT_FILE: '' },
+          encoding: 'utf8',
+        });
       const intact = cli();
       expect(intact.status, intact.stderr).toBe(0);
-      expect(intact.stdout).toMatch(/intact: 3 events/);
+      expect(intact.stdout).toMatch(/3 events \(last #3\); 1 checkpoints in the table, 1 in the external sink/);
+      expect(intact.stdout).toMatch(/^INTACT/m);
 
-      // Swap the contents of events 1 and 2 (everything but their place in the chain).
-      const reopened = await createService({ dataDir, internalTokenKey: auth.keyPair.publicKey, seed: false });
-      const columns = sql.raw('id, occurred_at, kind, principal, client_id, operation_name, document_hash, purpose, break_glass, break_glass_justification, field_coordinates, entities, request_id, previous_hash, hash');
-      await reopened.database.rows(sql`alter table audit.audit_events disable trigger user`);
-      await reopened.database.rows(sql`create temporary table swap as select * from audit.audit_events where sequence in (${a.sequence}, ${b.sequence})`);
-      // Unique ids and hashes: park both rows on placeholders before writing the swap.
-      await reopened.database.rows(sql`update audit.audit_events set id = gen_random_uuid(), hash = md5(random()::text) || md5(random()::text) where sequence in (${a.sequence}, ${b.sequence})`);
-      await reopened.database.rows(sql`update audit.audit_events t set (${columns}) = (select ${columns} from swap s where s.sequence = ${b.sequence}) where t.sequence = ${a.sequence}`);
-      await reopened.database.rows(sql`update audit.audit_events t set (${columns}) = (select ${columns} from swap s where s.sequence = ${a.sequence}) where t.sequence = ${b.sequence}`);
-      await reopened.database.rows(sql`alter table audit.audit_events enable trigger user`);
+      // Swap events 1 and 2: each row keeps its content, links and hash, only their places change.
+      const reopened = await createService({ dataDir, internalTokenKey: auth.keyPair.publicKey });
+      const rows = reopened.database.rows.bind(reopened.database);
+      await rows(sql`alter table audit.audit_events disable trigger user`);
+      await rows(sql`update audit.audit_events set sequence = -sequence where sequence in (${a!.sequence}, ${b!.sequence})`);
+      await rows(sql`update audit.audit_events set sequence = case sequence when ${-a!.sequence}::bigint then ${b!.sequence}::bigint else ${a!.sequence}::bigint end where sequence < 0`);
+      await rows(sql`alter table audit.audit_events enable trigger user`);
       await reopened.http.stop();
 
       const broken = cli();
-      expect(broken.status).toBe(1);
-      expect(broken.stderr).toMatch(new RegExp(`BROKEN at event #${a.sequence} \\(${b.id}\\)`));
+      expect(broken.status, broken.stdout + broken.stderr).toBe(1);
+      expect(broken.stderr, broken.stderr).toMatch(/^TAMPERED: 3 finding/m);
+      expect(broken.stderr).toContain(`[reorder] event #1 (${b!.id}) was sealed after the event now at #2, not as the first event (its place was #2): events were reordered`);
+      expect(broken.stderr).toContain(`[reorder] event #2 (${a!.id}) was sealed as the first event, not after event #1 (its place was #1): events were reordered`);
+      // Event 3 is in its place, but the event before it is not the one it was sealed after.
+      expect(broken.stderr).toMatch(/\[reorder\] event #3 \(.*\) was sealed after the event now at #1, not after event #2/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
 
-
 describe('concurrent appends', () => {
   it('are written in batches, chained in order, none lost', async () => {
-    const auth = await createTestInternalAuth();
-    const service = await createService({ internalTokenKey: auth.keyPair.publicKey });
+    const audit = await startAudit('pglite');
     try {
-      const store = createAuditEventStore(service.database.db);
-      const statementsBefore = service.database.statementCount();
-      const rows = await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(sampleEvent({ principal: `analyst-${i}` }))));
-      // Group commit: one lock and one read per batch, not per event (one at a time would be 150).
-      const statements = service.database.statementCount() - statementsBefore;
-      expect(statements).toBeLessThanOrEqual(50 + 2 * 10);
-      expect(new Set(rows.map((r) => r.sequence)).size).toBe(50);
-      expect(rows.map((r) => r.principal)).toEqual(Array.from({ length: 50 }, (_, i) => `analyst-${i}`));
-      expect(await store.verify()).toEqual({ checked: 50 });
+      const statementsBefore = audit.service.database.statementCount();
+      const receipts = await Promise.all(Array.from({ length: 50 }, (_, i) => appendDirect(audit, { principal: `analyst-${i}` })));
+      // Group commit: a lock, a head read and one insert per batch, not per event.
+      const statements = audit.service.database.statementCount() - statementsBefore;
+      expect(statements).toBeLessThanOrEqual(3 * 10);
+      expect(new Set(receipts.map((r) => r.sequence))).toEqual(new Set(Array.from({ length: 50 }, (_, i) => i + 1)));
+      const principals = await audit.service.database.rows<{ principal: string }>(sql`select principal from audit.audit_events order by sequence`);
+      expect(principals.map((r) => r.principal)).toEqual(Array.from({ length: 50 }, (_, i) => `analyst-${i}`));
+      await audit.service.trail.checkpointer.checkpoint();
+      expect(await audit.verify()).toMatchObject({ events: 50, findings: [], unanchoredEvents: 0 });
     } finally {
-      await service.http.stop();
+      await audit.stop();
     }
   });
 });

@@ -21,6 +21,7 @@ export const SCOPES = {
   'witness-protection:break-glass':
     'with an X-Break-Glass justification, the identity of a witness one is not assigned to (emergency; always flagged in the audit trail)',
   'audit:read': 'the audit trail',
+  'audit:review': 'review break-glass events (never one’s own): JUSTIFIED or UNJUSTIFIED, with a note',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -1,33 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import {
   notACursor,
   readPageArgs,
-  rowsOf,
   toConnection,
+  type DenialReason,
   type Db,
   type PageArgs,
 } from '@mission-graph/service-kit';
-import { auditEvents, type AuditEventRow, type schema } from '../db/schema.js';
-import { chainHash, GENESIS_HASH, type AuditEventInput, type ChainedContent } from '../domain/audit-event.js';
+import { auditEvents, type AuditEventRow, type EventKind, type schema } from '../db/schema.js';
+import {
+  canonicalJson,
+  CURRENT_HASH_VERSION,
+  eventHash,
+  GENESIS_HASH,
+  type EventContent,
+  type NewEvent,
+} from '../domain/audit-event.js';
 
 type AuditDb = Db<typeof schema>;
 
+/** A record named in a filter: type, id, or both. */
+export interface EntityFilter {
+  type?: string | null;
+  id?: string | null;
+}
+
 export interface AuditEventFilter {
+  kind?: EventKind | null;
   principal?: string | null;
+  /** Events naming this record, directly or as the owner of a record they name. */
+  entity?: EntityFilter | null;
+  /** Older spelling of `entity`. */
   entityType?: string | null;
   entityId?: string | null;
   fieldCoordinate?: string | null;
   from?: string | null;
   to?: string | null;
   breakGlass?: boolean | null;
+  /** Events that have (true) or have not (false) been reviewed. */
+  reviewed?: boolean | null;
+  /** INTENT events without an OUTCOME (true), or every other event (false). */
+  openIntent?: boolean | null;
+  denialReason?: DenialReason | null;
 }
 
-/** The content a row's hash covers, rebuilt from the row (for appending and verifying alike). */
-export function contentOf(row: AuditEventRow): ChainedContent {
+/** What became of an event handed to `append`. */
+export interface StoredReceipt {
+  status: 'RECORDED' | 'DUPLICATE';
+  row: AuditEventRow;
+}
+
+/** Why an append was refused; nothing of the request it belongs to was recorded. */
+export class AppendRefused extends Error {
+  override name = 'AppendRefused';
+  constructor(
+    /** `CONFLICT`: contradicts the trail (reused id, closed intent, reviewed event); `FORBIDDEN`: four eyes. */
+    readonly code: 'CONFLICT' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT',
+    message: string,
+    /** Which part of the request is at fault, e.g. `events.1.intentId`. */
+    readonly field: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The content a stored row's hash covers, rebuilt from the row. */
+export function contentOfRow(row: AuditEventRow): EventContent {
   return {
-    id: row.id,
-    occurredAt: row.occurredAt.toISOString(),
     kind: row.kind,
     principal: row.principal,
     clientId: row.clientId,
@@ -38,57 +79,111 @@ export function contentOf(row: AuditEventRow): ChainedContent {
     fieldCoordinates: row.fieldCoordinates,
     entities: row.entities,
     requestId: row.requestId,
+    intentId: row.intentId,
+    outcome: row.outcome,
+    denialReason: row.denialReason,
+    repeatCount: row.repeatCount,
+    reviewedEventId: row.reviewedEventId,
+    reviewOutcome: row.reviewOutcome,
+    reviewNote: row.reviewNote,
   };
 }
 
-export interface ChainBreak {
-  sequence: number;
-  id: string;
-  reason: string;
+/** Recomputes a stored row's hash from its content, with the formula it says it was written with. */
+export function recomputeHash(row: AuditEventRow, previousHash = row.previousHash, sequence = row.sequence): string {
+  return eventHash(row.hashVersion, previousHash, {
+    sequence,
+    id: row.id,
+    occurredAt: row.occurredAt.toISOString(),
+    content: contentOfRow(row),
+  });
 }
 
 interface PendingAppend {
-  input: AuditEventInput;
-  resolve: (row: AuditEventRow) => void;
+  events: readonly NewEvent[];
+  resolve: (receipts: StoredReceipt[]) => void;
   reject: (error: unknown) => void;
 }
 
-/** Largest batch written in one transaction. */
+/** Largest number of events written in one transaction. */
 const MAX_BATCH = 200;
 
-export function createAuditEventStore(db: AuditDb) {
+/** What the rows of one batch can refer to: events already stored, and their outcomes and reviews. */
+interface References {
+  byId: Map<string, AuditEventRow>;
+  /** Intents that already have an outcome, events that already have a review. */
+  closedIntents: Set<string>;
+  reviewedEvents: Set<string>;
+}
+
+export interface AuditEventStoreOptions {
+  /** Called after every committed batch with the new head position (checkpoints follow it). */
+  onAppended?: (headSequence: number) => void;
+}
+
+export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptions = {}) {
   const queue: PendingAppend[] = [];
   let writing = false;
 
+  /** Events already stored that a batch names: client-chosen ids, intents, reviewed events. */
+  const loadReferences = async (tx: AuditDb, batch: readonly PendingAppend[]): Promise<References> => {
+    const named = new Set<string>();
+    for (const { events } of batch) {
+      for (const event of events) {
+        if (event.id) named.add(event.id);
+        if (event.content.intentId) named.add(event.content.intentId);
+        if (event.content.reviewedEventId) named.add(event.content.reviewedEventId);
+      }
+    }
+    const references: References = { byId: new Map(), closedIntents: new Set(), reviewedEvents: new Set() };
+    // The common case — disclosures, intents — costs no extra statement.
+    if (named.size === 0) return references;
+    const ids = [...named];
+    const rows = await tx
+      .select()
+      .from(auditEvents)
+      .where(or(inArray(auditEvents.id, ids), inArray(auditEvents.intentId, ids), inArray(auditEvents.reviewedEventId, ids)));
+    for (const row of rows) {
+      if (named.has(row.id)) references.byId.set(row.id, row);
+      if (row.intentId && named.has(row.intentId)) references.closedIntents.add(row.intentId);
+      if (row.reviewedEventId && named.has(row.reviewedEventId)) references.reviewedEvents.add(row.reviewedEventId);
+    }
+    return references;
+  };
+
   const writeBatch = (batch: readonly PendingAppend[]) =>
     db.transaction(async (tx) => {
+      // One writer at a time, across replicas: every batch extends the head it read.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('audit.audit_events.append'))`);
-      const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.sequence)).limit(1);
-      let previousHash = last?.hash ?? GENESIS_HASH;
+      const [head] = await tx
+        .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+        .from(auditEvents)
+        .orderBy(desc(auditEvents.sequence))
+        .limit(1);
+      const references = await loadReferences(tx as unknown as AuditDb, batch);
+      const chain = { sequence: head?.sequence ?? 0, hash: head?.hash ?? GENESIS_HASH };
       const rows: AuditEventRow[] = [];
-      for (const { input } of batch) {
-        const content: ChainedContent = {
-          ...input,
-          id: randomUUID(),
-          // Millisecond precision: what a JS Date, and so the verifier, can reproduce.
-          occurredAt: new Date().toISOString(),
-        };
-        const hash = chainHash(previousHash, content);
-        const [row] = await tx
-          .insert(auditEvents)
-          .values({
-            ...input,
-            id: content.id,
-            occurredAt: new Date(content.occurredAt),
-            breakGlass: input.breakGlassJustification !== null,
-            previousHash,
-            hash,
-          })
-          .returning();
-        rows.push(row!);
-        previousHash = hash;
+      const outcomes: (StoredReceipt[] | Error)[] = batch.map(({ events }) => {
+        try {
+          // Checked as a whole before any of it is chained: a refused event refuses its request.
+          const planned = planUnit(events, references);
+          return planned.map((step) => {
+            if (step.duplicate) return { status: 'DUPLICATE' as const, row: step.duplicate };
+            const row = seal(step.event, chain);
+            rows.push(row);
+            references.byId.set(row.id, row);
+            if (row.intentId) references.closedIntents.add(row.intentId);
+            if (row.reviewedEventId) references.reviewedEvents.add(row.reviewedEventId);
+            return { status: 'RECORDED' as const, row };
+          });
+        } catch (error) {
+          return error as Error;
+        }
+      });
+      for (let start = 0; start < rows.length; start += MAX_BATCH) {
+        await tx.insert(auditEvents).values(rows.slice(start, start + MAX_BATCH));
       }
-      return rows;
+      return { outcomes, headSequence: chain.sequence };
     });
 
   const drain = async () => {
@@ -96,10 +191,22 @@ export function createAuditEventStore(db: AuditDb) {
     writing = true;
     try {
       while (queue.length > 0) {
-        const batch = queue.splice(0, MAX_BATCH);
+        // Whole requests only: a request's events are written together or not at all.
+        let size = 0;
+        let take = 0;
+        while (take < queue.length && (take === 0 || size + queue[take]!.events.length <= MAX_BATCH)) {
+          size += queue[take]!.events.length;
+          take += 1;
+        }
+        const batch = queue.splice(0, take);
         try {
-          const rows = await writeBatch(batch);
-          batch.forEach((pending, index) => pending.resolve(rows[index]!));
+          const { outcomes, headSequence } = await writeBatch(batch);
+          batch.forEach((pending, index) => {
+            const outcome = outcomes[index]!;
+            if (outcome instanceof Error) pending.reject(outcome);
+            else pending.resolve(outcome);
+          });
+          options.onAppended?.(headSequence);
         } catch (error) {
           // Nothing of the batch was committed: every caller hears so.
           batch.forEach((pending) => pending.reject(error));
@@ -112,17 +219,24 @@ export function createAuditEventStore(db: AuditDb) {
 
   return {
     /**
-     * Appends one event, sealed to the last one; resolves once it is committed.
-     * Group commit: events that arrive while a batch is being written go together in
-     * the next transaction, chained in arrival order — one commit for many events
-     * instead of one each. Batches are serialized by an advisory lock, so replicas
-     * never chain two events to the same predecessor.
+     * Appends events, sealed to the chain in order; resolves once they are committed.
+     * The events of one call are written together or not at all. Group commit: calls that
+     * arrive while a batch is being written go together in the next transaction, chained
+     * in arrival order — one commit for many events instead of one each. Batches are
+     * serialized by an advisory lock, so replicas never chain two events to the same
+     * predecessor (and the database refuses an insert anywhere but at the head).
      */
-    append(input: AuditEventInput): Promise<AuditEventRow> {
+    appendAll(events: readonly NewEvent[]): Promise<StoredReceipt[]> {
+      if (events.length === 0) return Promise.resolve([]);
       return new Promise((resolve, reject) => {
-        queue.push({ input, resolve, reject });
+        queue.push({ events, resolve, reject });
         void drain();
       });
+    },
+
+    async append(event: NewEvent): Promise<StoredReceipt> {
+      const [receipt] = await this.appendAll([event]);
+      return receipt!;
     },
 
     /** Newest first, keyset-paginated on the chain position. */
@@ -142,40 +256,127 @@ export function createAuditEventStore(db: AuditDb) {
       });
     },
 
-    /** Walks the whole chain in order; returns the first event that does not hold, if any. */
-    async verify(batchSize = 1000): Promise<{ checked: number; broken?: ChainBreak }> {
-      let previousHash = GENESIS_HASH;
-      let previousSequence = 0;
-      let checked = 0;
-      for (;;) {
-        const rows = await db
-          .select()
-          .from(auditEvents)
-          .where(gt(auditEvents.sequence, previousSequence))
-          .orderBy(asc(auditEvents.sequence))
-          .limit(batchSize);
-        if (rows.length === 0) return { checked };
-        for (const row of rows) {
-          const at = { sequence: row.sequence, id: row.id };
-          if (row.previousHash !== previousHash) {
-            return { checked, broken: { ...at, reason: 'does not follow the event before it (an event was deleted, inserted or reordered)' } };
-          }
-          if (chainHash(previousHash, contentOf(row)) !== row.hash) {
-            return { checked, broken: { ...at, reason: 'its content does not match its hash (the event was edited)' } };
-          }
-          previousHash = row.hash;
-          previousSequence = row.sequence;
-          checked += 1;
-        }
-      }
+    async byId(id: string): Promise<AuditEventRow | undefined> {
+      const [row] = await db.select().from(auditEvents).where(eq(auditEvents.id, id));
+      return row;
     },
 
-    /** Raw access for tests of the database-level refusals. */
-    rows: (query: SQL) => db.execute(query).then((result) => rowsOf(result)),
+    /** The OUTCOME and REVIEW events that refer to each of `ids` (one statement). */
+    async followUps(ids: readonly string[]): Promise<AuditEventRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .select()
+        .from(auditEvents)
+        .where(or(inArray(auditEvents.intentId, [...ids]), inArray(auditEvents.reviewedEventId, [...ids])));
+    },
+
+    /** Events from position `after + 1` on, in chain order (verification walks these). */
+    async eventsAfter(after: number, limit: number): Promise<AuditEventRow[]> {
+      return db.select().from(auditEvents).where(gt(auditEvents.sequence, after)).orderBy(asc(auditEvents.sequence)).limit(limit);
+    },
+
+    /** The chain's head, if any event was recorded. */
+    async head(): Promise<{ sequence: number; hash: string } | undefined> {
+      const [head] = await db
+        .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+        .from(auditEvents)
+        .orderBy(desc(auditEvents.sequence))
+        .limit(1);
+      return head;
+    },
   };
 }
 
 export type AuditEventStore = ReturnType<typeof createAuditEventStore>;
+
+interface PlannedStep {
+  event: NewEvent;
+  duplicate?: AuditEventRow;
+}
+
+/**
+ * Checks one request's events against the trail (including the events sealed earlier in
+ * the same batch) and says what to do with each: record it, or answer with the stored duplicate.
+ * Throws `AppendRefused` for the first event that contradicts the trail.
+ */
+function planUnit(events: readonly NewEvent[], references: References): PlannedStep[] {
+  // Within one request, later events may refer to earlier ones.
+  const local = new Map<string, EventContent>();
+  const closed = new Set<string>();
+  const reviewed = new Set<string>();
+  const multiple = events.length > 1;
+  return events.map((event, index) => {
+    const at = (field: string) => (multiple ? `events.${index}.${field}` : field);
+    const { content } = event;
+    if (event.id) {
+      const stored = references.byId.get(event.id);
+      if (stored || local.has(event.id)) {
+        if (stored && canonicalJson(contentOfRow(stored)) === canonicalJson(content)) return { event, duplicate: stored };
+        throw new AppendRefused('CONFLICT', `event id ${event.id} was already used for a different event`, at('id'), { id: event.id });
+      }
+      local.set(event.id, content);
+    }
+    if (content.kind === 'OUTCOME') {
+      const intentId = content.intentId!;
+      const intent = references.byId.get(intentId) ?? localContent(local, intentId);
+      if (!intent) throw new AppendRefused('NOT_FOUND', `no INTENT ${intentId} in the trail`, at('intentId'), { intentId });
+      if (intent.kind !== 'INTENT') {
+        throw new AppendRefused('CONFLICT', `event ${intentId} is a ${intent.kind}, not an INTENT`, at('intentId'), { intentId });
+      }
+      if (intent.principal !== content.principal) {
+        throw new AppendRefused('CONFLICT', `INTENT ${intentId} belongs to another principal`, at('principal'), { intentId });
+      }
+      if (references.closedIntents.has(intentId) || closed.has(intentId)) {
+        throw new AppendRefused('CONFLICT', `INTENT ${intentId} already has an OUTCOME`, at('intentId'), { intentId });
+      }
+      closed.add(intentId);
+    }
+    if (content.kind === 'REVIEW') {
+      const reviewedId = content.reviewedEventId!;
+      const target = references.byId.get(reviewedId);
+      if (!target) throw new AppendRefused('NOT_FOUND', `no event ${reviewedId} in the trail`, at('eventId'), { eventId: reviewedId });
+      if (!target.breakGlass) {
+        throw new AppendRefused('BAD_USER_INPUT', `event ${reviewedId} was not done under break-glass`, at('eventId'), { eventId: reviewedId });
+      }
+      if (target.principal === content.principal) {
+        throw new AppendRefused('FORBIDDEN', 'four eyes: a break-glass event is reviewed by someone other than the principal who broke the glass', at('eventId'), {
+          eventId: reviewedId,
+        });
+      }
+      if (references.reviewedEvents.has(reviewedId) || reviewed.has(reviewedId)) {
+        throw new AppendRefused('CONFLICT', `event ${reviewedId} was already reviewed`, at('eventId'), { eventId: reviewedId });
+      }
+      reviewed.add(reviewedId);
+    }
+    return { event };
+  });
+}
+
+function localContent(local: ReadonlyMap<string, EventContent>, id: string): { kind: EventKind; principal: string } | undefined {
+  return local.get(id);
+}
+
+/** Seals one event at the head of the chain and advances the head. */
+function seal(event: NewEvent, chain: { sequence: number; hash: string }): AuditEventRow {
+  const sequence = chain.sequence + 1;
+  const id = event.id ?? randomUUID();
+  // Millisecond precision: what a JS Date, and so the verifier, can reproduce.
+  const occurredAt = new Date(new Date().toISOString());
+  const previousHash = chain.hash;
+  const hash = eventHash(CURRENT_HASH_VERSION, previousHash, { sequence, id, occurredAt: occurredAt.toISOString(), content: event.content });
+  chain.sequence = sequence;
+  chain.hash = hash;
+  return {
+    sequence,
+    hashVersion: CURRENT_HASH_VERSION,
+    id,
+    occurredAt,
+    ...event.content,
+    breakGlass: event.content.breakGlassJustification !== null,
+    previousHash,
+    hash,
+  };
+}
 
 function decodeSequence(value: string | number): number {
   const sequence = Number(value);
@@ -183,19 +384,32 @@ function decodeSequence(value: string | number): number {
   return sequence;
 }
 
+/** JSONB containment on `entities`: the record itself, or a record it owns. */
+function namesEntity(record: { type?: string; id?: string }): SQL {
+  return sql`(${auditEvents.entities} @> ${JSON.stringify([record])}::jsonb or ${auditEvents.entities} @> ${JSON.stringify([{ owner: record }])}::jsonb)`;
+}
+
+const hasReview = sql`exists (select 1 from "audit"."audit_events" review where review.reviewed_event_id = ${auditEvents.id})`;
+const isOpenIntent = sql`(${auditEvents.kind} = 'INTENT' and not exists (select 1 from "audit"."audit_events" outcome where outcome.intent_id = ${auditEvents.id}))`;
+
 function conditions(filter: AuditEventFilter): SQL[] {
   const where: SQL[] = [];
+  if (filter.kind) where.push(eq(auditEvents.kind, filter.kind));
   if (filter.principal) where.push(eq(auditEvents.principal, filter.principal));
-  if (filter.entityType && filter.entityId) {
-    where.push(sql`${auditEvents.entities} @> ${JSON.stringify([{ type: filter.entityType, id: filter.entityId }])}::jsonb`);
-  } else if (filter.entityType) {
-    where.push(sql`${auditEvents.entities} @> ${JSON.stringify([{ type: filter.entityType }])}::jsonb`);
-  } else if (filter.entityId) {
-    where.push(sql`${auditEvents.entities} @> ${JSON.stringify([{ id: filter.entityId }])}::jsonb`);
+  for (const entity of [filter.entity, { type: filter.entityType, id: filter.entityId }]) {
+    const record = { ...(entity?.type ? { type: entity.type } : {}), ...(entity?.id ? { id: entity.id } : {}) };
+    if (record.type || record.id) where.push(namesEntity(record));
   }
   if (filter.fieldCoordinate) where.push(sql`${auditEvents.fieldCoordinates} @> array[${filter.fieldCoordinate}]::text[]`);
   if (filter.from) where.push(gte(auditEvents.occurredAt, new Date(filter.from)));
   if (filter.to) where.push(lte(auditEvents.occurredAt, new Date(filter.to)));
-  if (filter.breakGlass !== undefined && filter.breakGlass !== null) where.push(eq(auditEvents.breakGlass, filter.breakGlass));
+  if (isGiven(filter.breakGlass)) where.push(eq(auditEvents.breakGlass, filter.breakGlass));
+  if (isGiven(filter.reviewed)) where.push(filter.reviewed ? hasReview : sql`not ${hasReview}`);
+  if (isGiven(filter.openIntent)) where.push(filter.openIntent ? isOpenIntent : sql`not ${isOpenIntent}`);
+  if (filter.denialReason) where.push(eq(auditEvents.denialReason, filter.denialReason));
   return where;
+}
+
+function isGiven<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
 }

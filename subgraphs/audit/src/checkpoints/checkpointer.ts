@@ -1,0 +1,135 @@
+import { desc, sql } from 'drizzle-orm';
+import type { Db } from '@mission-graph/service-kit';
+import { auditEvents, type schema } from '../db/schema.js';
+import { createCheckpointStore } from '../stores/checkpoint-store.js';
+import { checkSignature, signCheckpoint, trustedKeys, type SignedCheckpoint } from './checkpoint.js';
+import type { SigningKey } from './signing-key.js';
+import type { CheckpointSink } from './sink.js';
+
+type AuditDb = Db<typeof schema>;
+
+export interface CheckpointerOptions {
+  db: AuditDb;
+  key: SigningKey;
+  sink: CheckpointSink;
+  /** Sign a checkpoint once this many events were appended since the last one. */
+  everyEvents: number;
+  /** …or once this many seconds passed, if anything was appended (0: only by count). */
+  everySeconds: number;
+  now?: () => Date;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Signs checkpoints of the chain's head — every N events or T seconds, whichever comes
+ * first, and once more when the service stops — and writes each to the audit table and
+ * to the external sink. Both writes succeed or neither counts: the sink is appended to
+ * inside the transaction that inserts the row, so a sink that cannot take a checkpoint
+ * leaves no unanchored copy in the table (the next run tries again). Runs are serialized
+ * here and, across replicas, by an advisory lock.
+ */
+export function createCheckpointer(options: CheckpointerOptions) {
+  const { db, key, sink } = options;
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((message, error) => console.error(message, error ?? ''));
+  const ourKey = trustedKeys([key.verifyKey]);
+  let lastSequence = 0;
+  let healthy = true;
+  let tail: Promise<unknown> = Promise.resolve();
+  let queued: Promise<SignedCheckpoint | undefined> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const run = () =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('audit.audit_checkpoints.write'))`);
+      const table = createCheckpointStore(tx as unknown as AuditDb);
+      const [head] = await tx
+        .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+        .from(auditEvents)
+        .orderBy(desc(auditEvents.sequence))
+        .limit(1);
+      const last = await table.last();
+      const sinkLast = await sink.last();
+
+      // A checkpoint the table has and the sink lacks at its end (the sink was replaced,
+      // or lost its last lines): append it again — only if we signed it, so a forged row
+      // can never be anchored.
+      if (last && (sinkLast?.number ?? 0) < last.number) {
+        for (const missing of await table.after(sinkLast?.number ?? 0)) {
+          if (checkSignature(missing, ourKey) === 'valid') await sink.append(missing);
+          else log(`audit checkpoint #${missing.number} in the table is not signed by this service's key; not copied to ${sink.description}`);
+        }
+      }
+
+      lastSequence = Math.max(last?.sequence ?? 0, lastSequence);
+      if (!head || head.sequence <= (last?.sequence ?? 0)) return undefined;
+      const checkpoint = signCheckpoint(
+        {
+          // Never reuse a number the sink already holds, even if the table lost its row.
+          number: Math.max(last?.number ?? 0, sinkLast?.number ?? 0) + 1,
+          sequence: head.sequence,
+          headHash: head.hash,
+          signedAt: now().toISOString(),
+        },
+        key,
+      );
+      await table.insert(checkpoint);
+      await sink.append(checkpoint);
+      lastSequence = checkpoint.sequence;
+      return checkpoint;
+    });
+
+  /** Signs a checkpoint of the current head now (nothing if the head is already covered). */
+  const checkpoint = (): Promise<SignedCheckpoint | undefined> => {
+    if (queued) return queued;
+    const next = tail.then(() => {
+      queued = undefined;
+      return run();
+    });
+    queued = next;
+    tail = next.then(
+      () => {
+        healthy = true;
+      },
+      (error: unknown) => {
+        healthy = false;
+        log(`audit checkpoint could not be written (table or ${sink.description}); the newest events are not anchored yet:`, error);
+      },
+    );
+    return next;
+  };
+
+  const checkpointInBackground = () => {
+    checkpoint().catch(() => {}); // logged above
+  };
+
+  return {
+    checkpoint,
+
+    /** Told after every committed batch: signs once `everyEvents` accumulated. */
+    noteAppended(headSequence: number) {
+      if (headSequence - lastSequence >= options.everyEvents) checkpointInBackground();
+    },
+
+    /** Starts the timer, and anchors whatever a previous run left unanchored. */
+    start() {
+      checkpointInBackground();
+      if (options.everySeconds > 0) {
+        timer = setInterval(checkpointInBackground, options.everySeconds * 1000);
+        timer.unref();
+      }
+    },
+
+    /** Stops the timer and signs a last checkpoint, so a clean stop leaves nothing unanchored. */
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await checkpoint().catch(() => {});
+    },
+
+    /** False while the last attempt failed: events are recorded but not anchored (readiness says so). */
+    isHealthy: () => healthy,
+  };
+}
+
+export type Checkpointer = ReturnType<typeof createCheckpointer>;
