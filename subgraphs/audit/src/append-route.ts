@@ -47,10 +47,17 @@ export function appendRoute(trail: Trail, internalTokenKey: CryptoKey): HttpRout
       if (error instanceof AppendRefused) {
         return reply(response, 409, { error: error.message, code: error.code, field: error.field, ...error.details });
       }
-      console.error('audit append failed:', error);
+      // The driver's reason only: drizzle's own message repeats the query parameters (personal data).
+      console.error('audit append failed:', rootCause(error));
       return reply(response, 503, { error: 'The audit trail could not record the event' });
     }
   };
+}
+
+function rootCause(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown };
+  while (current.cause) current = current.cause as typeof current;
+  return String(current.message ?? current);
 }
 
 function describeIssues(error: z.ZodError): string[] {

@@ -28,9 +28,10 @@ export interface GraphQLResponse<Data> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/** What the append endpoint answers: a receipt, `{ receipts }`, or `{ error, field? }`. */
 export interface HttpAnswer {
   status: number;
-  body: Record<string, unknown>;
+  body: { status?: string; id?: string; sequence?: number; hash?: string; error?: unknown; field?: string; receipts?: unknown[] };
 }
 
 export interface RunningAudit {
@@ -82,7 +83,7 @@ export async function startAudit(flavour: Flavour = 'pglite', options: Partial<A
           headers: headers ?? { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: typeof body === 'string' ? body : JSON.stringify(body),
         });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+        return { status: response.status, body: (await response.json()) as HttpAnswer['body'] };
       },
       query: async (query, variables, caller) => {
         const response = await fetch(url, {

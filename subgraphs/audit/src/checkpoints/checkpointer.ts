@@ -127,6 +127,11 @@ export function createCheckpointer(options: CheckpointerOptions) {
       await checkpoint().catch(() => {});
     },
 
+    /** Resolves once no checkpoint is being written or waiting to be (tests wait on it). */
+    settled: async () => {
+      await tail;
+    },
+
     /** False while the last attempt failed: events are recorded but not anchored (readiness says so). */
     isHealthy: () => healthy,
   };

@@ -34,23 +34,23 @@ export function keyIdOf(publicJwk: JsonWebKey): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-function requireEd25519(jwk: unknown, what: string): JsonWebKey {
+function requireEd25519(jwk: unknown): JsonWebKey {
   const candidate = jwk as JsonWebKey | null;
   if (!candidate || typeof candidate !== 'object' || candidate.kty !== 'OKP' || candidate.crv !== 'Ed25519' || typeof candidate.x !== 'string') {
-    throw new SigningKeyError(`${what} must be an Ed25519 JWK ({"kty":"OKP","crv":"Ed25519","x":…})`);
+    throw new SigningKeyError('must be an Ed25519 JWK ({"kty":"OKP","crv":"Ed25519","x":…})');
   }
   return candidate;
 }
 
 export function verifyKeyFromJwk(jwk: unknown): VerifyKey {
-  const { kty, crv, x } = requireEd25519(jwk, 'a verify key');
+  const { kty, crv, x } = requireEd25519(jwk);
   const publicJwk = { kty, crv, x };
   return { keyId: keyIdOf(publicJwk), publicKey: createPublicKey({ key: publicJwk, format: 'jwk' }), publicJwk };
 }
 
 export function signingKeyFromJwk(jwk: unknown): SigningKey {
-  const checked = requireEd25519(jwk, 'AUDIT_SIGNING_KEY');
-  if (typeof checked.d !== 'string') throw new SigningKeyError('AUDIT_SIGNING_KEY must be a private key (with "d")');
+  const checked = requireEd25519(jwk);
+  if (typeof checked.d !== 'string') throw new SigningKeyError('must be a private key (with "d")');
   const privateKey = createPrivateKey({ key: { kty: checked.kty, crv: checked.crv, x: checked.x, d: checked.d }, format: 'jwk' });
   // The public half is derived from the private key, not trusted from "x".
   return { privateKey, verifyKey: verifyKeyFromJwk(createPublicKey(privateKey).export({ format: 'jwk' })) };
