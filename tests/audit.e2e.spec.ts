@@ -2,12 +2,13 @@
  * Accountable access through the gateway: responses that disclose personal data are
  * recorded — who, what, whose, why — before they are sent; nothing else is; a trail
  * that cannot record stops the data; the trail is read (and the read recorded) only
- * by audit:read holders, and nothing in the graph writes to it.
+ * by audit:read holders, and nothing in the graph writes to it but a break-glass review
+ * (audit:review, by someone other than the principal who broke the glass).
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_SCOPES, signInternalToken } from '@mission-graph/service-kit';
+import { ALL_SCOPES, signInternalToken, syntheticId } from '@mission-graph/service-kit';
 import { postGraphQL, startGraph, type RunningGraph } from './testkit/graph.js';
 
 interface AuditEvent {
@@ -184,12 +185,58 @@ describe('the audit trail through the gateway', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
   });
 
+  it('reviews break-glass through the graph: four eyes, the queue empties, and a witness\'s review finds it all', async () => {
+    const witness = syntheticId('protected-witness', 7);
+    const as = async (subject: string, scopes: string[], query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+      postGraphQL<Record<string, never>>(graph.gatewayUrl, { query, variables }, {
+        authorization: `Bearer ${await graph.token(scopes, { subject })}`,
+        'x-access-purpose': PURPOSE,
+        ...headers,
+      });
+    // officer-12 is not assigned to witness 7, and breaks the glass.
+    const broke = await as(
+      'officer-12',
+      ['witness-protection:read', 'witness-protection:identity', 'witness-protection:break-glass'],
+      'query Emergency($id: ID!) { protectedWitness(id: $id) { identity { fullName } } }',
+      { id: witness },
+      { 'x-break-glass': 'EMERGENCY-5: credible threat tonight' },
+    );
+    expect(broke.errors).toBeUndefined();
+
+    const REVIEWER = ['audit:read', 'audit:review'];
+    const queue = async () => {
+      const response = await as('supervisor-01', ['audit:read'], '{ auditEvents(filter: { breakGlass: true, reviewed: false }) { edges { node { id principal } } } }');
+      return (response.data as unknown as { auditEvents: { edges: { node: { id: string; principal: string } }[] } }).auditEvents.edges.map((e) => e.node);
+    };
+    const [event] = (await queue()).filter((e) => e.principal === 'officer-12');
+    expect(event).toBeDefined();
+
+    const REVIEW = 'mutation Review($input: ReviewBreakGlassInput!) { reviewBreakGlass(input: $input) { review { id principal reviewOutcome } } }';
+    const input = { eventId: event!.id, outcome: 'JUSTIFIED', note: 'Threat report EMERGENCY-5 on file.' };
+    const own = await as('officer-12', REVIEWER, REVIEW, { input });
+    expect(own.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const withoutScope = await as('supervisor-01', ['audit:read'], REVIEW, { input });
+    expect(withoutScope.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    expect((await queue()).map((e) => e.id)).toContain(event!.id);
+
+    const reviewed = await as('supervisor-01', REVIEWER, REVIEW, { input });
+    expect(reviewed.errors).toBeUndefined();
+    expect(reviewed.data).toMatchObject({ reviewBreakGlass: { review: { principal: 'supervisor-01', reviewOutcome: 'JUSTIFIED' } } });
+    expect((await queue()).map((e) => e.id)).not.toContain(event!.id);
+
+    const history = await as('supervisor-01', ['audit:read'], 'query W($id: ID!) { auditEvents(filter: { entity: { type: "ProtectedWitness", id: $id } }) { edges { node { kind principal } } } }', { id: witness });
+    const kinds = (history.data as unknown as { auditEvents: { edges: { node: { kind: string; principal: string } }[] } }).auditEvents.edges.map((e) => e.node);
+    expect(kinds).toEqual(expect.arrayContaining([{ kind: 'DISCLOSURE', principal: 'officer-12' }, { kind: 'REVIEW', principal: 'supervisor-01' }]));
+  });
+
   it('offers no way to write or delete events: no mutation, and the append endpoint answers only the gateway', async () => {
     const introspection = await graph.query<{ __schema: { mutationType: { fields: { name: string }[] } | null } }>(
       '{ __schema { mutationType { fields { name } } } }',
     );
     const mutations = introspection.data?.__schema.mutationType?.fields.map((f) => f.name) ?? [];
+    // The audit subgraph's one mutation records a review; none appends, changes or deletes events.
     expect(mutations.filter((name) => /audit/i.test(name))).toEqual([]);
+    expect(mutations).toContain('reviewBreakGlass');
 
     const appendUrl = new URL('/internal/audit-events', graph.subgraphs.audit!.url).toString();
     const attempts: Record<string, string>[] = [
