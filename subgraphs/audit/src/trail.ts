@@ -100,10 +100,11 @@ export function createTrail(options: TrailOptions) {
       flushTimer.unref();
     },
 
-    /** Flushes pending denial summaries and signs a last checkpoint. */
+    /** Flushes pending denial summaries, waits for appends in flight, and signs a last checkpoint. */
     async stop() {
       if (flushTimer) clearInterval(flushTimer);
       await writeSummaries(limiter.takeDue(now().getTime(), true));
+      await events.settled();
       await checkpointer.stop();
     },
   };

@@ -5,6 +5,7 @@
  * behind the triggers' back.
  */
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
-import { GENESIS_HASH } from '../src/domain/audit-event.js';
+import { contentOfInput, eventHash, GENESIS_HASH } from '../src/domain/audit-event.js';
 import { createService } from '../src/service.js';
 import { appendDirect, expectRefused, sampleEvent, startAudit, type RunningAudit } from './harness.js';
 
@@ -110,6 +111,39 @@ describe.each(databaseFlavours)('the audit trail on %s', (flavour) => {
     expect(report.findings).toEqual([
       expect.objectContaining({ kind: 'deletion', message: `event #${deleted.sequence} is missing from the table: deleted` }),
     ]);
+  });
+});
+
+describe('a trail recorded before positions were hashed', () => {
+  it('still verifies (hash version 1), and an event claiming the old formula after newer ones is named', async () => {
+    const audit = await startAudit('pglite');
+    try {
+      // As the previous version of the service wrote them: no position in the hash.
+      const insertV1 = async (principal: string) => {
+        const head = await audit.service.trail.events.head();
+        const sequence = (head?.sequence ?? 0) + 1;
+        const previousHash = head?.hash ?? GENESIS_HASH;
+        const id = randomUUID();
+        const occurredAt = new Date().toISOString();
+        const content = contentOfInput(sampleEvent({ principal })).content;
+        const hash = eventHash(1, previousHash, { sequence, id, occurredAt, content });
+        await audit.service.database.rows(sql`
+          insert into audit.audit_events (sequence, hash_version, id, occurred_at, kind, principal, client_id, operation_name, document_hash, purpose,
+            break_glass, break_glass_justification, field_coordinates, entities, request_id, previous_hash, hash)
+          values (${sequence}, 1, ${id}, ${occurredAt}, ${content.kind}, ${content.principal}, ${content.clientId}, ${content.operationName}, ${content.documentHash},
+            ${content.purpose}, false, null, array[${content.fieldCoordinates[0]!}]::text[], ${JSON.stringify(content.entities)}::jsonb, ${content.requestId}, ${previousHash}, ${hash})`);
+      };
+      await insertV1('old-1');
+      await insertV1('old-2');
+      await appendDirect(audit, { principal: 'new-1' });
+      await audit.service.trail.checkpointer.checkpoint();
+      expect(await audit.verify()).toMatchObject({ events: 3, findings: [] });
+      await insertV1('downgraded');
+      const report = await audit.verify();
+      expect(report.findings).toEqual([expect.objectContaining({ kind: 'edit', sequence: 4, message: expect.stringContaining('claims an older hash formula') })]);
+    } finally {
+      await audit.stop();
+    }
   });
 });
 

@@ -124,6 +124,7 @@ export interface AuditEventStoreOptions {
 export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptions = {}) {
   const queue: PendingAppend[] = [];
   let writing = false;
+  let drained: Promise<void> = Promise.resolve();
 
   /** Events already stored that a batch names: client-chosen ids, intents, reviewed events. */
   const loadReferences = async (tx: AuditDb, batch: readonly PendingAppend[]): Promise<References> => {
@@ -189,6 +190,8 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
   const drain = async () => {
     if (writing) return;
     writing = true;
+    let done = () => {};
+    drained = new Promise((resolve) => (done = resolve));
     try {
       while (queue.length > 0) {
         // Whole requests only: a request's events are written together or not at all.
@@ -214,10 +217,14 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
       }
     } finally {
       writing = false;
+      done();
     }
   };
 
   return {
+    /** Resolves once every append handed in so far has been written (or refused): before closing the database. */
+    settled: () => drained,
+
     /**
      * Appends events, sealed to the chain in order; resolves once they are committed.
      * The events of one call are written together or not at all. Group commit: calls that
