@@ -110,9 +110,10 @@ export const resolvers = {
       if (event.kind !== 'INTENT') return null;
       return (await context.loaders.outcomeOf.load(event.id)) ? 'CLOSED' : 'OPEN';
     },
-    outcomeEvent: (event: AuditEventRow, _: unknown, context: Context) =>
-      event.kind === 'INTENT' ? context.loaders.outcomeOf.load(event.id) : null,
-    review: (event: AuditEventRow, _: unknown, context: Context) => (event.breakGlass ? context.loaders.reviewOf.load(event.id) : null),
+    outcomeEventId: async (event: AuditEventRow, _: unknown, context: Context) =>
+      event.kind === 'INTENT' ? ((await context.loaders.outcomeOf.load(event.id))?.id ?? null) : null,
+    reviewEventId: async (event: AuditEventRow, _: unknown, context: Context) =>
+      event.breakGlass ? ((await context.loaders.reviewOf.load(event.id))?.id ?? null) : null,
   },
 };
 

@@ -29,7 +29,7 @@ describe('appending events', () => {
     id: string;
     kind: string;
     intentStatus: string | null;
-    outcomeEvent: { id: string; outcome: string; entities: { type: string; id: string }[] } | null;
+    outcomeEventId: string | null;
     intentId: string | null;
     outcome: string | null;
     denialReason: string | null;
@@ -37,7 +37,7 @@ describe('appending events', () => {
     fieldCoordinates: string[];
     entities: { type: string; id: string; owner: { type: string; id: string } | null }[];
   }
-  const FIELDS = 'id kind intentStatus outcomeEvent { id outcome entities { type id } } intentId outcome denialReason repeatCount fieldCoordinates entities { type id owner { type id } }';
+  const FIELDS = 'id kind intentStatus outcomeEventId intentId outcome denialReason repeatCount fieldCoordinates entities { type id owner { type id } }';
   const events = async (filter: Record<string, unknown>) => {
     const response = await audit.query<{ auditEvents: { totalCount: number; edges: { node: EventNode }[] } }>(
       `query Review($filter: AuditEventFilter) { auditEvents(first: 100, filter: $filter) { totalCount edges { node { ${FIELDS} } } } }`,
@@ -55,7 +55,7 @@ describe('appending events', () => {
     expect(intent.body).toMatchObject({ status: 'RECORDED', id: expect.any(String), sequence: expect.any(Number) });
 
     const open = await events({ openIntent: true });
-    expect(open.edges.map((e) => e.node)).toContainEqual(expect.objectContaining({ id: intent.body.id, kind: 'INTENT', intentStatus: 'OPEN', outcomeEvent: null }));
+    expect(open.edges.map((e) => e.node)).toContainEqual(expect.objectContaining({ id: intent.body.id, kind: 'INTENT', intentStatus: 'OPEN', outcomeEventId: null }));
 
     const outcome = await audit.append(
       sampleEvent({
@@ -69,10 +69,9 @@ describe('appending events', () => {
     );
     expect(outcome.status).toBe(201);
     const closed = await events({ kind: 'INTENT' });
-    expect(closed.edges.find((e) => e.node.id === intent.body.id)?.node).toMatchObject({
-      intentStatus: 'CLOSED',
-      outcomeEvent: { id: outcome.body.id, outcome: 'COMMITTED', entities: [RELOCATION, WITNESS] },
-    });
+    expect(closed.edges.find((e) => e.node.id === intent.body.id)?.node).toMatchObject({ intentStatus: 'CLOSED', outcomeEventId: outcome.body.id });
+    const [stored] = (await events({ kind: 'OUTCOME' })).edges.map((e) => e.node);
+    expect(stored).toMatchObject({ id: outcome.body.id, intentId: intent.body.id, outcome: 'COMMITTED', entities: [{ ...RELOCATION, owner: WITNESS }, { ...WITNESS, owner: null }] });
     expect((await events({ openIntent: true })).edges.map((e) => e.node.id)).not.toContain(intent.body.id);
   });
 

@@ -14,7 +14,7 @@ const REVIEW = /* GraphQL */ `
     reviewBreakGlass(input: $input) { review { id kind principal reviewedEventId reviewOutcome reviewNote entities { type id } } }
   }`;
 const QUEUE = /* GraphQL */ `
-  query Queue { auditEvents(filter: { breakGlass: true, reviewed: false }) { totalCount edges { node { id principal review { id } } } } }`;
+  query Queue { auditEvents(filter: { breakGlass: true, reviewed: false }) { totalCount edges { node { id principal reviewEventId } } } }`;
 
 const WITNESS = { type: 'ProtectedWitness', id: 'c0ffee00-0000-4000-8000-000000000003' };
 const reviewer = (subject: string) => ({ subject, scopes: new Set(['audit:read', 'audit:review']) });
@@ -40,8 +40,8 @@ describe('reviewing break-glass events', () => {
     audit.query<{ reviewBreakGlass: { review: Record<string, unknown> } }>(REVIEW, { input: { outcome: 'JUSTIFIED', note: 'Checked the threat report.', ...input } }, caller);
 
   it('puts break-glass events in the review queue', async () => {
-    const queue = await audit.query<{ auditEvents: { totalCount: number; edges: { node: { id: string; review: null } }[] } }>(QUEUE, {}, reviewer('supervisor-1'));
-    expect(queue.data?.auditEvents.edges.map((e) => e.node)).toEqual([{ id: brokeGlass, principal: 'officer-05', review: null }]);
+    const queue = await audit.query<{ auditEvents: { totalCount: number; edges: { node: { id: string; reviewEventId: null } }[] } }>(QUEUE, {}, reviewer('supervisor-1'));
+    expect(queue.data?.auditEvents.edges.map((e) => e.node)).toEqual([{ id: brokeGlass, principal: 'officer-05', reviewEventId: null }]);
   });
 
   it('refuses the principal who broke the glass (four eyes), and records nothing', async () => {
@@ -85,12 +85,12 @@ describe('reviewing break-glass events', () => {
     });
     const queue = await audit.query<{ auditEvents: { totalCount: number } }>(QUEUE, {}, reviewer('supervisor-1'));
     expect(queue.data?.auditEvents.totalCount).toBe(0);
-    const reviewed = await audit.query<{ auditEvents: { edges: { node: { id: string; review: { id: string } } }[] } }>(
-      '{ auditEvents(filter: { breakGlass: true, reviewed: true }) { edges { node { id review { id } } } } }',
+    const reviewed = await audit.query<{ auditEvents: { edges: { node: { id: string; reviewEventId: string } }[] } }>(
+      '{ auditEvents(filter: { breakGlass: true, reviewed: true }) { edges { node { id reviewEventId } } } }',
       {},
       reviewer('supervisor-1'),
     );
-    expect(reviewed.data?.auditEvents.edges).toEqual([{ node: { id: brokeGlass, review: { id: response.data!.reviewBreakGlass.review.id } } }]);
+    expect(reviewed.data?.auditEvents.edges).toEqual([{ node: { id: brokeGlass, reviewEventId: response.data!.reviewBreakGlass.review.id } }]);
     await audit.service.trail.checkpointer.checkpoint();
     expect((await audit.verify()).findings).toEqual([]);
   });
