@@ -65,19 +65,24 @@ describe('checkpoints', () => {
     expect(lines).toHaveLength(3);
   });
 
-  it('are not written to the table when the sink cannot take them; readiness says so until the sink recovers', async () => {
+  it('reach the sink once it is back when it could not take them; readiness says so meanwhile', async () => {
     const failing = failingSink();
     const broken = await startAudit('pglite', { checkpointSink: failing });
     try {
       await appendDirect(broken);
       await expect(broken.service.trail.checkpointer.checkpoint()).rejects.toThrow(/WORM volume offline/);
-      expect(await broken.service.trail.checkpoints.all()).toEqual([]);
-      const ready = await fetch(new URL('/health/ready', broken.url));
-      expect(ready.status).toBe(503);
+      // Signed and in the table, but not anchored: the verifier says so, and does not count it as an anchor.
+      expect(await broken.service.trail.checkpoints.all()).toMatchObject([{ number: 1, sequence: 1 }]);
+      const meanwhile = await broken.verify();
+      expect(meanwhile).toMatchObject({ findings: [], unanchoredEvents: 1, checkpoints: { table: 1, sink: 0, lastAnchored: undefined } });
+      expect(meanwhile.notes).toEqual(['checkpoint #1 (event #1) is in the table but was not in the external sink when it was read']);
+      expect((await fetch(new URL('/health/ready', broken.url))).status).toBe(503);
+
       failing.failing = false;
-      expect(await broken.service.trail.checkpointer.checkpoint()).toMatchObject({ number: 1, sequence: 1 });
+      expect(await broken.service.trail.checkpointer.checkpoint()).toBeUndefined(); // nothing new to sign…
+      expect((await failing.readAll()).checkpoints.map((c) => c.number)).toEqual([1]); // …but #1 was copied
       expect((await fetch(new URL('/health/ready', broken.url))).status).toBe(200);
-      expect(await broken.verify()).toMatchObject({ findings: [], unanchoredEvents: 0 });
+      expect(await broken.verify()).toMatchObject({ findings: [], notes: [], unanchoredEvents: 0 });
     } finally {
       await broken.stop();
     }

@@ -23,10 +23,8 @@ export interface CheckpointerOptions {
 /**
  * Signs checkpoints of the chain's head — every N events or T seconds, whichever comes
  * first, and once more when the service stops — and writes each to the audit table and
- * to the external sink. Both writes succeed or neither counts: the sink is appended to
- * inside the transaction that inserts the row, so a sink that cannot take a checkpoint
- * leaves no unanchored copy in the table (the next run tries again). Runs are serialized
- * here and, across replicas, by an advisory lock.
+ * then to the external sink. Runs are serialized here and, across replicas, by an
+ * advisory lock.
  */
 export function createCheckpointer(options: CheckpointerOptions) {
   const { db, key, sink } = options;
@@ -39,7 +37,8 @@ export function createCheckpointer(options: CheckpointerOptions) {
   let queued: Promise<SignedCheckpoint | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const run = () =>
+  /** One run, under the lock: copy what the sink missed, then sign and record a new checkpoint. */
+  const signInTable = () =>
     db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('audit.audit_checkpoints.write'))`);
       const table = createCheckpointStore(tx as unknown as AuditDb);
@@ -51,9 +50,9 @@ export function createCheckpointer(options: CheckpointerOptions) {
       const last = await table.last();
       const sinkLast = await sink.last();
 
-      // A checkpoint the table has and the sink lacks at its end (the sink was replaced,
-      // or lost its last lines): append it again — only if we signed it, so a forged row
-      // can never be anchored.
+      // Checkpoints the table has and the sink lacks at its end (the sink was unavailable or
+      // replaced, or lost its last lines): append them again — only those this service
+      // signed, so a row forged into the table can never be anchored.
       if (last && (sinkLast?.number ?? 0) < last.number) {
         for (const missing of await table.after(sinkLast?.number ?? 0)) {
           if (checkSignature(missing, ourKey) === 'valid') await sink.append(missing);
@@ -74,10 +73,22 @@ export function createCheckpointer(options: CheckpointerOptions) {
         key,
       );
       await table.insert(checkpoint);
-      await sink.append(checkpoint);
-      lastSequence = checkpoint.sequence;
       return checkpoint;
     });
+
+  /**
+   * The table first, then the sink: a checkpoint reaches the sink only once its row is
+   * committed, so a verifier that reads the sink before the table never sees a sink line
+   * the table does not have yet. If the sink refuses it, the next run appends it again.
+   */
+  const run = async () => {
+    const checkpoint = await signInTable();
+    if (checkpoint) {
+      await sink.append(checkpoint);
+      lastSequence = checkpoint.sequence;
+    }
+    return checkpoint;
+  };
 
   /** Signs a checkpoint of the current head now (nothing if the head is already covered). */
   const checkpoint = (): Promise<SignedCheckpoint | undefined> => {

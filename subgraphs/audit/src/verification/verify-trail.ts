@@ -147,6 +147,7 @@ export async function verifyTrail(input: VerifyInput): Promise<VerifyReport> {
 
   // 2. The table's copies: signed, and the same as the sink's.
   const table = await input.trail.tableCheckpoints();
+  const tableOnly: SignedCheckpoint[] = [];
   const tableNumbers = new Set<number>();
   for (const checkpoint of table) {
     tableNumbers.add(checkpoint.number);
@@ -171,9 +172,11 @@ export async function verifyTrail(input: VerifyInput): Promise<VerifyReport> {
         message: `checkpoint #${checkpoint.number} (event #${checkpoint.sequence}) is in the table but missing from the external sink: lines were removed from the sink`,
       });
     } else {
-      // Signed by us and newer than the sink as read: written after the sink was read, or the sink lost its tail.
+      // Signed with a trusted key and newer than the sink as read: written after the sink was
+      // read, or not yet copied there. Its head is checked against the chain like any other,
+      // but it anchors nothing: whoever can delete events can delete this row too.
       notes.push(`checkpoint #${checkpoint.number} (event #${checkpoint.sequence}) is in the table but was not in the external sink when it was read`);
-      anchors.set(checkpoint.number, checkpoint);
+      tableOnly.push(checkpoint);
     }
   }
   for (const checkpoint of input.sink.checkpoints) {
@@ -188,7 +191,9 @@ export async function verifyTrail(input: VerifyInput): Promise<VerifyReport> {
 
   // 3. The chain, event by event, against the checkpoints.
   const bySequence = new Map<number, SignedCheckpoint[]>();
-  for (const checkpoint of anchors.values()) bySequence.set(checkpoint.sequence, [...(bySequence.get(checkpoint.sequence) ?? []), checkpoint]);
+  for (const checkpoint of [...anchors.values(), ...tableOnly]) {
+    bySequence.set(checkpoint.sequence, [...(bySequence.get(checkpoint.sequence) ?? []), checkpoint]);
+  }
   const lastAnchor = [...anchors.values()].reduce<SignedCheckpoint | undefined>((a, b) => (!a || b.sequence > a.sequence ? b : a), undefined);
   const visitedAnchors = new Set<number>();
   const openIntents = new Map<string, OpenIntent>();
@@ -290,7 +295,7 @@ export async function verifyTrail(input: VerifyInput): Promise<VerifyReport> {
         `${range('event', previous.sequence + 1, lastAnchor.sequence)} removed from the end`,
     });
   }
-  for (const checkpoint of anchors.values()) {
+  for (const checkpoint of [...anchors.values(), ...tableOnly]) {
     if (!visitedAnchors.has(checkpoint.number) && checkpoint.sequence <= previous.sequence) {
       report({ kind: 'deletion', sequence: checkpoint.sequence, checkpoint: checkpoint.number, message: `checkpoint #${checkpoint.number} covers event #${checkpoint.sequence}, which is not in the table` });
     }
