@@ -3,7 +3,7 @@ import {
   devKeyPair,
   INTERNAL_TOKEN_KEY_NAME,
   keyPairFromJwk,
-  runMain,
+  runServiceMain,
 } from '@mission-graph/service-kit';
 import { createCallerVerifier } from './authentication/caller-verifier.js';
 import { httpAuditSink } from './audit/audit-sink.js';
@@ -17,7 +17,7 @@ import {
 } from './config.js';
 import { createGateway } from './gateway.js';
 
-void runMain(async () => {
+runServiceMain('gateway', async ({ logger, metrics, shutdownTimeoutMs }) => {
   const env = readGatewayEnv();
   // Without a JWKS URL (development only: production refuses to start without one),
   // callers' tokens are those `pnpm token` signs with the local development key.
@@ -41,10 +41,14 @@ void runMain(async () => {
     internalTokenKey,
     unauthorizedMode: env.AUTHORIZATION_MODE,
     auditSink: httpAuditSink(auditAppendUrl(env), internalTokenKey),
+    logger,
+    metrics,
+    shutdownTimeoutMs,
   });
   const { url } = await gateway.listen(env.PORT, env.HOST);
-  console.log(`gateway ready at ${url} (authorization: ${env.AUTHORIZATION_MODE})`);
-  const stop = () => void gateway.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  logger.info(
+    { url, authorization: env.AUTHORIZATION_MODE },
+    `listening at ${url} (authorization: ${env.AUTHORIZATION_MODE}); ready once every subgraph is (GET /health/ready)`,
+  );
+  return gateway;
 });
