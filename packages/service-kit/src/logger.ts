@@ -25,7 +25,15 @@ export function createLogger(options: LoggerOptions): Logger {
     options.destination ??
     (options.pretty
       ? // Synchronous, in-process: no worker thread (each costs memory) for development logs.
-        pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' })
+        pretty({
+          sync: true,
+          colorize: process.stdout.isTTY,
+          translateTime: 'HH:MM:ss.l',
+          // "12:00:01.123 INFO: forensics › seeded 3833 rows {…}" — one line per record.
+          messageFormat: '{service} › {msg}',
+          ignore: 'pid,hostname,service',
+          singleLine: true,
+        })
       : // Synchronous writes: the last lines before an exit (a fatal error, "stopped") are never lost.
         pino.destination({ sync: true }));
   return pino(

@@ -7,7 +7,7 @@ import { countRows, openDatabase, seedOnce, type Database, type Db } from './dat
 import type { HttpService } from './http.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
-import { listenWhileStarting, runServiceMain } from './service-process.js';
+import { listenWhileStarting, runServiceMain, type ServiceProcess } from './service-process.js';
 import { createSubgraphService, loadTypeDefs } from './subgraph.js';
 
 /** File name (under `<DATA_DIR>/keys/`) of the development internal-token key pair. */
@@ -56,11 +56,24 @@ export type SubgraphFactory = ((options: SubgraphOptions) => Promise<SubgraphIns
  * readiness 503 while migrating and seeding), build, serve, stop gracefully.
  */
 export function runSubgraphMain(defaultPort: number, create: SubgraphFactory): void {
+  runServiceMain(create.serviceName ?? 'subgraph', (running) => startSubgraph(defaultPort, create, running));
+}
+
+/**
+ * Starts one subgraph from its environment: what `runSubgraphMain` does in its own
+ * process, and what `pnpm start` does for each subgraph in one development process.
+ */
+export async function startSubgraph(
+  defaultPort: number,
+  create: SubgraphFactory,
+  { logger, metrics, shutdownTimeoutMs }: Pick<ServiceProcess, 'logger' | 'metrics' | 'shutdownTimeoutMs'>,
+  environment: Record<string, string | undefined> = process.env,
+): Promise<HttpService> {
   const name = create.serviceName ?? 'subgraph';
-  runServiceMain(name, async ({ logger, metrics, shutdownTimeoutMs }) => {
-    const env = readConfig(subgraphEnv(defaultPort));
-    requireInProduction(env, SUBGRAPH_PRODUCTION_REQUIRED);
-    const starting = await listenWhileStarting(name, env.PORT, env.HOST, logger, metrics);
+  const env = readConfig(subgraphEnv(defaultPort), environment);
+  requireInProduction(env, SUBGRAPH_PRODUCTION_REQUIRED);
+  const starting = await listenWhileStarting(name, env.PORT, env.HOST, logger, metrics);
+  try {
     const internalTokenKey = env.INTERNAL_TOKEN_PUBLIC_KEY
       ? await publicKeyFromJwk(env.INTERNAL_TOKEN_PUBLIC_KEY as JWK)
       : (await devKeyPair(env.DATA_DIR, INTERNAL_TOKEN_KEY_NAME)).publicKey;
@@ -75,14 +88,16 @@ export function runSubgraphMain(defaultPort: number, create: SubgraphFactory): v
       shutdownTimeoutMs,
       onProgress: (phase, detail) => {
         starting.setPhase(phase);
-        if (phase === 'seeded') logger.info(`seeded ${detail?.rows ?? 0} rows`);
-        else logger.info(phase);
+        logger.info(phase === 'seeded' ? `seeded ${detail?.rows ?? 0} rows` : phase);
       },
     });
     const { url } = await instance.http.serve(starting.server);
     logger.info({ url, database: instance.database.driver }, `ready at ${url} (${instance.database.driver})`);
     return instance.http;
-  });
+  } catch (error) {
+    starting.server.close();
+    throw error;
+  }
 }
 
 /** What makes one subgraph: its tables, migrations, SDL, resolvers, seed and context. */
