@@ -60,6 +60,8 @@ export interface HttpService {
   /** Takes over a server that is already listening (the startup server of `listenWhileStarting`). */
   serve(server: Server): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
+  /** Requests being handled now (headers received, response not yet ended). */
+  inFlight(): number;
   metrics: ServiceMetrics;
   logger: Logger;
 }
@@ -115,7 +117,10 @@ export function answerClientErrors(server: Server, logger: Logger): void {
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
       : '400 Bad Request';
     logger.debug({ code: error.code }, 'malformed HTTP request refused');
-    if (socket.writable && !(socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    // A parse error in the body (bad chunk size) comes after a response object exists;
+    // until that response has sent anything, the socket is still ours to answer on.
+    const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && !pending?.headersSent) {
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     }
     socket.destroy();
@@ -136,7 +141,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
   let started: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
   let stopping = false;
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Map<ServerResponse, Promise<void>>();
 
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL, scope: RequestScope): Promise<void> {
     const pathname = url.pathname;
@@ -209,9 +214,9 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
 
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
-    inFlight.add(done);
+    inFlight.set(response, done);
     response.once('close', () => {
-      inFlight.delete(done);
+      inFlight.delete(response);
       finish();
       if (stopping) server?.closeIdleConnections();
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
@@ -281,6 +286,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
     logger,
     metrics,
     serve,
+    inFlight: () => inFlight.size,
     async listen(port, host = '127.0.0.1') {
       started ??= options.apollo.start();
       await started;
@@ -293,6 +299,8 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
       // again at teardown.
       stopped ??= (async () => {
         stopping = true;
+        // Responses still to be written are their connection's last.
+        for (const response of inFlight.keys()) if (!response.headersSent) response.setHeader('connection', 'close');
         if (server) {
           const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
           server.closeIdleConnections();
@@ -300,7 +308,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
             logger.info({ inFlight: inFlight.size }, 'draining in-flight requests');
             let timer: NodeJS.Timeout | undefined;
             const drained = await Promise.race([
-              Promise.all(inFlight).then(() => true),
+              Promise.all(inFlight.values()).then(() => true),
               new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), shutdownTimeoutMs))),
             ]);
             clearTimeout(timer);
