@@ -254,6 +254,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
         'http.request.method': request.method ?? 'GET',
         'url.path': url.pathname,
         'mission_graph.request_id': requestId,
+        'mission_graph.service': service,
       }, async (span) => {
         scope.traceId = activeTraceId();
         try {
