@@ -55,6 +55,9 @@ export function withFileSecrets(
   return resolved;
 }
 
+/** The variables one service reads, as zod schemas (deployment checks read them too). */
+export type EnvShape = z.ZodRawShape;
+
 /** A TCP port given as a string; 0 asks the OS for a free one. */
 export const portVariable = (fallback: number) =>
   z.coerce.number().int().min(0).max(65535).default(fallback);
