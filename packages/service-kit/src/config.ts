@@ -105,6 +105,10 @@ export const processEnv = {
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Bound on draining in-flight requests at SIGTERM. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /** Serve /metrics on this port instead of the service's own (network policies can then tell them apart). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Listening address (`0.0.0.0` in containers). */
+  HOST: z.string().min(1).default('127.0.0.1'),
   /** OpenTelemetry SDK settings (read by the SDK itself; tracing is on when an endpoint is set). */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,

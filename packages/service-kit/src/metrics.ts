@@ -18,6 +18,12 @@ export type HttpRoute = 'graphql' | 'health' | 'metrics' | 'explorer' | 'interna
 
 export interface ServiceMetrics {
   registry: Registry;
+  /**
+   * True when a separate port serves `/metrics` (METRICS_PORT): the service's own
+   * port then answers 404 there, so a network policy can open the metrics port to
+   * the monitoring system without opening the API.
+   */
+  servedSeparately: boolean;
   /** One HTTP request answered (every path, health checks included). */
   recordHttpRequest(route: HttpRoute, method: string, status: number, seconds: number): void;
   /** One GraphQL operation executed: by operation name, type and outcome. */
@@ -142,6 +148,7 @@ export function createServiceMetrics(service: string): ServiceMetrics {
 
   return {
     registry,
+    servedSeparately: false,
     database,
     recordHttpRequest(route, method, status, seconds) {
       const verb = ['GET', 'POST', 'HEAD', 'OPTIONS'].includes(method) ? method : 'OTHER';

@@ -40,7 +40,9 @@ export function runServiceMain(service: string, start: (process: ServiceProcess)
   void (async () => {
     try {
       const telemetry = await startTelemetry(service, logger);
-      const http = await start({ service, logger, metrics: createServiceMetrics(service), shutdownTimeoutMs: settings.shutdownTimeoutMs });
+      const metrics = createServiceMetrics(service);
+      const metricsServer = settings.metricsPort === undefined ? undefined : await serveMetrics(service, metrics, settings.metricsPort, logger);
+      const http = await start({ service, logger, metrics, shutdownTimeoutMs: settings.shutdownTimeoutMs });
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -48,6 +50,7 @@ export function runServiceMain(service: string, start: (process: ServiceProcess)
         logger.info({ signal }, 'stopping: no new connections, draining in-flight requests');
         try {
           await http.stop();
+          metricsServer?.close();
           await telemetry?.shutdown();
           logger.info('stopped');
           process.exit(0);
@@ -73,6 +76,8 @@ function readProcessSettings() {
       LOG_LEVEL: processEnv.LOG_LEVEL,
       LOG_FORMAT: processEnv.LOG_FORMAT,
       SHUTDOWN_TIMEOUT_MS: processEnv.SHUTDOWN_TIMEOUT_MS,
+      METRICS_PORT: processEnv.METRICS_PORT,
+      HOST: processEnv.HOST,
     },
     process.env,
   );
@@ -81,7 +86,29 @@ function readProcessSettings() {
     level: env.LOG_LEVEL,
     pretty: env.LOG_FORMAT ? env.LOG_FORMAT === 'pretty' : development,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    metricsPort: env.METRICS_PORT,
+    host: env.HOST,
   };
+}
+
+/** `/metrics` alone on its own port (METRICS_PORT), bound where the service binds. */
+async function serveMetrics(service: string, metrics: ServiceMetrics, port: number, logger: Logger): Promise<Server> {
+  metrics.servedSeparately = true;
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://localhost').pathname !== METRICS_PATH) {
+      response.writeHead(404).end();
+      return;
+    }
+    void metrics.registry.metrics().then((text) => {
+      response.writeHead(200, { 'content-type': metrics.registry.contentType });
+      response.end(text);
+    });
+  });
+  answerClientErrors(server, logger);
+  const host = process.env.HOST ?? '127.0.0.1';
+  await bindPort(server, `${service} metrics`, port, host);
+  logger.info(`metrics at http://${host}:${port}${METRICS_PATH}`);
+  return server;
 }
 
 /** A service's port while it migrates and seeds: alive, not ready, saying what it does. */
@@ -113,7 +140,7 @@ export async function listenWhileStarting(
       response.end(JSON.stringify({ status: 'live' }));
       return;
     }
-    if (path === METRICS_PATH) {
+    if (path === METRICS_PATH && !metrics.servedSeparately) {
       void metrics.registry.metrics().then((text) => {
         response.writeHead(200, { 'content-type': metrics.registry.contentType });
         response.end(text);
