@@ -63,8 +63,11 @@ export function runServiceMain(service: string, start: (process: ServiceProcess)
       process.once('SIGINT', () => void stop('SIGINT'));
     } catch (error) {
       // Configuration problems are for a person to read: one plain message on stderr.
-      if (error instanceof ConfigError) process.stderr.write(`${service}: ${error.message}\n`);
-      else logger.fatal({ err: error }, 'failed to start');
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${error.message.startsWith(service) ? '' : `${service}: `}${error.message}\n`);
+      } else {
+        logger.fatal({ err: error }, 'failed to start');
+      }
       process.exit(1);
     }
   })();
