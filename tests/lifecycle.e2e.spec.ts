@@ -88,6 +88,12 @@ async function waitUntilReady(url: string, service: ServiceProcess): Promise<voi
   }
 }
 
+/** The service's own count of requests it is handling (its /metrics), so a test knows a request arrived. */
+async function requestsInFlight(port: number): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text(), () => '');
+  return Number(/^http_requests_in_flight(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? -1);
+}
+
 async function ready(url: string): Promise<number> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -125,7 +131,7 @@ describe('a subgraph process', () => {
     const key = await devKeyPair(dataDir, 'internal-token');
     const token = await signInternalToken(key, 'forensics', { authenticated: true, scopes: new Set(ALL_SCOPES) });
     const held = heldRequest(port, JSON.stringify({ query: '{ missingPersons(first: 1) { totalCount } }' }), { authorization: `Bearer ${token}` });
-    await expect.poll(() => ready(`http://127.0.0.1:${port}/health/live`)).toBe(200);
+    await expect.poll(() => requestsInFlight(port)).toBe(1);
     forensics.child.kill('SIGTERM');
     await expect.poll(() => forensics.lines.some((line) => String(line.msg).startsWith('stopping'))).toBe(true);
     held.release();
@@ -189,7 +195,7 @@ describe('the gateway process', () => {
     const held = heldRequest(port, JSON.stringify({ query: '{ missingPersons(first: 2) { edges { node { caseNumber } } } }' }), {
       authorization: `Bearer ${token}`,
     });
-    await expect.poll(() => ready(`http://127.0.0.1:${port}/health/live`)).toBe(200);
+    await expect.poll(() => requestsInFlight(port)).toBe(1);
     gateway.child.kill('SIGTERM');
     await expect.poll(() => gateway.lines.some((line) => String(line.msg).startsWith('stopping'))).toBe(true);
     held.release();
@@ -201,27 +207,30 @@ describe('the gateway process', () => {
 });
 
 describe('gateway readiness', () => {
+  let graph: RunningGraph;
+  beforeAll(async () => {
+    graph = await startGraph();
+  });
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
   it('names each subgraph state, is 503 while one is unreachable, and liveness stays 200', async () => {
-    const graph = await startGraph();
-    try {
-      const origin = new URL(graph.gatewayUrl).origin;
-      const readyBody = await (await fetch(`${origin}/health/ready`)).json();
-      expect(readyBody).toEqual({
-        status: 'ready',
-        supergraph: 'loaded',
-        subgraphs: { audit: 'ready', forensics: 'ready', operations: 'ready', 'police-cooperation': 'ready', 'specialist-chambers': 'ready' },
-      });
-      await graph.subgraphs.forensics!.http.stop();
-      await expect
-        .poll(async () => {
-          const response = await fetch(`${origin}/health/ready`);
-          return { status: response.status, body: await response.json() };
-        })
-        .toMatchObject({ status: 503, body: { status: 'not ready', subgraphs: { forensics: 'unreachable', operations: 'ready' } } });
-      expect((await fetch(`${origin}/health/live`)).status).toBe(200);
-    } finally {
-      await graph.stop();
-    }
+    const origin = new URL(graph.gatewayUrl).origin;
+    const readyBody = await (await fetch(`${origin}/health/ready`)).json();
+    expect(readyBody).toEqual({
+      status: 'ready',
+      supergraph: 'loaded',
+      subgraphs: { audit: 'ready', forensics: 'ready', operations: 'ready', 'police-cooperation': 'ready', 'specialist-chambers': 'ready' },
+    });
+    await graph.subgraphs.forensics!.http.stop();
+    await expect
+      .poll(async () => {
+        const response = await fetch(`${origin}/health/ready`);
+        return { status: response.status, body: await response.json() };
+      })
+      .toMatchObject({ status: 503, body: { status: 'not ready', subgraphs: { forensics: 'unreachable', operations: 'ready' } } });
+    expect((await fetch(`${origin}/health/live`)).status).toBe(200);
   });
 });
 

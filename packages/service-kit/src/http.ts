@@ -215,8 +215,11 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
     inFlight.set(response, done);
+    const counted = route !== 'health' && route !== 'metrics';
+    if (counted) metrics.requestsInFlight.inc();
     response.once('close', () => {
       inFlight.delete(response);
+      if (counted) metrics.requestsInFlight.dec();
       finish();
       if (stopping) server?.closeIdleConnections();
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;

@@ -24,6 +24,8 @@ export interface ServiceMetrics {
    * the monitoring system without opening the API.
    */
   servedSeparately: boolean;
+  /** Requests being handled now (probes and scrapes not counted): saturation, and drain progress at shutdown. */
+  requestsInFlight: Gauge;
   /** One HTTP request answered (every path, health checks included). */
   recordHttpRequest(route: HttpRoute, method: string, status: number, seconds: number): void;
   /** One GraphQL operation executed: by operation name, type and outcome. */
@@ -78,6 +80,11 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     help: 'Time from request to response end, by route',
     labelNames: ['route'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const requestsInFlight = new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'Requests being handled now (health checks and scrapes not counted)',
     registers: [registry],
   });
   const operations = new Counter({
@@ -150,6 +157,7 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     registry,
     servedSeparately: false,
     database,
+    requestsInFlight,
     recordHttpRequest(route, method, status, seconds) {
       const verb = ['GET', 'POST', 'HEAD', 'OPTIONS'].includes(method) ? method : 'OTHER';
       httpRequests.inc({ route, method: verb, status: String(status) });
