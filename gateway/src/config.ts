@@ -5,14 +5,14 @@ import {
   optionalJwk,
   optionalUrl,
   portVariable,
+  processEnv,
   readConfig,
   requireInProduction,
 } from '@mission-graph/service-kit';
 
-/** Gateway settings, validated at start (a bad value names its variable). */
-export function readGatewayEnv(env: Record<string, string | undefined> = process.env) {
-  const parsed = readConfig(
-    {
+/** Every variable the gateway reads (deployment checks compare compose/Kubernetes env with it). */
+export const gatewayEnv = {
+      ...processEnv,
       PORT: portVariable(4000),
       HOST: z.string().min(1).default('127.0.0.1'),
       NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,10 +40,15 @@ export function readGatewayEnv(env: Record<string, string | undefined> = process
       AUTHORIZATION_MODE: z.enum(['filter', 'reject']).default('filter'),
       // The key the gateway signs internal (gateway → subgraph) tokens with.
       INTERNAL_TOKEN_PRIVATE_KEY: optionalJwk,
-    },
-    env,
-  );
-  requireInProduction(parsed, ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'INTERNAL_TOKEN_PRIVATE_KEY']);
+};
+
+/** Gateway variables production refuses to start without. */
+export const GATEWAY_PRODUCTION_REQUIRED = ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'INTERNAL_TOKEN_PRIVATE_KEY'] as const;
+
+/** Gateway settings, validated at start (a bad value names its variable). */
+export function readGatewayEnv(env: Record<string, string | undefined> = process.env) {
+  const parsed = readConfig(gatewayEnv, env);
+  requireInProduction(parsed, GATEWAY_PRODUCTION_REQUIRED);
   return parsed;
 }
 

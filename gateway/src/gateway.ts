@@ -4,11 +4,15 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   createHttpService,
+  createServiceMetrics,
   maskInternalErrors,
+  operationReportPlugin,
   readAccessRules,
   scalarResolvers,
   type HttpService,
   type KeyPair,
+  type Logger,
+  type ServiceMetrics,
 } from '@mission-graph/service-kit';
 import { isScalarType, parse, type GraphQLSchema } from 'graphql';
 import type { CallerVerifier } from './authentication/caller-verifier.js';
@@ -22,6 +26,7 @@ import type { AuditSink } from './audit/audit-sink.js';
 import { Auditor } from './audit/auditor.js';
 import { explorerRoutes } from './explorer.js';
 import { asBadUserInput } from './input-errors.js';
+import { instrumentAuditSink, instrumentDataSource, refusalMetricsPlugin, subgraphReadiness } from './observability.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
 /** Header carrying the declared purpose of access to personal data (case reference and reason). */
@@ -44,6 +49,12 @@ export interface GatewayOptions {
   unauthorizedMode: UnauthorizedMode;
   /** Where disclosures of personal data and mutations are recorded before responses go out. */
   auditSink: AuditSink;
+  /** Structured logs (default: none, as in tests). */
+  logger?: Logger;
+  /** The gateway's metrics registry, served on /metrics (default: a fresh one). */
+  metrics?: ServiceMetrics;
+  /** Bound on draining in-flight requests at stop. */
+  shutdownTimeoutMs?: number;
 }
 
 /**
@@ -55,10 +66,15 @@ export interface GatewayOptions {
 export function createGateway(options: GatewayOptions): HttpService {
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
   const rules = readAccessRules(parse(supergraphSdl));
+  const metrics = options.metrics ?? createServiceMetrics('gateway');
+  const endpoints = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(supergraphSdl),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? '', options.internalTokenKey),
+    buildService: ({ name, url }) => {
+      const endpoint = options.subgraphUrls?.[name] ?? url ?? '';
+      endpoints.set(name, endpoint);
+      return instrumentDataSource(name, new SubgraphDataSource(name, endpoint, options.internalTokenKey), metrics);
+    },
   });
   // The supergraph only names the custom scalars; give them the subgraphs' own
   // parsing, so a malformed date is refused at the gateway, naming its argument.
@@ -66,7 +82,12 @@ export function createGateway(options: GatewayOptions): HttpService {
   const maskInternal = maskInternalErrors(options.development);
   let loaded = false;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: new AuthorizingGateway(gateway, rules, options.unauthorizedMode, new Auditor(rules, options.auditSink)),
+    gateway: new AuthorizingGateway(
+      gateway,
+      rules,
+      options.unauthorizedMode,
+      new Auditor(rules, instrumentAuditSink(options.auditSink, metrics)),
+    ),
     includeStacktraceInErrorResponses: options.development,
     // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
@@ -74,11 +95,17 @@ export function createGateway(options: GatewayOptions): HttpService {
     plugins: [
       // The explorer is our own, self-hosted (explorer.ts), not Apollo's CDN-loaded page.
       ApolloServerPluginLandingPageDisabled(),
+      operationReportPlugin(),
+      refusalMetricsPlugin(metrics),
       { serverWillStart: async () => void (loaded = true) },
     ],
   });
   return createHttpService({
     apollo,
+    service: 'gateway',
+    metrics,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
     graphqlPaths: ['/', '/graphql'],
     routes: explorerRoutes,
     context: async (request) => ({
@@ -88,7 +115,7 @@ export function createGateway(options: GatewayOptions): HttpService {
         breakGlass: headerValue(request.headers[BREAK_GLASS_HEADER]),
       }),
     }),
-    isReady: async () => loaded,
+    isReady: subgraphReadiness(() => endpoints, () => loaded),
   });
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -21,13 +22,41 @@ export function readConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<z.ZodObject<Shape>> {
-  const result = z.object(shape).safeParse(env);
+  const result = z.object(shape).safeParse(withFileSecrets(shape, env));
   if (result.success) return result.data;
   const problems = result.error.issues.map(
     (issue) => `${issue.path.join('.')}: ${issue.message}`,
   );
   throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }
+
+/**
+ * `NAME_FILE=/run/secrets/name` stands for `NAME=<that file's content>` (Docker and
+ * Kubernetes secrets are files), for every variable a service reads. Setting both is
+ * refused: which one wins would be a guess.
+ */
+export function withFileSecrets(
+  shape: z.ZodRawShape,
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const resolved: Record<string, string | undefined> = { ...env };
+  for (const name of Object.keys(shape)) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name] !== undefined && env[name] !== '') {
+      throw new ConfigError(`Invalid configuration:\n  ${name}: set either ${name} or ${name}_FILE, not both`);
+    }
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration:\n  ${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return resolved;
+}
+
+/** The variables one service reads, as zod schemas (deployment checks read them too). */
+export type EnvShape = z.ZodRawShape;
 
 /** A TCP port given as a string; 0 asks the OS for a free one. */
 export const portVariable = (fallback: number) =>
@@ -68,8 +97,34 @@ export function requireInProduction(
   }
 }
 
+/** Variables every service process reads (logs, shutdown, tracing). */
+export const processEnv = {
+  /** `fatal` … `trace` or `silent`; default `info`. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (one object per line) or `pretty`; default pretty in development, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** Bound on draining in-flight requests at SIGTERM. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /** Serve /metrics on this port instead of the service's own (network policies can then tell them apart). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Listening address (`0.0.0.0` in containers). */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** OpenTelemetry SDK settings (read by the SDK itself; tracing is on when an endpoint is set). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: z.string().optional(),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
+  OTEL_TRACES_SAMPLER: z.string().optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.string().optional(),
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).optional(),
+};
+
+/** Subgraph variables production refuses to start without. */
+export const SUBGRAPH_PRODUCTION_REQUIRED = ['INTERNAL_TOKEN_PUBLIC_KEY', 'DATABASE_URL'] as const;
+
 /** The variables every subgraph reads. */
 export const subgraphEnv = (defaultPort: number) => ({
+  ...processEnv,
   PORT: portVariable(defaultPort),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: optionalUrl,

@@ -2,9 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CryptoKey, JWK } from 'jose';
 import { devKeyPair, publicKeyFromJwk } from './authorization/keys.js';
 import { fileURLToPath } from 'node:url';
-import { readConfig, requireInProduction, runMain, subgraphEnv } from './config.js';
-import { openDatabase, seedOnce, type Database, type Db } from './database.js';
+import { readConfig, requireInProduction, SUBGRAPH_PRODUCTION_REQUIRED, subgraphEnv } from './config.js';
+import { countRows, openDatabase, seedOnce, type Database, type Db } from './database.js';
 import type { HttpService } from './http.js';
+import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './metrics.js';
+import { listenWhileStarting, runServiceMain, type ServiceProcess } from './service-process.js';
 import { createSubgraphService, loadTypeDefs } from './subgraph.js';
 
 /** File name (under `<DATA_DIR>/keys/`) of the development internal-token key pair. */
@@ -24,7 +27,17 @@ export interface SubgraphOptions {
   internalTokenKey: CryptoKey;
   /** Sees every operation the subgraph receives (tests assert on what reached it). */
   onOperation?: (query: string) => void;
+  /** Structured logs (default: none, as in tests). */
+  logger?: Logger;
+  /** The service's metrics registry (default: a fresh one). */
+  metrics?: ServiceMetrics;
+  /** Startup progress: `migrating`, `seeding`, `seeded` (with the row count), `ready`. */
+  onProgress?: (phase: StartupPhase, detail?: { rows?: number }) => void;
+  /** Bound on draining in-flight requests at stop. */
+  shutdownTimeoutMs?: number;
 }
+
+export type StartupPhase = 'migrating' | 'seeding' | 'seeded' | 'already seeded';
 
 export interface SubgraphInstance {
   name: string;
@@ -33,13 +46,34 @@ export interface SubgraphInstance {
   database: Database<any>;
 }
 
-export type SubgraphFactory = (options: SubgraphOptions) => Promise<SubgraphInstance>;
+export type SubgraphFactory = ((options: SubgraphOptions) => Promise<SubgraphInstance>) & {
+  /** The subgraph's name, known before it is built (logs, the startup server). */
+  serviceName?: string;
+};
 
-/** `main.ts` of every subgraph: validate env, build, listen, stop cleanly on signals. */
+/**
+ * `main.ts` of every subgraph: validate env, bind the port (liveness at once,
+ * readiness 503 while migrating and seeding), build, serve, stop gracefully.
+ */
 export function runSubgraphMain(defaultPort: number, create: SubgraphFactory): void {
-  void runMain(async () => {
-    const env = readConfig(subgraphEnv(defaultPort));
-    requireInProduction(env, ['INTERNAL_TOKEN_PUBLIC_KEY', 'DATABASE_URL']);
+  runServiceMain(create.serviceName ?? 'subgraph', (running) => startSubgraph(defaultPort, create, running));
+}
+
+/**
+ * Starts one subgraph from its environment: what `runSubgraphMain` does in its own
+ * process, and what `pnpm start` does for each subgraph in one development process.
+ */
+export async function startSubgraph(
+  defaultPort: number,
+  create: SubgraphFactory,
+  { logger, metrics, shutdownTimeoutMs }: Pick<ServiceProcess, 'logger' | 'metrics' | 'shutdownTimeoutMs'>,
+  environment: Record<string, string | undefined> = process.env,
+): Promise<HttpService> {
+  const name = create.serviceName ?? 'subgraph';
+  const env = readConfig(subgraphEnv(defaultPort), environment);
+  requireInProduction(env, SUBGRAPH_PRODUCTION_REQUIRED);
+  const starting = await listenWhileStarting(name, env.PORT, env.HOST, logger, metrics);
+  try {
     const internalTokenKey = env.INTERNAL_TOKEN_PUBLIC_KEY
       ? await publicKeyFromJwk(env.INTERNAL_TOKEN_PUBLIC_KEY as JWK)
       : (await devKeyPair(env.DATA_DIR, INTERNAL_TOKEN_KEY_NAME)).publicKey;
@@ -49,15 +83,21 @@ export function runSubgraphMain(defaultPort: number, create: SubgraphFactory): v
       dataDir: env.DATA_DIR,
       seed: env.SEED,
       development: env.NODE_ENV === 'development',
+      logger,
+      metrics,
+      shutdownTimeoutMs,
+      onProgress: (phase, detail) => {
+        starting.setPhase(phase);
+        logger.info(phase === 'seeded' ? `seeded ${detail?.rows ?? 0} rows` : phase);
+      },
     });
-    const { url } = await instance.http.listen(env.PORT, env.HOST);
-    console.log(`${instance.name} subgraph ready at ${url} (${instance.database.driver})`);
-    const stop = () => {
-      void instance.http.stop().then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+    const { url } = await instance.http.serve(starting.server);
+    logger.info({ url, database: instance.database.driver }, `ready at ${url} (${instance.database.driver})`);
+    return instance.http;
+  } catch (error) {
+    starting.server.close();
+    throw error;
+  }
 }
 
 /** What makes one subgraph: its tables, migrations, SDL, resolvers, seed and context. */
@@ -91,7 +131,8 @@ export type HttpRoutes = (request: IncomingMessage, response: ServerResponse) =>
 export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx extends object>(
   definition: SubgraphDefinition<TSchema, Ctx>,
 ): SubgraphFactory {
-  return async (options) => {
+  const factory: SubgraphFactory = async (options) => {
+    options.onProgress?.('migrating');
     const database = await openDatabase({
       service: definition.name,
       pgSchema: definition.pgSchema,
@@ -99,9 +140,16 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
       migrationsFolder: fileURLToPath(definition.migrationsFolder),
       databaseUrl: options.databaseUrl,
       dataDir: options.dataDir,
+      gauges: options.metrics?.database,
+      logger: options.logger,
     });
     try {
-      if (options.seed !== false) await seedOnce(database, definition.pgSchema, definition.seed);
+      if (options.seed !== false) {
+        options.onProgress?.('seeding');
+        const seeded = await seedOnce(database, definition.pgSchema, definition.seed);
+        if (seeded) options.onProgress?.('seeded', { rows: await countRows(database, definition.pgSchema) });
+        else options.onProgress?.('already seeded');
+      }
       const requestContext = definition.context(database.db);
       const http = createSubgraphService({
         name: definition.name,
@@ -114,6 +162,9 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
         isReady: database.isReady,
         development: options.development ?? false,
         onStop: database.close,
+        logger: options.logger,
+        metrics: options.metrics,
+        ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
       });
       return { name: definition.name, http, database };
     } catch (error) {
@@ -121,4 +172,6 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
       throw error;
     }
   };
+  factory.serviceName = definition.name;
+  return factory;
 }

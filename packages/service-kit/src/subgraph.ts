@@ -14,6 +14,9 @@ import { enforceAccessRules } from './authorization/enforce-rules.js';
 import { verifyInternalToken } from './authorization/internal-token.js';
 import { maskInternalErrors } from './format-error.js';
 import { createHttpService, type HttpService, type HttpServiceOptions } from './http.js';
+import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './metrics.js';
+import { operationReportPlugin } from './operation-report.js';
 
 /** Reads a subgraph's `.graphql` SDL file (kept beside its resolvers). */
 export function loadTypeDefs(fileUrl: URL): DocumentNode {
@@ -36,6 +39,9 @@ export interface SubgraphServiceOptions<Ctx extends BaseContext> {
   isReady: () => Promise<boolean>;
   development: boolean;
   onStop?: () => Promise<void>;
+  logger?: Logger | undefined;
+  metrics?: ServiceMetrics | undefined;
+  shutdownTimeoutMs?: number;
 }
 
 /** What every subgraph resolver finds in its context, besides the subgraph's own. */
@@ -67,6 +73,7 @@ export function createSubgraphService<Ctx extends BaseContext>(
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      operationReportPlugin(),
       {
         requestDidStart: async ({ request }) => {
           if (request.query) options.onOperation?.(request.query);
@@ -76,6 +83,10 @@ export function createSubgraphService<Ctx extends BaseContext>(
   });
   return createHttpService({
     apollo,
+    service: options.name,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
     context: async (request) => {
       const caller = await verifyInternalToken(request.headers.authorization, options.internalTokenKey, options.name);
       return { ...(await options.context(request)), caller };

@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, openDatabase, type Db } from '@mission-graph/service-kit';
+import { ConfigError, EMBEDDED_DIRECTORY, openDatabase, type Db } from '@mission-graph/service-kit';
 import { trustedKeys } from './checkpoints/checkpoint.js';
 import { devSigningKeyPath, signingKeyFromJwk, type VerifyKey } from './checkpoints/signing-key.js';
 import { fileCheckpointSink } from './checkpoints/sink.js';
@@ -28,8 +28,9 @@ try {
   const env = readAuditEnv({ ...process.env, NODE_ENV: 'development' });
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const keys = verifyKeys(env.DATA_DIR, env.AUDIT_SIGNING_KEY);
-  if (!databaseUrl && !existsSync(path.join(env.DATA_DIR, 'audit'))) {
-    throw new ConfigError(`no audit database: DATABASE_URL is not set and there is no embedded one under ${path.join(env.DATA_DIR, 'audit')}`);
+  const embeddedDir = path.join(env.DATA_DIR, EMBEDDED_DIRECTORY);
+  if (!databaseUrl && !existsSync(embeddedDir)) {
+    throw new ConfigError(`no audit database: DATABASE_URL is not set and there is no embedded one under ${embeddedDir}`);
   }
   const sink = fileCheckpointSink(checkpointFile(env));
   // The sink first, the database after: every checkpoint read then covers events already committed.

@@ -1,0 +1,120 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  currentRequest,
+  HEALTH_READY_PATH,
+  injectTraceContext,
+  REQUEST_ID_HEADER,
+  type Readiness,
+  type ServiceMetrics,
+} from '@mission-graph/service-kit';
+import type { AuditSink } from './audit/audit-sink.js';
+
+/**
+ * The gateway's observability at its edges, around parts other modules own: every
+ * subgraph fetch carries the request id and the trace context and is measured;
+ * audit appends are measured; authorization refusals and rate-limit refusals are
+ * counted from the response's error codes. Deeper spans (authorization, planning,
+ * audit append inside the pipeline) belong in those modules — see docs/deploying.md.
+ */
+export function instrumentDataSource(name: string, source: GraphQLDataSource, metrics: ServiceMetrics): GraphQLDataSource {
+  return {
+    async process(options) {
+      const headers = new Headers();
+      for (const [header, value] of options.request.http?.headers ?? []) headers.append(header, value);
+      const scope = currentRequest();
+      if (scope) headers.set(REQUEST_ID_HEADER, scope.requestId);
+      injectTraceContext((header, value) => headers.set(header, value));
+      // RemoteGraphQLDataSource copies these headers into the request it sends.
+      options.request.http = { method: 'POST', url: options.request.http?.url ?? '', headers: headers as never };
+      const started = process.hrtime.bigint();
+      let outcome: 'success' | 'error' = 'error';
+      try {
+        const response = await source.process(options);
+        if (!response.errors?.length) outcome = 'success';
+        return response;
+      } finally {
+        metrics.recordSubgraphFetch(name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    },
+  };
+}
+
+export function instrumentAuditSink(sink: AuditSink, metrics: ServiceMetrics): AuditSink {
+  return {
+    async record(event) {
+      const started = process.hrtime.bigint();
+      let outcome: 'success' | 'failure' = 'failure';
+      try {
+        await sink.record(event);
+        outcome = 'success';
+      } finally {
+        metrics.recordAuditAppend(outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    },
+  };
+}
+
+/** Counts refusals by reason from the codes the authorization and limit layers answer with. */
+export function refusalMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            const extensions = error.extensions ?? {};
+            switch (extensions.code) {
+              case 'UNAUTHORIZED_FIELD_OR_TYPE':
+                metrics.recordAuthorizationDenial(extensions.purposeRequired ? 'purpose' : 'scope');
+                break;
+              case 'FORBIDDEN':
+                metrics.recordAuthorizationDenial('need-to-know');
+                break;
+              case 'UNAUTHENTICATED':
+                metrics.recordAuthorizationDenial('authentication');
+                break;
+              case 'RATE_LIMITED':
+                metrics.recordRateLimitRefusal(typeof extensions.limit === 'string' ? extensions.limit : 'request');
+                break;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export type SubgraphState = 'ready' | 'not ready' | 'unreachable';
+
+/**
+ * The gateway is ready when it loaded the supergraph and every subgraph answers its
+ * own `/health/ready` with 200 (migrated and seeded). The answer names each
+ * subgraph's state. Results are cached for a second, so a flood of readiness probes
+ * does not become a flood of subgraph requests.
+ */
+export function subgraphReadiness(endpoints: () => Map<string, string>, loaded: () => boolean, timeoutMs = 2_000) {
+  let cached: { at: number; answer: Promise<Readiness> } | undefined;
+  const probe = async (): Promise<Readiness> => {
+    const entries = [...endpoints()];
+    const states = await Promise.all(
+      entries.map(async ([name, url]): Promise<[string, SubgraphState]> => {
+        try {
+          const response = await fetch(new URL(HEALTH_READY_PATH, url), { signal: AbortSignal.timeout(timeoutMs) });
+          await response.arrayBuffer();
+          return [name, response.status === 200 ? 'ready' : 'not ready'];
+        } catch {
+          return [name, 'unreachable'];
+        }
+      }),
+    );
+    const subgraphs = Object.fromEntries(states);
+    const ready = loaded() && entries.length > 0 && states.every(([, state]) => state === 'ready');
+    return { ready, supergraph: loaded() ? 'loaded' : 'loading', subgraphs };
+  };
+  return (): Promise<Readiness> => {
+    const now = Date.now();
+    if (!cached || now - cached.at > 1_000) cached = { at: now, answer: probe() };
+    return cached.answer;
+  };
+}

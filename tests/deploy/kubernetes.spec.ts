@@ -1,0 +1,194 @@
+/**
+ * The Kubernetes manifests (kustomize base + production overlay), parsed and
+ * cross-checked with the code: ports, probe paths, every variable against the
+ * service's config schema, secrets mounted where the NAME_FILE variables point,
+ * drain time within the grace period, an autoscaler and disruption budgets, and
+ * network policies under which only the gateway reaches a subgraph's API.
+ * Rendered with `kubectl kustomize` where kubectl is installed; otherwise the base
+ * files are read as listed in their kustomization (the overlay is then skipped).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { HEALTH_LIVE_PATH, HEALTH_READY_PATH } from '@mission-graph/service-kit';
+import { expectEnvironmentMatchesCode, SERVICE_CONTRACTS, SUBGRAPH_NAMES, subgraphUrlVariable } from './environment.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const kubernetes = path.join(root, 'deploy/kubernetes');
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+const scratch = mkdtempSync(path.join(tmpdir(), 'mission-graph-k8s-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are checked field by field below
+type Manifest = Record<string, any>;
+
+function documents(text: string): Manifest[] {
+  return parseAllDocuments(text)
+    .map((document) => document.toJS() as Manifest | null)
+    .filter((manifest): manifest is Manifest => manifest !== null);
+}
+
+function render(folder: string): Manifest[] {
+  if (hasKubectl) {
+    const run = spawnSync('kubectl', ['kustomize', folder], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return documents(run.stdout);
+  }
+  const kustomization = parse(readFileSync(path.join(folder, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+  return kustomization.resources.flatMap((file) => documents(readFileSync(path.join(folder, file), 'utf8')));
+}
+
+const renderings: [string, Manifest[]][] = [['base', render(path.join(kubernetes, 'base'))]];
+if (hasKubectl) renderings.push(['production overlay', render(path.join(kubernetes, 'overlays/production'))]);
+
+const byKind = (manifests: Manifest[], kind: string) => manifests.filter((manifest) => manifest.kind === kind);
+const named = (manifests: Manifest[], kind: string, name: string) => byKind(manifests, kind).find((m) => m.metadata.name === name);
+const envOf = (container: Manifest) =>
+  Object.fromEntries((container.env ?? []).map((entry: Manifest) => [entry.name as string, String(entry.value)])) as Record<string, string>;
+const SERVICES = Object.keys(SERVICE_CONTRACTS);
+
+describe.each(renderings)('Kubernetes manifests: %s', (_label, manifests) => {
+  const deployments = byKind(manifests, 'Deployment');
+
+  it('has one Deployment per service, each running its service from the one image', () => {
+    expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual([...SERVICES].sort());
+    for (const deployment of deployments) {
+      const [container] = deployment.spec.template.spec.containers;
+      expect(container.args).toEqual([deployment.metadata.name]);
+      expect(container.image).toMatch(/mission-graph/);
+    }
+  });
+
+  it.each(SERVICES)('%s: port, probes, metrics port and environment match the code', (service) => {
+    const deployment = named(manifests, 'Deployment', service)!;
+    const [container] = deployment.spec.template.spec.containers;
+    const env = envOf(container);
+    const ports = Object.fromEntries(container.ports.map((port: Manifest) => [port.name, port.containerPort]));
+    expect(ports.http).toBe(SERVICE_CONTRACTS[service]!.port);
+    expect(ports.metrics).toBe(Number(env.METRICS_PORT));
+    expect(container.livenessProbe.httpGet).toEqual({ path: HEALTH_LIVE_PATH, port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: HEALTH_READY_PATH, port: 'http' });
+    expect(container.startupProbe.httpGet.path).toBe(HEALTH_LIVE_PATH);
+    expectEnvironmentMatchesCode(service, env, scratch);
+  });
+
+  it.each(SERVICES)('%s: every secret file it reads is a key of a mounted Secret', (service) => {
+    const pod = named(manifests, 'Deployment', service)!.spec.template.spec;
+    const [container] = pod.containers;
+    for (const [variable, file] of Object.entries(envOf(container)).filter(([name]) => name.endsWith('_FILE'))) {
+      const mount = container.volumeMounts.find((candidate: Manifest) => file.startsWith(`${candidate.mountPath}/`));
+      expect(mount, `${service}: ${variable}=${file} is not mounted`).toBeDefined();
+      const volume = pod.volumes.find((candidate: Manifest) => candidate.name === mount.name);
+      const secret = named(manifests, 'Secret', volume.secret.secretName);
+      expect(secret, `${service}: Secret ${volume.secret.secretName}`).toBeDefined();
+      expect(Object.keys(secret!.stringData ?? secret!.data ?? {})).toContain(path.basename(file));
+    }
+    // The gateway alone holds the signing key.
+    const mountsPrivateKey = pod.volumes.some((volume: Manifest) => volume.secret?.secretName?.endsWith('internal-token-private'));
+    expect(mountsPrivateKey).toBe(service === 'gateway');
+  });
+
+  it.each(SERVICES)('%s: hardened pod, resources, and a grace period longer than preStop + drain', (service) => {
+    const pod = named(manifests, 'Deployment', service)!.spec.template.spec;
+    const [container] = pod.containers;
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.resources.requests.cpu).toBeDefined();
+    expect(container.resources.requests.memory).toBeDefined();
+    expect(container.resources.limits.memory).toBeDefined();
+    const preStopSeconds = Number(container.lifecycle.preStop.exec.command[1]);
+    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(preStopSeconds * 1000 + Number(envOf(container).SHUTDOWN_TIMEOUT_MS));
+  });
+
+  it('has a Service per Deployment on the same port, and the gateway finds every subgraph through them', () => {
+    for (const service of SERVICES) {
+      const port = named(manifests, 'Service', service)!.spec.ports.find((candidate: Manifest) => candidate.name === 'http');
+      expect(port).toMatchObject({ port: SERVICE_CONTRACTS[service]!.port, targetPort: 'http' });
+    }
+    const gatewayEnv = envOf(named(manifests, 'Deployment', 'gateway')!.spec.template.spec.containers[0]);
+    for (const subgraph of SUBGRAPH_NAMES) {
+      expect(gatewayEnv[subgraphUrlVariable(subgraph)]).toBe(`http://${subgraph}:${SERVICE_CONTRACTS[subgraph]!.port}/graphql`);
+    }
+  });
+
+  it('scales the gateway with an autoscaler and keeps every service available through disruptions', () => {
+    const autoscaler = byKind(manifests, 'HorizontalPodAutoscaler')[0]!;
+    expect(autoscaler.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' });
+    expect(autoscaler.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    for (const service of SERVICES) {
+      const budget = byKind(manifests, 'PodDisruptionBudget').find((pdb) => pdb.spec.selector.matchLabels['app.kubernetes.io/name'] === service);
+      expect(budget, `PodDisruptionBudget for ${service}`).toBeDefined();
+      expect(named(manifests, 'Deployment', service)!.spec.replicas).toBeGreaterThan(budget!.spec.minAvailable);
+    }
+  });
+
+  it("lets only the gateway reach a subgraph's API port; metrics only from the monitoring namespace", () => {
+    const policies = byKind(manifests, 'NetworkPolicy');
+    const selects = (policy: Manifest, labels: Record<string, string>) => {
+      const selector = policy.spec.podSelector;
+      const labelsMatch = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+      const expressionsMatch = (selector.matchExpressions ?? []).every(
+        (expression: Manifest) => expression.operator === 'In' && expression.values.includes(labels[expression.key]),
+      );
+      return labelsMatch && expressionsMatch;
+    };
+    const labelsOf = (service: string) => named(manifests, 'Deployment', service)!.spec.template.metadata.labels as Record<string, string>;
+    for (const service of SERVICES) {
+      const applying = policies.filter((policy) => selects(policy, labelsOf(service)));
+      expect(applying.some((policy) => policy.spec.policyTypes.includes('Ingress') && !policy.spec.ingress), `${service}: default deny`).toBe(true);
+      const rules = applying.flatMap((policy) => policy.spec.ingress ?? []);
+      const apiPort = SERVICE_CONTRACTS[service]!.port;
+      const admittingApi = rules.filter((rule: Manifest) => (rule.ports ?? []).some((port: Manifest) => port.port === apiPort));
+      expect(admittingApi.length, `${service}: API port admitted`).toBeGreaterThan(0);
+      for (const rule of admittingApi) {
+        if (service === 'gateway') continue; // the API itself: open to clients (through the ingress)
+        expect(rule.from, `${service}: API port only from the gateway`).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }]);
+      }
+      for (const rule of rules.filter((candidate: Manifest) => (candidate.ports ?? []).some((port: Manifest) => port.port === 9464))) {
+        expect(rule.ports).toEqual([{ port: 9464 }]);
+        expect(rule.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+      }
+    }
+  });
+
+  it('ships no secret values', () => {
+    for (const secret of byKind(manifests, 'Secret')) {
+      for (const value of Object.values(secret.stringData ?? {})) expect(value).toBe('');
+    }
+  });
+});
+
+describe.skipIf(!hasKubectl)('production overlay', () => {
+  const manifests = hasKubectl ? render(path.join(kubernetes, 'overlays/production')) : [];
+
+  it('puts everything in its namespace, on a released image, with the identity provider set', () => {
+    for (const manifest of manifests.filter((m) => m.kind !== 'Namespace')) expect(manifest.metadata.namespace).toBe('mission-graph');
+    for (const deployment of byKind(manifests, 'Deployment')) {
+      expect(deployment.spec.template.spec.containers[0].image).toMatch(/:\d+\.\d+\.\d+$/);
+    }
+    const gatewayEnv = envOf(named(manifests, 'Deployment', 'gateway')!.spec.template.spec.containers[0]);
+    expect(gatewayEnv.AUTH_JWKS_URL).not.toContain('idp.example.invalid');
+    expect(named(manifests, 'Namespace', 'mission-graph')!.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});
+
+describe('CloudNativePG example', () => {
+  const manifests = documents(readFileSync(path.join(kubernetes, 'cloudnative-pg/clusters.yaml'), 'utf8'));
+
+  it('runs the pillars and the audit trail on two clusters, each with its own backups', () => {
+    const clusters = byKind(manifests, 'Cluster');
+    expect(clusters.map((cluster) => cluster.spec.bootstrap.initdb.database).sort()).toEqual(['audit', 'mission']);
+    for (const cluster of clusters) {
+      expect(cluster.apiVersion).toBe('postgresql.cnpg.io/v1');
+      expect(cluster.spec.instances).toBeGreaterThanOrEqual(2);
+      expect(cluster.spec.backup.barmanObjectStore.destinationPath).toMatch(/^s3:\/\//);
+      expect(byKind(manifests, 'ScheduledBackup').some((backup) => backup.spec.cluster.name === cluster.metadata.name)).toBe(true);
+    }
+    const destinations = clusters.map((cluster) => cluster.spec.backup.barmanObjectStore.destinationPath);
+    expect(new Set(destinations).size).toBe(2);
+  });
+});
