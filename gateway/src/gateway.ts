@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   createHttpService,
@@ -10,19 +9,22 @@ import {
   type HttpService,
   type KeyPair,
 } from '@mission-graph/service-kit';
-import { isScalarType, parse, type GraphQLSchema } from 'graphql';
+import { isScalarType, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { CallerVerifier } from './authentication/caller-verifier.js';
-import {
-  AuthorizingGateway,
-  type GatewayContext,
-  type UnauthorizedMode,
-} from './authorization/authorizing-gateway.js';
 import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
 import type { AuditSink } from './audit/audit-sink.js';
 import { Auditor } from './audit/auditor.js';
+import type { GatewayContext } from './context.js';
 import { explorerRoutes } from './explorer.js';
 import { asBadUserInput } from './input-errors.js';
+import { CostPolicy, readCostModel, type CostSettings } from './operation/cost.js';
+import { DEFAULT_LIMITS, type OperationLimits } from './operation/limits.js';
+import { PipelineGateway, type UnauthorizedMode } from './operation/pipeline-gateway.js';
+import { PreflightApolloServer } from './operation/preflight.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
+
+export type { GatewayContext } from './context.js';
+export type { UnauthorizedMode } from './operation/pipeline-gateway.js';
 
 /** Header carrying the declared purpose of access to personal data (case reference and reason). */
 export const PURPOSE_HEADER = 'x-access-purpose';
@@ -44,7 +46,15 @@ export interface GatewayOptions {
   unauthorizedMode: UnauthorizedMode;
   /** Where disclosures of personal data and mutations are recorded before responses go out. */
   auditSink: AuditSink;
+  /** Operation limits checked before parsing (default: DEFAULT_LIMITS). */
+  limits?: OperationLimits;
+  /** Demand control (default: enforce, max 5000, lists of 10). */
+  cost?: CostSettings;
+  /** Fetch timeout per subgraph name, in ms (default 10 s). */
+  subgraphTimeoutMs?: (name: string) => number;
 }
+
+export const DEFAULT_COST: CostSettings = { max: 5000, mode: 'enforce', defaultListSize: 10 };
 
 /**
  * The gateway: serves the committed supergraph (no live introspection), verifies the
@@ -54,41 +64,63 @@ export interface GatewayOptions {
  */
 export function createGateway(options: GatewayOptions): HttpService {
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
-  const rules = readAccessRules(parse(supergraphSdl));
+  const supergraph = parse(supergraphSdl);
+  const rules = readAccessRules(supergraph);
+  const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: withoutSecurityFeatures(supergraphSdl),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? '', options.internalTokenKey),
+    buildService: ({ name, url }) => {
+      const dataSource = new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? '', options.internalTokenKey, {
+        timeoutMs: options.subgraphTimeoutMs?.(name) ?? 10_000,
+        development: options.development,
+      });
+      dataSources.push(dataSource);
+      return dataSource;
+    },
   });
   // The supergraph only names the custom scalars; give them the subgraphs' own
   // parsing, so a malformed date is refused at the gateway, naming its argument.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => useScalarSemantics(apiSchema));
   const maskInternal = maskInternalErrors(options.development);
   let loaded = false;
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway: new AuthorizingGateway(gateway, rules, options.unauthorizedMode, new Auditor(rules, options.auditSink)),
+  const pipeline = new PipelineGateway(gateway, {
+    rules,
+    mode: options.unauthorizedMode,
+    auditor: new Auditor(rules, options.auditSink),
+    cost: new CostPolicy(readCostModel(supergraph), options.cost ?? DEFAULT_COST),
+  });
+  const apollo = new PreflightApolloServer<GatewayContext>(
+    {
+    gateway: pipeline,
     includeStacktraceInErrorResponses: options.development,
+    // No "Did you mean …?": suggestions would map the schema for whoever probes it.
+    hideSchemaDetailsFromClientErrors: !options.development,
     // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskInternal(asBadUserInput(formatted, error), error),
+    formatError: (formatted, error) =>
+      withoutServiceInternals(maskInternal(asBadUserInput(formatted, error), error), options.development),
     plugins: [
       // The explorer is our own, self-hosted (explorer.ts), not Apollo's CDN-loaded page.
       ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => void (loaded = true) },
     ],
-  });
+    },
+    options.limits ?? DEFAULT_LIMITS,
+  );
   return createHttpService({
     apollo,
     graphqlPaths: ['/', '/graphql'],
     routes: explorerRoutes,
-    context: async (request) => ({
+    context: async (request, signal) => ({
       caller: await options.verifyCaller({
         authorization: request.headers.authorization,
         purpose: headerValue(request.headers[PURPOSE_HEADER]),
         breakGlass: headerValue(request.headers[BREAK_GLASS_HEADER]),
       }),
+      signal,
     }),
     isReady: async () => loaded,
+    onStop: async () => void (await Promise.all(dataSources.map((dataSource) => dataSource.close()))),
   });
 }
 
@@ -100,6 +132,18 @@ function useScalarSemantics(schema: GraphQLSchema): void {
     type.parseLiteral = implementation.parseLiteral;
     type.serialize = implementation.serialize;
   }
+}
+
+/**
+ * Outside development, which subgraph an error came from stays inside: @apollo/gateway
+ * names it in `extensions.serviceName`. (Stack traces of typed errors are dropped in
+ * every mode by `maskInternalErrors`; a subgraph's own stack traces are dropped by
+ * the subgraph client.)
+ */
+function withoutServiceInternals(formatted: GraphQLFormattedError, development: boolean): GraphQLFormattedError {
+  if (development || !formatted.extensions || !('serviceName' in formatted.extensions)) return formatted;
+  const { serviceName: _serviceName, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -12,7 +12,9 @@ import {
   DEV_AUDIENCE,
   DEV_CALLER_KEY_NAME,
   DEV_ISSUER,
+  operationLimits,
   readGatewayEnv,
+  subgraphTimeouts,
   subgraphUrlOverrides,
 } from './config.js';
 import { createGateway } from './gateway.js';
@@ -41,6 +43,15 @@ void runMain(async () => {
     internalTokenKey,
     unauthorizedMode: env.AUTHORIZATION_MODE,
     auditSink: httpAuditSink(auditAppendUrl(env), internalTokenKey),
+    limits: operationLimits(env),
+    cost: {
+      max: env.COST_MAX,
+      mode: env.COST_MODE,
+      defaultListSize: env.COST_DEFAULT_LIST_SIZE,
+      maxByScope: env.COST_MAX_BY_SCOPE,
+      maxByClient: env.COST_MAX_BY_CLIENT,
+    },
+    subgraphTimeoutMs: subgraphTimeouts(env),
   });
   const { url } = await gateway.listen(env.PORT, env.HOST);
   console.log(`gateway ready at ${url} (authorization: ${env.AUTHORIZATION_MODE})`);

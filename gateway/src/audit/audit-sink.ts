@@ -1,4 +1,6 @@
+// The one place the gateway names the audit event type (it is moving into the service kit).
 import type { AuditEventInput } from '@mission-graph/audit/events';
+export type { AuditEventInput };
 import { signInternalToken, type KeyPair } from '@mission-graph/service-kit';
 
 /** Where audit events go; `record` resolves only once the event is durably stored. */

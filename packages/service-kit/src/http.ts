@@ -9,8 +9,11 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
  */
 export interface HttpServiceOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
-  /** Builds the per-request context (loaders, caller). Throwing a GraphQLError answers it. */
-  context: (request: IncomingMessage) => Promise<Ctx>;
+  /**
+   * Builds the per-request context (loaders, caller). Throwing a GraphQLError answers it.
+   * `signal` aborts when the client disconnects before its answer was sent.
+   */
+  context: (request: IncomingMessage, signal: AbortSignal) => Promise<Ctx>;
   /** Readiness: dependencies reachable (database, supergraph). */
   isReady: () => Promise<boolean>;
   /** Paths answered by GraphQL; default `/graphql`. */
@@ -44,6 +47,15 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
+}
+
+/** Aborts when the connection closes before the response was completely sent. */
+function disconnectSignal(response: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 export function createHttpService<Ctx extends BaseContext>(
@@ -90,9 +102,10 @@ export function createHttpService<Ctx extends BaseContext>(
         return sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
     }
+    const clientGone = disconnectSignal(response);
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(request),
+      context: () => options.context(request, clientGone),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
