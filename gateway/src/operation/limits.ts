@@ -94,7 +94,8 @@ export function checkOperation(source: string, limits: OperationLimits): GraphQL
   try {
     document = parse(source, { maxTokens: limits.tokens, noLocation: true });
   } catch (error) {
-    if (error instanceof GraphQLError && /contains more than \d+ tokens/.test(error.message)) {
+    // graphql-js 16 words it "more that N tokens"; 17 may fix the typo.
+    if (error instanceof GraphQLError && /contains more th(?:at|an) \d+ tokens/.test(error.message)) {
       return limitExceeded('tokens', limits.tokens, countTokens(source));
     }
     return undefined; // not ours to answer: Apollo Server reports the syntax error

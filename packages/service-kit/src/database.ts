@@ -31,6 +31,12 @@ export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
   dataDir?: string | undefined;
   /** Connection pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * Longest a statement may run, in ms (PostgreSQL `statement_timeout` on every
+   * connection of the pool); a transaction that needs longer raises it with
+   * `SET LOCAL`. Unset: no bound (migrations, scale seeding, verification).
+   */
+  statementTimeoutMs?: number | undefined;
 }
 
 export interface Database<TSchema extends Record<string, unknown>> {
@@ -78,6 +84,15 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     const client = postgres(options.databaseUrl, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
+      ...(options.statementTimeoutMs
+        ? {
+            connection: {
+              statement_timeout: options.statementTimeoutMs,
+              // A transaction left open by a client gone silent releases its locks too.
+              idle_in_transaction_session_timeout: options.statementTimeoutMs,
+            },
+          }
+        : {}),
     });
     db = drizzlePostgres(client, { schema: options.schema, logger }) as unknown as Db<TSchema>;
     close = () => client.end({ timeout: 5 });
@@ -139,6 +154,8 @@ export async function seedOnce<TSchema extends Record<string, unknown>>(
     sql`create table if not exists ${marker}."seed_marker" (name text primary key, seeded_at timestamptz not null default now())`,
   );
   return database.db.transaction(async (tx) => {
+    // Seeding writes thousands of rows once: not bound by the per-request statement timeout.
+    await tx.execute(sql`set local statement_timeout = 0`);
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${pgSchema + '.seed'}))`);
     const found = await tx.execute(sql`select 1 from ${marker}."seed_marker" where name = 'seed'`);
     if (rowsOf(found).length > 0) return false;

@@ -24,7 +24,15 @@ export interface SubgraphOptions {
   internalTokenKey: CryptoKey;
   /** Sees every operation the subgraph receives (tests assert on what reached it). */
   onOperation?: (query: string) => void;
+  /** Longest a database statement may run while answering a request, in ms (default 10 s). */
+  statementTimeoutMs?: number;
 }
+
+/** How long a stopping subgraph may finish work in flight before it exits regardless. */
+const STOP_GRACE_MS = 10_000;
+
+/** Default bound on one database statement of a request (STATEMENT_TIMEOUT_MS). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 
 export interface SubgraphInstance {
   name: string;
@@ -49,10 +57,14 @@ export function runSubgraphMain(defaultPort: number, create: SubgraphFactory): v
       dataDir: env.DATA_DIR,
       seed: env.SEED,
       development: env.NODE_ENV === 'development',
+      statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
     });
     const { url } = await instance.http.listen(env.PORT, env.HOST);
     console.log(`${instance.name} subgraph ready at ${url} (${instance.database.driver})`);
     const stop = () => {
+      // Under load a stop may wait on work in flight (an embedded database finishing a
+      // statement it cannot interrupt): past the grace period the process exits anyway.
+      setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
       void instance.http.stop().then(() => process.exit(0));
     };
     process.once('SIGINT', stop);
@@ -99,6 +111,7 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
       migrationsFolder: fileURLToPath(definition.migrationsFolder),
       databaseUrl: options.databaseUrl,
       dataDir: options.dataDir,
+      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     });
     try {
       if (options.seed !== false) await seedOnce(database, definition.pgSchema, definition.seed);
