@@ -261,6 +261,6 @@ describe('attacks through the gateway', () => {
       // And the graph still answers ordinary operations.
       const ordinary = await postGraphQL(graph.gatewayUrl, { query: '{ __typename }' });
       expect(ordinary.data).toEqual({ __typename: 'Query' });
-    });
+    }, 180_000);
   });
 });
