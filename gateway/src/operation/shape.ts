@@ -25,14 +25,17 @@ import type { FieldSelection, NormalizedOperation, SelectionTree } from './norma
  */
 export interface ShapeNode {
   type: GraphQLCompositeType;
-  /** Key of the hidden `__typename`: under a union (to know each object's runtime type), or in a set left empty. */
+  /**
+   * Key of the hidden `__typename`: under a union (to know each object's runtime type),
+   * or in a set left empty. Decided while the document is printed.
+   */
   typenameKey: string | undefined;
   /** Runtime object type name → what objects of that type carry. */
   byType: ReadonlyMap<string, ShapeOfType>;
 }
 
 export interface ShapeOfType {
-  /** Key of the hidden `id` the audit names records by. */
+  /** Key of the hidden `id` the audit names records by (decided while printing). */
   idKey: string | undefined;
   kept: readonly KeptField[];
   removed: readonly RemovedField[];
@@ -133,14 +136,13 @@ export function buildShape(normalized: NormalizedOperation, options: ShapeOption
   // 2. The hidden selections, and 3. the document that runs.
   let hiddenUsed = false;
   const printNode = (node: ShapeNode, isRoot: boolean): SelectionNode[] => {
-    const mutable = node as { typenameKey: string | undefined };
-    if (needsRuntimeTypes && isAbstractType(node.type)) mutable.typenameKey = hidden.typename;
+    if (needsRuntimeTypes && isAbstractType(node.type)) node.typenameKey = hidden.typename;
     const perType: { runtime: string; selections: SelectionNode[] }[] = [];
     for (const [runtime, ofType] of node.byType) {
       const selections: SelectionNode[] = [];
       const type = schema.getType(runtime);
       if (audited && !isRoot && isObjectType(type) && type.getFields().id) {
-        (ofType as { idKey: string | undefined }).idKey = hidden.id;
+        ofType.idKey = hidden.id;
         selections.push(fieldNode(hidden.id, 'id'));
         hiddenUsed = true;
       }
@@ -160,9 +162,9 @@ export function buildShape(normalized: NormalizedOperation, options: ShapeOption
       }));
     }
     // An empty selection set is not valid GraphQL: keep it with a hidden __typename.
-    if (selections.length === 0) mutable.typenameKey = hidden.typename;
-    if (mutable.typenameKey) {
-      selections.unshift(fieldNode(mutable.typenameKey, '__typename'));
+    if (selections.length === 0) node.typenameKey = hidden.typename;
+    if (node.typenameKey) {
+      selections.unshift(fieldNode(node.typenameKey, '__typename'));
       hiddenUsed = true;
     }
     return selections;
