@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { buildASTSchema, getIntrospectionQuery, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { withoutSecurityFeatures } from '../src/authorization/gateway-supergraph.js';
-import { estimateCost, readCostModel } from '../src/operation/cost.js';
+import { CostPolicy, estimateCost, readCostModel } from '../src/operation/cost.js';
 import { checkOperation, DEFAULT_LIMITS, measure } from '../src/operation/limits.js';
 import { normalizeOperation } from '../src/operation/normalize.js';
 import { SUPERGRAPH_PATH } from '../../scripts/supergraph.js';
@@ -95,5 +95,42 @@ describe('cost estimate', () => {
 
   it('a mutation root field costs 10', () => {
     expect(cost('mutation { recordGraveSite(input: { code: "X", municipality: "Y", discoveredOn: "2001-01-01" }) { graveSite { id } } }')).toBe(10 + 1);
+  });
+});
+
+describe('cost policy', () => {
+  const model = readCostModel(parse(readFileSync(SUPERGRAPH_PATH, 'utf8')));
+  const schema = buildASTSchema(parse(withoutSecurityFeatures(readFileSync(SUPERGRAPH_PATH, 'utf8'))));
+  const normalized = (query: string) => {
+    const document = parse(query);
+    return normalizeOperation(schema, document, document.definitions[0] as OperationDefinitionNode, {});
+  };
+  const caller = (scopes: string[], clientId?: string) => ({ authenticated: true, scopes: new Set(scopes), clientId });
+  const page = normalized('{ missingPersons(first: 100) { totalCount edges { node { caseNumber } } } }'); // 1 + 100 + 200
+
+  it('enforce: over the maximum is refused with the estimate and the maximum', () => {
+    const policy = new CostPolicy(model, { max: 200, mode: 'enforce', defaultListSize: 10 });
+    const assessed = policy.assess(page, {}, caller([]));
+    expect(assessed.refusal?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: { estimated: 301, max: 200 } });
+  });
+
+  it('measure: over the maximum runs, and says so', () => {
+    const policy = new CostPolicy(model, { max: 200, mode: 'measure', defaultListSize: 10 });
+    const assessed = policy.assess(page, {}, caller([]));
+    expect(assessed.refusal).toBeUndefined();
+    expect(assessed.report).toEqual({ estimated: 301, max: 200 });
+  });
+
+  it('a scope or a client can have its own maximum; the client’s comes first', () => {
+    const policy = new CostPolicy(model, {
+      max: 200,
+      mode: 'enforce',
+      defaultListSize: 10,
+      maxByScope: new Map([['statistics:read', 1000], ['audit:read', 500]]),
+      maxByClient: new Map([['nightly-export', 100]]),
+    });
+    expect(policy.maxFor(caller(['audit:read', 'statistics:read']))).toBe(1000);
+    expect(policy.assess(page, {}, caller(['audit:read'])).refusal).toBeUndefined();
+    expect(policy.maxFor(caller(['statistics:read'], 'nightly-export'))).toBe(100);
   });
 });
