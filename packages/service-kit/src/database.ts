@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { assertWithinRequestBound } from './request-bound.js';
 
 /** One drizzle type for both drivers (STACK.md): resolvers and stores never know which. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
@@ -105,6 +106,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     }
     const client = new PGlite(dataDir);
     await migratePglite(drizzlePglite(client), migrationConfig);
+    if (options.statementTimeoutMs) boundStatements(client, options.statementTimeoutMs);
     db = drizzlePglite(client, { schema: options.schema, logger }) as unknown as Db<TSchema>;
     close = () => client.close();
   }
@@ -132,6 +134,30 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
       await close();
     },
   };
+}
+
+/**
+ * PGlite ignores `statement_timeout` (see request-bound.ts): every statement it is asked
+ * to start, in or out of a transaction, first checks the bound of its request.
+ */
+function boundStatements(client: PGlite, limitMs: number): void {
+  const query = client.query.bind(client);
+  client.query = ((...args: Parameters<PGlite['query']>) => {
+    assertWithinRequestBound(limitMs);
+    return query(...args);
+  }) as PGlite['query'];
+  const transaction = client.transaction.bind(client);
+  client.transaction = ((run: Parameters<PGlite['transaction']>[0]) => {
+    assertWithinRequestBound(limitMs);
+    return transaction((tx) => {
+      const txQuery = tx.query.bind(tx);
+      tx.query = ((...args: Parameters<typeof tx.query>) => {
+        assertWithinRequestBound(limitMs);
+        return txQuery(...args);
+      }) as typeof tx.query;
+      return run(tx);
+    });
+  }) as PGlite['transaction'];
 }
 
 /** The rows of a `db.execute()` result: postgres.js returns an array, PGlite `{ rows }`. */

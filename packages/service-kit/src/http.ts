@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { requestBounds, type RequestBound } from './request-bound.js';
 
 /**
  * The HTTP face every service shares: GraphQL over HTTP on `/graphql` (and on `/` for
@@ -67,7 +68,7 @@ export function createHttpService<Ctx extends BaseContext>(
   let started: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(request: IncomingMessage, response: ServerResponse, bound: RequestBound): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/health/live') {
       return sendJson(response, 200, { status: 'live' });
@@ -102,10 +103,9 @@ export function createHttpService<Ctx extends BaseContext>(
         return sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
     }
-    const clientGone = disconnectSignal(response);
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(request, clientGone),
+      context: () => options.context(request, bound.signal),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -122,7 +122,9 @@ export function createHttpService<Ctx extends BaseContext>(
       started ??= options.apollo.start();
       await started;
       server = createServer((request, response) => {
-        handle(request, response).catch((error: unknown) => {
+        // Every statement this request runs can see its bound (request-bound.ts).
+        const bound: RequestBound = { startedAt: Date.now(), signal: disconnectSignal(response) };
+        requestBounds.run(bound, () => handle(request, response, bound)).catch((error: unknown) => {
           console.error(error);
           if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error' }] });
           else response.end();

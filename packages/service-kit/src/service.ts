@@ -24,7 +24,10 @@ export interface SubgraphOptions {
   internalTokenKey: CryptoKey;
   /** Sees every operation the subgraph receives (tests assert on what reached it). */
   onOperation?: (query: string) => void;
-  /** Longest a database statement may run while answering a request, in ms (default 10 s). */
+  /**
+   * Longest a database statement may run while answering a request, in ms (default 10 s):
+   * `statement_timeout` on PostgreSQL; on PGlite, how long a request may keep starting statements.
+   */
   statementTimeoutMs?: number;
 }
 
