@@ -1,19 +1,31 @@
 /**
  * pnpm bench — what authorization and auditing cost, measured as ratios in one run
  * on this machine (absolute numbers vary between machines; ratios much less).
+ * `pnpm bench --against <git-ref>` compares with another commit instead (see bench-against.ts).
  *
  * Starts the whole graph in-process on embedded PGlite (the testkit's graph), then
  * drives each scenario with autocannon over loopback for a fixed time:
  *   1. the operations subgraph directly (no gateway),
  *   2. the same query through the gateway, caller with every scope (nothing filtered),
  *   3. the same query through the gateway with a field removed by authorization,
- *   4. a query disclosing personal data (one audit event appended per request).
+ *   4. a query disclosing personal data (one audit event appended per request),
+ *   5. the ordinary query with a new alias in every request: a document, and so a
+ *      query plan, per request — what a per-request hidden alias would cost.
  * Prints requests/s, p99 latency, and each scenario's ratio to scenario 2; and the
  * gateway process's heap growth over the run.
  */
+import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { ALL_SCOPES, signInternalToken } from '@mission-graph/service-kit';
 import { startGraph } from '../tests/testkit/graph.js';
+
+const against = process.argv.indexOf('--against');
+if (against > 0) {
+  const ref = process.argv[against + 1];
+  if (!ref) throw new Error('usage: pnpm bench --against <git-ref>');
+  const { status } = spawnSync(process.execPath, ['--import', 'tsx', new URL('./bench-against.ts', import.meta.url).pathname, ref], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
 
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 8;
@@ -31,6 +43,8 @@ interface Scenario {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** Rewrites each request (a new body per request). */
+  setupRequest?: (request: autocannon.Request) => autocannon.Request;
 }
 
 const json = { 'content-type': 'application/json' };
@@ -58,7 +72,18 @@ const scenarios: Scenario[] = [
     headers: { ...json, authorization: `Bearer ${callerToken}`, 'x-access-purpose': purpose },
     body: JSON.stringify({ query: filtered }),
   },
+  {
+    name: 'gateway, a plan per request',
+    url: graph.gatewayUrl,
+    headers: { ...json, authorization: `Bearer ${callerToken}` },
+    body: JSON.stringify({ query }),
+    setupRequest: (request) => ({
+      ...request,
+      body: JSON.stringify({ query: query.replace('caseNumber', `n${(fresh += 1)}: caseNumber`) }),
+    }),
+  },
 ];
+let fresh = 0;
 
 const results: { name: string; rps: number; p99: number; errors: number }[] = [];
 const heapBefore = process.memoryUsage().heapUsed;
@@ -68,15 +93,15 @@ for (const scenario of scenarios) {
     scenario.headers.authorization = `Bearer ${token}`;
   }
   // Warm up plan caches and JIT before measuring.
-  await autocannon({ url: scenario.url, method: 'POST', headers: scenario.headers, body: scenario.body, duration: 1, connections: 2 });
-  const result = await autocannon({
+  const common = {
     url: scenario.url,
-    method: 'POST',
+    method: 'POST' as const,
     headers: scenario.headers,
     body: scenario.body,
-    duration: DURATION_SECONDS,
-    connections: CONNECTIONS,
-  });
+    ...(scenario.setupRequest ? { requests: [{ setupRequest: scenario.setupRequest }] } : {}),
+  };
+  await autocannon({ ...common, duration: 1, connections: 2 });
+  const result = await autocannon({ ...common, duration: DURATION_SECONDS, connections: CONNECTIONS });
   results.push({ name: scenario.name, rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors });
 }
 const heapAfter = process.memoryUsage().heapUsed;

@@ -13,7 +13,9 @@ import {
   DEV_AUDIENCE,
   DEV_CALLER_KEY_NAME,
   DEV_ISSUER,
+  operationLimits,
   readGatewayEnv,
+  subgraphTimeouts,
   subgraphUrlOverrides,
 } from './config.js';
 import { createGateway } from './gateway.js';
@@ -49,6 +51,15 @@ export async function startGateway(
     internalTokenKey,
     unauthorizedMode: env.AUTHORIZATION_MODE,
     auditSink: httpAuditSink(auditAppendUrl(env), internalTokenKey),
+    limits: operationLimits(env),
+    cost: {
+      max: env.COST_MAX,
+      mode: env.COST_MODE,
+      defaultListSize: env.COST_DEFAULT_LIST_SIZE,
+      maxByScope: env.COST_MAX_BY_SCOPE,
+      maxByClient: env.COST_MAX_BY_CLIENT,
+    },
+    subgraphTimeoutMs: subgraphTimeouts(env),
     logger,
     metrics,
     shutdownTimeoutMs,

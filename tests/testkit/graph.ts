@@ -8,7 +8,7 @@
 import { SignJWT } from 'jose';
 import { createService as createAudit } from '@mission-graph/audit';
 import { createService as createForensics } from '@mission-graph/forensics';
-import { createGateway } from '@mission-graph/gateway';
+import { createGateway, type GatewayOptions } from '@mission-graph/gateway';
 import { httpAuditSink, type AuditSink } from '@mission-graph/gateway/audit';
 import { createCallerVerifier } from '@mission-graph/gateway/authentication';
 import { createService as createOperations } from '@mission-graph/operations';
@@ -90,6 +90,12 @@ export interface GraphOptions {
   auditSink?: (real: AuditSink) => AuditSink;
   /** Runs on this database (e.g. one prepared with scale data) instead of a fresh one. */
   database?: TestDatabase;
+  /** Gateway settings beyond the defaults (limits, cost, timeouts, development mode). */
+  gateway?: Partial<Pick<GatewayOptions, 'limits' | 'cost' | 'subgraphTimeoutMs' | 'development'>>;
+  /** Where the gateway finds a subgraph, instead of where the testkit started it. */
+  subgraphUrls?: Record<string, string>;
+  /** Subgraphs in development mode (their errors carry stack traces). */
+  subgraphDevelopment?: boolean;
 }
 
 export async function postGraphQL<Data>(
@@ -122,8 +128,8 @@ export async function signCallerToken(
 }
 
 export async function startGraph(options: GraphOptions | Flavour = {}): Promise<RunningGraph> {
-  const { flavour = 'pglite', unauthorizedMode = 'filter', auditSink, database: given } =
-    typeof options === 'string' ? ({ flavour: options } as GraphOptions) : options;
+  const settings: GraphOptions = typeof options === 'string' ? { flavour: options } : options;
+  const { flavour = 'pglite', unauthorizedMode = 'filter', auditSink, database: given } = settings;
   const database = given ?? (await createTestDatabase(flavour === 'postgres' ? process.env.TEST_DATABASE_URL : ''));
   const callerKey = (await newKeyPair('test-idp')).pair;
   const internalKey = (await newKeyPair('test-internal')).pair;
@@ -140,7 +146,7 @@ export async function startGraph(options: GraphOptions | Flavour = {}): Promise<
       const instance = await create({
         databaseUrl: database.url,
         seed: true,
-        development: false,
+        development: settings.subgraphDevelopment ?? false,
         internalTokenKey: internalKey.publicKey,
         onOperation: (query) => received.push(query),
       });
@@ -149,8 +155,12 @@ export async function startGraph(options: GraphOptions | Flavour = {}): Promise<
     }
     gateway = createGateway({
       supergraphPath: SUPERGRAPH_PATH,
-      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+      subgraphUrls: {
+        ...Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+        ...settings.subgraphUrls,
+      },
       development: false,
+      ...settings.gateway,
       verifyCaller: createCallerVerifier({
         publicJwks: [callerKey.publicJwk],
         issuer: TEST_ISSUER,

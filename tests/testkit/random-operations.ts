@@ -1,8 +1,16 @@
 /**
- * Random operations over the graph's API schema, for the authorization property test:
- * random fields to depth 3, random aliases, some selections inside inline fragments or
- * named fragments, `@include`/`@skip` with literal conditions, and `__typename` in
- * every selection set (so the checker knows each object's concrete type).
+ * Random operations over the graph's API schema, for the authorization property test.
+ * Deterministic: the same seed gives the same operation (the seed comes from
+ * fast-check, so a failing run replays from its printed seed).
+ *
+ * What they contain: random fields to depth 4; aliases, including names that look
+ * like the gateway's hidden selections (`_audit_id_`, `_authorization_placeholder_`)
+ * and, rarely, one in its reserved namespace (which must be refused); inline and named
+ * fragments, on concrete types and on union members; `@include`/`@skip` with literal
+ * conditions and with variables that have defaults; `first` as a variable with a
+ * default, sometimes given, sometimes not. Under a union `__typename` is always
+ * selected (under a random alias) so the oracle knows each object's type; elsewhere
+ * it and `id` are selected only sometimes.
  */
 import {
   getNamedType,
@@ -15,7 +23,7 @@ import {
 } from 'graphql';
 import { argumentsFor } from './schema-paths.js';
 
-/** A small deterministic generator (mulberry32): the same seed gives the same operation. */
+/** A small deterministic generator (mulberry32). */
 function random(seed: number) {
   let state = seed >>> 0;
   const next = () => {
@@ -32,44 +40,100 @@ function random(seed: number) {
   };
 }
 
-export function randomOperation(schema: GraphQLSchema, seed: number): string {
+export interface GeneratedOperation {
+  query: string;
+  variables: Record<string, unknown>;
+  /** Set when the operation uses an alias in the gateway's reserved namespace. */
+  reservedAlias?: string;
+}
+
+const LOOKALIKE_ALIASES = ['_audit_type_', '_audit_id_', '_authorization_placeholder_'];
+export const RESERVED_PREFIX = '_mg_';
+
+export function randomOperation(schema: GraphQLSchema, seed: number): GeneratedOperation {
   const rng = random(seed);
   const fragments: string[] = [];
-  let aliasCount = 0;
+  const variableDefinitions: string[] = [];
+  const variables: Record<string, unknown> = {};
+  let counter = 0;
+  let reservedAlias: string | undefined;
+
+  /** A response key for a field in this selection set: its name, or an alias unique in the set. */
+  const keyFor = (name: string, used: Set<string>): string => {
+    let alias: string | undefined;
+    if (rng.chance(0.02) && !reservedAlias) {
+      alias = reservedAlias = `${RESERVED_PREFIX}${(seed >>> 0).toString(16)}_x`;
+    } else if (rng.chance(0.15)) {
+      alias = rng.pick(LOOKALIKE_ALIASES);
+    } else if (rng.chance(0.2)) {
+      alias = `a${(counter += 1)}`;
+    }
+    if (!alias || used.has(alias)) alias = used.has(name) ? `a${(counter += 1)}` : undefined;
+    const key = alias ?? name;
+    used.add(key);
+    return alias ? `${alias}: ${name}` : name;
+  };
+
+  const condition = (): string => {
+    if (!rng.chance(0.2)) return '';
+    const directive = rng.chance(0.5) ? 'include' : 'skip';
+    const shown = directive === 'include';
+    if (rng.chance(0.5)) return ` @${directive}(if: ${shown})`;
+    const name = `c${(counter += 1)}`;
+    // The default keeps the field; when a value is sent, it keeps it too (what varies
+    // is whether the gateway applies defaults and coerces the value it was sent).
+    variableDefinitions.push(`$${name}: Boolean = ${shown}`);
+    if (rng.chance(0.5)) variables[name] = shown;
+    return ` @${directive}(if: $${name})`;
+  };
+
+  const argumentsOf = (field: GraphQLField<unknown, unknown>): string => {
+    const literal = argumentsFor(field) ?? '';
+    if (!literal.includes('first: 50')) return literal;
+    if (!rng.chance(0.4)) return literal.replace('first: 50', `first: ${rng.pick([1, 5, 10])}`);
+    const name = `n${(counter += 1)}`;
+    variableDefinitions.push(`$${name}: Int = ${rng.pick([1, 3, 20])}`);
+    if (rng.chance(0.5)) variables[name] = rng.pick([2, 5]);
+    return literal.replace('first: 50', `first: $${name}`);
+  };
+
+  const fieldsOf = (holder: { getFields(): Record<string, GraphQLField<unknown, unknown>> }) =>
+    Object.values(holder.getFields()).filter((field) => argumentsFor(field) !== undefined);
 
   const selectionFor = (type: GraphQLCompositeType, depth: number): string => {
-    const parts = ['__typename'];
-    const holders = isAbstractType(type) ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
-    const fieldsOf = (holder: { getFields(): Record<string, GraphQLField<unknown, unknown>> }) =>
-      Object.values(holder.getFields()).filter((field) => argumentsFor(field) !== undefined);
-    // Fields on the type itself (interfaces included), then maybe some on a concrete type.
+    const used = new Set<string>();
+    const parts: string[] = [];
+    const abstract = isAbstractType(type);
+    if (abstract || rng.chance(0.4)) parts.push(keyFor('__typename', used));
     const own = 'getFields' in type ? fieldsOf(type) : [];
+    if (own.some((field) => field.name === 'id') && rng.chance(0.6)) parts.push(keyFor('id', used));
     const count = 1 + rng.int(Math.min(4, Math.max(own.length, 1)));
-    for (let i = 0; i < count && own.length > 0; i += 1) parts.push(fieldSelection(rng.pick(own), depth));
-    if (holders.length > 0 && (isAbstractType(type) || rng.chance(0.3))) {
-      const holder = rng.pick(holders);
+    for (let i = 0; i < count && own.length > 0; i += 1) parts.push(fieldSelection(rng.pick(own), depth, used));
+    const holders = abstract ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
+    const fragmentCount = abstract ? 1 + rng.int(holders.length) : rng.chance(0.3) ? 1 : 0;
+    for (let i = 0; i < fragmentCount && holders.length > 0; i += 1) {
+      const holder = abstract ? holders[i % holders.length]! : rng.pick(holders);
       const inner = fieldsOf(holder);
-      if (inner.length > 0) {
-        const body = `__typename ${fieldSelection(rng.pick(inner), depth)}`;
-        if (rng.chance(0.5)) {
-          parts.push(`... on ${holder.name} { ${body} }`);
-        } else {
-          const name = `F${fragments.length}`;
-          fragments.push(`fragment ${name} on ${holder.name} { ${body} }`);
-          parts.push(`...${name}`);
-        }
+      if (inner.length === 0) continue;
+      // A fragment's fields merge into this set: keys must not clash with the set's own.
+      const body = fieldSelection(rng.pick(inner), depth, used);
+      if (rng.chance(0.5)) {
+        parts.push(`... on ${holder.name}${condition()} { ${body} }`);
+      } else {
+        const name = `F${fragments.length}`;
+        fragments.push(`fragment ${name} on ${holder.name} { ${body} }`);
+        parts.push(`...${name}${condition()}`);
       }
     }
     return parts.join(' ');
   };
 
-  const fieldSelection = (field: GraphQLField<unknown, unknown>, depth: number): string => {
-    const alias = rng.chance(0.25) ? `a${(aliasCount += 1)}: ` : '';
-    const condition = rng.chance(0.15) ? (rng.chance(0.5) ? ' @include(if: true)' : ' @skip(if: false)') : '';
+  const fieldSelection = (field: GraphQLField<unknown, unknown>, depth: number, used: Set<string>): string => {
     const child = getNamedType(field.type);
-    const head = `${alias}${field.name}${argumentsFor(field)}${condition}`;
+    const head = `${keyFor(field.name, used)}${argumentsOf(field)}${condition()}`;
     if (!isCompositeType(child)) return head;
-    if (depth >= 3) return `${head} { __typename }`;
+    // Depth 4 reaches the fields of a connection's nodes (list → edges → node → field).
+    if (depth >= 4) return `${head} { __typename }`;
     return `${head} { ${selectionFor(child, depth + 1)} }`;
   };
 
@@ -77,7 +141,12 @@ export function randomOperation(schema: GraphQLSchema, seed: number): string {
   const roots = Object.values(query.getFields()).filter(
     (field) => argumentsFor(field) !== undefined && !field.name.startsWith('_'),
   );
-  const rootCount = 1 + rng.int(3);
-  const selections = Array.from({ length: rootCount }, () => fieldSelection(rng.pick(roots), 1));
-  return [`query Random${seed >>> 0} { ${selections.join(' ')} }`, ...fragments].join('\n');
+  const used = new Set<string>();
+  const selections = Array.from({ length: 1 + rng.int(3) }, () => fieldSelection(rng.pick(roots), 1, used));
+  const header = variableDefinitions.length > 0 ? `(${variableDefinitions.join(', ')})` : '';
+  return {
+    query: [`query Random${seed >>> 0}${header} { ${selections.join(' ')} }`, ...fragments].join('\n'),
+    variables,
+    ...(reservedAlias ? { reservedAlias } : {}),
+  };
 }

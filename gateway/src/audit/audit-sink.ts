@@ -1,4 +1,6 @@
+// The audit event contract lives in the service kit, shared with the audit service.
 import type { AuditEventInput } from '@mission-graph/service-kit';
+export type { AuditEventInput };
 import { signInternalToken, type KeyPair } from '@mission-graph/service-kit';
 
 /** Where audit events go; `record` resolves only once the event is durably stored. */

@@ -2,25 +2,27 @@ import {
   getNamedType,
   isAbstractType,
   type GraphQLCompositeType,
-  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
 import { satisfies, type AccessRules, type Caller } from '@mission-graph/service-kit';
-import type { AccessDecisions } from './filter-operation.js';
+
+export interface AccessDecisions {
+  /** May the caller read `fieldName` selected on `parentType`? */
+  field(parentType: GraphQLCompositeType, fieldName: string): boolean;
+  /** May the caller read values of `type`? */
+  type(type: GraphQLNamedType): boolean;
+}
 
 /**
  * What one caller may read, from the supergraph's rules.
- * - A field needs its own rule and the rule of the type it returns.
- * - A field selected on an interface (or a union member reached through it) needs the
- *   rules of that field and type on every implementation: otherwise selecting it on
- *   the interface would read, from a denied implementation, what its own type refuses.
+ * - A field needs its own rule and the rule of the type it returns, and the rule of
+ *   the type it is selected on.
+ * - A field selected on an abstract type needs the rules of that field and type on
+ *   every implementation: otherwise selecting it there would read, from a denied
+ *   implementation, what its own type refuses.
  */
-export function accessDecisions(
-  schema: GraphQLSchema,
-  rules: AccessRules,
-  caller: Caller,
-): AccessDecisions {
+export function accessDecisions(schema: GraphQLSchema, rules: AccessRules, caller: Caller): AccessDecisions {
   const memo = new Map<string, boolean>();
   const ruleHolds = (kind: 'types' | 'fields', key: string): boolean => {
     const rule = rules[kind].get(key);
@@ -29,20 +31,33 @@ export function accessDecisions(
   const typeAllowed = (type: GraphQLNamedType): boolean => ruleHolds('types', type.name);
 
   return {
-    // A fragment's type condition; on an abstract type its fields are then checked
-    // against every implementation (below).
     type: typeAllowed,
-    field: (parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown>) => {
-      const key = `${parent.name}.${field.name}`;
+    field: (parent, fieldName) => {
+      const key = `${parent.name}.${fieldName}`;
       let allowed = memo.get(key);
       if (allowed === undefined) {
         const holders = isAbstractType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
-        allowed =
-          holders.every((holder) => typeAllowed(holder) && ruleHolds('fields', `${holder.name}.${field.name}`)) &&
-          typeAllowed(getNamedType(field.type));
+        allowed = holders.every((holder) => {
+          if (!typeAllowed(holder) || !ruleHolds('fields', `${holder.name}.${fieldName}`)) return false;
+          const field = 'getFields' in holder ? holder.getFields()[fieldName] : undefined;
+          return field === undefined || typeAllowed(getNamedType(field.type));
+        });
         memo.set(key, allowed);
       }
       return allowed;
     },
   };
+}
+
+/**
+ * The caller's rights as far as field decisions go: authentication, scopes and the
+ * outcome of every registered policy. Two callers with the same key get the same
+ * decisions everywhere, so they may share a cut operation (and its query plan).
+ */
+export function rightsKey(caller: Caller, policies: Readonly<Record<string, (caller: Caller) => boolean>>): string {
+  const outcomes = Object.keys(policies)
+    .sort()
+    .map((name) => (policies[name]!(caller) ? '1' : '0'))
+    .join('');
+  return `${caller.authenticated ? 'a' : '-'}${outcomes}|${[...caller.scopes].sort().join(' ')}`;
 }

@@ -133,6 +133,8 @@ export const subgraphEnv = (defaultPort: number) => ({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The gateway's public key for internal tokens; development reads `.data/keys/`. */
   INTERNAL_TOKEN_PUBLIC_KEY: optionalJwk,
+  /** Longest one database statement of a request may run, in ms. */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });
 
 /** Runs `start`, printing a ConfigError as one readable message and exiting 1. */

@@ -16,6 +16,8 @@ import { tracer } from './telemetry.js';
  */
 export interface ClientUse {
   gauges?: DatabaseGauges | undefined;
+  /** Called before every statement and transaction (PGlite's per-request bound); may throw. */
+  beforeStatement?: (() => void) | undefined;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -98,11 +100,14 @@ export function instrumentPgliteClient(client: PGlite, use: ClientUse): PGlite {
       get(inner, property, receiver) {
         const value = Reflect.get(inner, property, receiver) as unknown;
         if (property === 'query' || property === 'exec') {
-          return (text: string, ...rest: unknown[]) =>
-            statementSpan(text, () => (value as AnyFunction).call(inner, text, ...rest) as Promise<unknown>);
+          return (text: string, ...rest: unknown[]) => {
+            use.beforeStatement?.();
+            return statementSpan(text, () => (value as AnyFunction).call(inner, text, ...rest) as Promise<unknown>);
+          };
         }
         if (property === 'transaction') {
           return (body: AnyFunction) => {
+            use.beforeStatement?.();
             use.gauges?.inFlight.inc({ kind: 'transaction' });
             return ((value as AnyFunction).call(inner, (tx: object) => body(wrap(tx))) as Promise<unknown>).finally(() =>
               use.gauges?.inFlight.dec({ kind: 'transaction' }),

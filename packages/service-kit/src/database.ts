@@ -13,6 +13,7 @@ import { ConfigError } from './config.js';
 import { instrumentPgliteClient, instrumentPostgresClient } from './database-instrumentation.js';
 import type { Logger as ServiceLogger } from './logger.js';
 import type { DatabaseGauges } from './metrics.js';
+import { assertWithinRequestBound } from './request-bound.js';
 
 /** One drizzle type for both drivers (STACK.md): resolvers and stores never know which. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
@@ -50,6 +51,12 @@ export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
   gauges?: DatabaseGauges | undefined;
   /** Says when it waits for another replica's migrations. */
   logger?: ServiceLogger | undefined;
+  /**
+   * Longest a statement may run, in ms (PostgreSQL `statement_timeout` on every
+   * connection of the pool); a transaction that needs longer raises it with
+   * `SET LOCAL`. Unset: no bound (migrations, scale seeding, verification).
+   */
+  statementTimeoutMs?: number | undefined;
 }
 
 export interface Database<TSchema extends Record<string, unknown>> {
@@ -93,7 +100,19 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     }
     const poolSize = options.poolSize ?? 10;
     options.gauges?.poolMax.set(poolSize);
-    const client = postgres(options.databaseUrl, { max: poolSize, onnotice: () => {} });
+    const client = postgres(options.databaseUrl, {
+      max: poolSize,
+      onnotice: () => {},
+      ...(options.statementTimeoutMs
+        ? {
+            connection: {
+              statement_timeout: options.statementTimeoutMs,
+              // A transaction left open by a client gone silent releases its locks too.
+              idle_in_transaction_session_timeout: options.statementTimeoutMs,
+            },
+          }
+        : {}),
+    });
     db = drizzlePostgres(instrumentPostgresClient(client, { gauges: options.gauges }), {
       schema: options.schema,
       logger,
@@ -110,7 +129,11 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
       await (embedded ? embedded.release() : client.close());
       throw error;
     }
-    db = drizzlePglite(instrumentPgliteClient(client, { gauges: options.gauges }), {
+    // PGlite ignores `statement_timeout` (see request-bound.ts): every statement a
+    // service asks of it first checks the bound of its request.
+    const statementTimeoutMs = options.statementTimeoutMs;
+    const beforeStatement = statementTimeoutMs ? () => assertWithinRequestBound(statementTimeoutMs) : undefined;
+    db = drizzlePglite(instrumentPgliteClient(client, { gauges: options.gauges, beforeStatement }), {
       schema: options.schema,
       logger,
     }) as unknown as Db<TSchema>;
@@ -294,6 +317,8 @@ export async function seedOnce<TSchema extends Record<string, unknown>>(
 ): Promise<boolean> {
   const marker = sql.identifier(pgSchema);
   return database.db.transaction(async (tx) => {
+    // Seeding writes thousands of rows once: not bound by the per-request statement timeout.
+    await tx.execute(sql`set local statement_timeout = 0`);
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${pgSchema + '.seed'}))`);
     // Created under the lock: two replicas creating it at once could collide.
     await tx.execute(

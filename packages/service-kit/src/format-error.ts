@@ -5,12 +5,13 @@ import { ErrorCode } from './errors.js';
 /**
  * Outside development an unexpected error (a database failure, a bug) reaches the
  * client as "Internal server error" only: no stack trace, SQL or host name. Typed
- * errors of the contract pass through unchanged. The original goes to the log.
+ * errors of the contract pass through, in every mode without a stack trace: they are
+ * expected answers, not faults to debug. The original goes to the log.
  */
 export function maskInternalErrors(development: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== undefined) return formatted;
+    if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== undefined) return withoutStacktrace(formatted);
     if (development) return formatted;
     console.error(unwrapResolverError(error));
     return {
@@ -20,4 +21,10 @@ export function maskInternalErrors(development: boolean) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }

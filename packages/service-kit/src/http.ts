@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { readRequestBody, RequestBodyError } from './http-input.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createServiceMetrics, type HttpRoute, type ServiceMetrics } from './metrics.js';
+import { requestBounds, type RequestBound } from './request-bound.js';
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope, type RequestScope } from './request-scope.js';
 import { activeTraceId, withServerSpan } from './telemetry.js';
 
@@ -31,8 +32,11 @@ export interface HttpServiceOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
   /** Names the service in logs, metrics and error messages. */
   service?: string;
-  /** Builds the per-request context (loaders, caller). Throwing a GraphQLError answers it. */
-  context: (request: IncomingMessage) => Promise<Ctx>;
+  /**
+   * Builds the per-request context (loaders, caller). Throwing a GraphQLError answers it.
+   * `signal` aborts when the client disconnects before its answer was sent.
+   */
+  context: (request: IncomingMessage, signal: AbortSignal) => Promise<Ctx>;
   /** Readiness: dependencies reachable (database, subgraphs); details go into the response body. */
   isReady: () => Promise<boolean | Readiness>;
   /** Paths answered by GraphQL; default `/graphql`. */
@@ -79,6 +83,15 @@ export class PortInUseError extends ConfigError {
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/** Aborts when the connection closes before the response was completely sent. */
+function disconnectSignal(response: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 function routeOf(pathname: string, graphqlPaths: Set<string>): HttpRoute {
@@ -143,7 +156,13 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
   let stopping = false;
   const inFlight = new Map<ServerResponse, Promise<void>>();
 
-  async function handle(request: IncomingMessage, response: ServerResponse, url: URL, scope: RequestScope): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    scope: RequestScope,
+    bound: RequestBound,
+  ): Promise<void> {
     const pathname = url.pathname;
     if (request.method === 'GET' && pathname === HEALTH_LIVE_PATH) {
       return sendJson(response, 200, { status: 'live' });
@@ -190,7 +209,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
     }
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(request),
+      context: () => options.context(request, bound.signal),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -252,7 +271,9 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
       );
     });
 
-    void runInRequestScope(scope, () =>
+    // Every statement this request runs can see its bound (request-bound.ts).
+    const bound: RequestBound = { startedAt: Date.now(), signal: disconnectSignal(response) };
+    void runInRequestScope(scope, () => requestBounds.run(bound, () =>
       withServerSpan(`${request.method ?? 'GET'} ${route === 'unknown' ? 'unknown route' : url.pathname}`, request.headers, {
         'http.request.method': request.method ?? 'GET',
         'url.path': url.pathname,
@@ -261,11 +282,11 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
       }, async (span) => {
         scope.traceId = activeTraceId();
         try {
-          await handle(request, response, url, scope);
+          await handle(request, response, url, scope, bound);
         } finally {
           span.setAttribute('http.response.status_code', response.statusCode);
         }
-      }),
+      })),
     ).catch((error: unknown) => {
       scope.logger.error({ err: error }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

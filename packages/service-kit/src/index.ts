@@ -11,6 +11,7 @@ export * from './scalars.js';
 export * from './subgraph.js';
 export * from './ids.js';
 export * from './keyset.js';
+export * from './request-bound.js';
 export * from './service.js';
 export * from './authorization/access-rules.js';
 export * from './authorization/caller.js';

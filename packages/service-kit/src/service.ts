@@ -35,7 +35,15 @@ export interface SubgraphOptions {
   onProgress?: (phase: StartupPhase, detail?: { rows?: number }) => void;
   /** Bound on draining in-flight requests at stop. */
   shutdownTimeoutMs?: number;
+  /**
+   * Longest a database statement may run while answering a request, in ms (default 10 s):
+   * `statement_timeout` on PostgreSQL; on PGlite, how long a request may keep starting statements.
+   */
+  statementTimeoutMs?: number;
 }
+
+/** Default bound on one database statement of a request (STATEMENT_TIMEOUT_MS). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 
 export type StartupPhase = 'migrating' | 'seeding' | 'seeded' | 'already seeded';
 
@@ -83,6 +91,7 @@ export async function startSubgraph(
       dataDir: env.DATA_DIR,
       seed: env.SEED,
       development: env.NODE_ENV === 'development',
+      statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
       logger,
       metrics,
       shutdownTimeoutMs,
@@ -140,6 +149,7 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
       migrationsFolder: fileURLToPath(definition.migrationsFolder),
       databaseUrl: options.databaseUrl,
       dataDir: options.dataDir,
+      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       gauges: options.metrics?.database,
       logger: options.logger,
     });

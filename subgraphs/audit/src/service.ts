@@ -2,6 +2,7 @@ import {
   ConfigError,
   createSubgraphService,
   loadTypeDefs,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
   openDatabase,
   type SubgraphInstance,
   type SubgraphOptions,
@@ -56,6 +57,9 @@ export async function createService(options: AuditServiceOptions): Promise<Audit
     databaseUrl: options.databaseUrl,
     migrationUrl: options.migrationDatabaseUrl,
     dataDir: options.dataDir,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    gauges: options.metrics?.database,
+    logger: options.logger,
   });
   try {
     if (database.driver === 'postgres') await secureRuntimeRole(database, options);
@@ -85,6 +89,9 @@ export async function createService(options: AuditServiceOptions): Promise<Audit
         await trail.stop();
         await database.close();
       },
+      logger: options.logger,
+      metrics: options.metrics,
+      ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
     });
     trail.start();
     return { name: 'audit', http, database, trail };

@@ -1,0 +1,220 @@
+import type {
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayExecutionResult,
+  GatewayInterface,
+  GatewayLoadResult,
+} from '@apollo/server-gateway-interface';
+import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { ANONYMOUS, POLICIES, type AccessRules } from '@mission-graph/service-kit';
+import type { Auditor } from '../audit/auditor.js';
+import { personalData, type PersonalData } from '../audit/personal-data.js';
+import { accessDecisions, rightsKey } from '../authorization/decisions.js';
+import type { GatewayContext } from '../context.js';
+import type { CostPolicy } from './cost.js';
+import { hiddenAliases, isReservedKey } from './hidden-aliases.js';
+import { conditionVariables, normalizeOperation, type NormalizedOperation } from './normalize.js';
+import { processResponse, unauthorizedError } from './response.js';
+import { buildShape, type ExecutionShape } from './shape.js';
+
+/**
+ * `filter` (default): the rest of the operation runs; each removed field is null
+ * with an error. `reject`: any unauthorized field refuses the whole operation.
+ */
+export type UnauthorizedMode = 'filter' | 'reject';
+
+export interface PipelineOptions {
+  rules: AccessRules;
+  mode: UnauthorizedMode;
+  auditor?: Auditor | undefined;
+  cost?: CostPolicy | undefined;
+  /** How many normalized operations (and their cut, per caller rights) are kept. */
+  cacheSize?: number;
+}
+
+interface CachedOperation {
+  normalized: NormalizedOperation;
+  /** Rights key → the operation cut for callers with those rights. */
+  shapes: Map<string, ExecutionShape>;
+}
+
+/** Distinct caller rights kept per operation: more means someone is cycling scopes. */
+const SHAPES_PER_OPERATION = 64;
+
+/**
+ * Wraps @apollo/gateway so that every operation goes through one pipeline before it
+ * is planned (Apollo Server has already parsed and validated it; operation/limits.ts
+ * bounded it before that):
+ *
+ *   coerce variables (defaults applied) → normalize (resolve @include/@skip, expand
+ *   fragments once) → estimate its cost → cut it to what the caller may see and add
+ *   the hidden selections → run it → one walk over the response (hidden keys out,
+ *   withheld fields null with errors, disclosures read) → audit → answer.
+ *
+ * A removed field is never fetched from any subgraph. The operation that runs has its
+ * own hash, per caller rights, because @apollo/gateway caches query plans by hash:
+ * two callers with different rights never share a plan, and callers with the same
+ * rights do. Normalized operations and their cuts are cached, so the ordinary path
+ * does the work once per operation shape.
+ */
+export class PipelineGateway implements GatewayInterface {
+  private readonly personal: PersonalData;
+  private readonly operations: LRUCache<string, CachedOperation>;
+  private readonly conditions = new WeakMap<DocumentNode, string[]>();
+
+  constructor(
+    private readonly inner: GatewayInterface,
+    private readonly options: PipelineOptions,
+  ) {
+    this.personal = options.auditor?.personal ?? personalData(options.rules);
+    this.operations = new LRUCache({ max: options.cacheSize ?? 1000 });
+  }
+
+  onSchemaLoadOrUpdate(...args: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>) {
+    return this.inner.onSchemaLoadOrUpdate(...args);
+  }
+
+  stop(): Promise<void> {
+    return this.inner.stop();
+  }
+
+  async load(...args: Parameters<GatewayInterface['load']>): Promise<GatewayLoadResult> {
+    const loaded = await this.inner.load(...args);
+    const executor = loaded.executor;
+    if (!executor) return loaded;
+    let schema: GraphQLSchema | undefined;
+    this.inner.onSchemaLoadOrUpdate(({ apiSchema }) => {
+      schema = apiSchema;
+      this.operations.clear();
+    });
+    return {
+      executor: (requestContext) => this.execute(schema ?? requestContext.schema, executor, requestContext),
+    };
+  }
+
+  private async execute(
+    schema: GraphQLSchema,
+    executor: GatewayExecutor,
+    requestContext: GatewayGraphQLRequestContext,
+  ): Promise<GatewayExecutionResult> {
+    const caller = (requestContext.context as Partial<GatewayContext>).caller ?? ANONYMOUS;
+    const clientOperation = requestContext.operation;
+    // graphql-js 16 does not validate the operation type itself (a subscription here).
+    if (!schema.getRootType(clientOperation.operation)) {
+      return refusal(`This graph has no ${clientOperation.operation} operations`, 'GRAPHQL_VALIDATION_FAILED', 400);
+    }
+
+    // Variables as the operation declares them, defaults applied.
+    const coerced = getVariableValues(schema, clientOperation.variableDefinitions ?? [], requestContext.request.variables ?? {});
+    if (coerced.errors) {
+      return {
+        errors: coerced.errors.map(
+          (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }),
+        ),
+      };
+    }
+    const variables = coerced.coerced;
+
+    const cached = this.normalized(schema, requestContext, variables);
+    const cost = this.options.cost?.assess(cached.normalized, variables, caller);
+    if (cost?.refusal) return { errors: [cost.refusal], extensions: { cost: cost.report } };
+
+    const rights = rightsKey(caller, POLICIES);
+    let shape = cached.shapes.get(rights);
+    if (!shape) {
+      shape = buildShape(cached.normalized, {
+        schema,
+        decisions: accessDecisions(schema, this.options.rules, caller),
+        personal: this.personal,
+        hidden: hiddenAliases(`${requestContext.queryHash}\0${rights}\0${cached.normalized.operation.name?.value ?? ''}`),
+      });
+      if (cached.shapes.size >= SHAPES_PER_OPERATION) cached.shapes.clear();
+      cached.shapes.set(rights, shape);
+    }
+    const extensions = cost ? { cost: cost.report } : undefined;
+
+    if (shape.removals.length > 0 && (this.options.mode === 'reject' || shape.empty)) {
+      return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true)), extensions };
+    }
+
+    const result = await executor({
+      ...requestContext,
+      document: shape.document,
+      operation: shape.operation,
+      source: shape.source,
+      queryHash: shape.queryHash,
+    });
+    const subgraphErrors = (result.errors ?? []).map(withoutHiddenPath);
+    if (!shape.needsResponseWalk) {
+      return { ...result, errors: subgraphErrors.length > 0 ? subgraphErrors : undefined, extensions: { ...result.extensions, ...extensions } };
+    }
+
+    const processed = processResponse(shape, result.data);
+    if (shape.audited && this.options.auditor) {
+      try {
+        await this.options.auditor.record(processed.disclosures, {
+          caller,
+          operationName: requestContext.operationName,
+          source: requestContext.source,
+          isMutation: clientOperation.operation === 'mutation',
+          mutationFields: mutationFields(shape),
+        });
+      } catch (error) {
+        return { errors: [error as GraphQLError] };
+      }
+    }
+    const errors = [...processed.errors, ...subgraphErrors];
+    return {
+      ...result,
+      data: processed.data,
+      errors: errors.length > 0 ? errors : undefined,
+      extensions: { ...result.extensions, ...extensions },
+    };
+  }
+
+  /** The normalized operation for this document, operation and `@include`/`@skip` outcome. */
+  private normalized(
+    schema: GraphQLSchema,
+    requestContext: GatewayGraphQLRequestContext,
+    variables: Record<string, unknown>,
+  ): CachedOperation {
+    const { document, operation } = requestContext;
+    let names = this.conditions.get(document);
+    if (!names) this.conditions.set(document, (names = conditionVariables(document)));
+    const key = [
+      requestContext.queryHash,
+      operation.name?.value ?? '',
+      ...names.map((name) => `${name}=${String(variables[name])}`),
+    ].join('\0');
+    let cached = this.operations.get(key);
+    if (!cached) {
+      cached = { normalized: normalizeOperation(schema, document, operation, variables), shapes: new Map() };
+      this.operations.set(key, cached);
+    }
+    return cached;
+  }
+}
+
+function refusal(message: string, code: string, status: number): GatewayExecutionResult {
+  return { errors: [new GraphQLError(message, { extensions: { code, http: { status } } })] };
+}
+
+/** `Mutation.<field>` of every mutation root field that ran. */
+function mutationFields(shape: ExecutionShape): string[] {
+  if (shape.operation.operation !== 'mutation') return [];
+  return [...shape.root.byType.values()].flatMap((ofType) =>
+    ofType.kept.filter((kept) => !kept.selection.fieldName.startsWith('__')).map((kept) => kept.coordinate),
+  );
+}
+
+/** An error located under a hidden key is reported at the nearest key the client knows. */
+function withoutHiddenPath(error: GraphQLError): GraphQLError {
+  const cut = error.path?.findIndex(isReservedKey) ?? -1;
+  if (cut < 0) return error;
+  return new GraphQLError(error.message, {
+    path: error.path!.slice(0, cut),
+    extensions: error.extensions,
+    ...(error.originalError ? { originalError: error.originalError } : {}),
+  });
+}
