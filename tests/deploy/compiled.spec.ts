@@ -94,7 +94,10 @@ describe('the compiled output (pnpm build)', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: '{ missingPersons(first: 1) { totalCount } }' }),
     });
-    expect(await response.json()).toEqual({ data: { missingPersons: { totalCount: expect.any(Number) } } });
+    expect(await response.json()).toEqual({
+      data: { missingPersons: { totalCount: expect.any(Number) } },
+      extensions: { cost: { estimated: expect.any(Number) } },
+    });
   });
 
   it('serves the self-hosted explorer from the compiled gateway', async () => {
