@@ -36,8 +36,10 @@ function createLoaders(stores: Stores) {
     /** A witness's history: one statement per table for every witness of a request. */
     threatAssessmentsByWitnessId: loaderOfMany(stores.threatAssessments.byWitnessIds, (row) => row.witnessId),
     relocationsByWitnessId: loaderOfMany(stores.relocations.byWitnessIds, (row) => row.witnessId),
-    /** Officers assigned to each witness: the basis of need-to-know. */
-    officersByWitnessId: loaderOfMany(stores.protectionOfficers.byWitnessIds, (row) => row.witnessId),
+    /** Officers whose assignment to each witness is approved and not revoked: the basis of need-to-know. */
+    officersByWitnessId: loaderOfMany(stores.protectionOfficers.approvedOfficersOf, (row) => row.witnessId),
+    /** Each assignment's steps, oldest first. */
+    historyByAssignmentId: loaderOfMany(stores.protectionOfficers.historyOf, (row) => row.assignmentId),
     /** Each support request's workflow history, oldest first. */
     historyBySupportRequestId: loaderOfMany(stores.supportRequests.historyOf, (row) => row.supportRequestId),
     /** Keyed by `periodKey` ("from|to"): every period of a request is counted in one statement. */

@@ -20,13 +20,14 @@ import {
   type SubmitSupportRequestInput,
 } from './domain/support-request-workflow.js';
 import { witnessHistory, type WitnessEventRow } from './domain/witness-history.js';
+import { checkOfficerSubject, requirePrincipal } from './domain/protection-officer-assignment.js';
 import {
   checkAssessmentSummary,
-  checkOfficerSubject,
   checkReferral,
   type ReferWitnessInput,
 } from './domain/witness-programme.js';
 import type { ProtectedWitnessFilter, ProtectedWitnessRow } from './stores/protected-witness-store.js';
+import type { AssignmentEventRow, AssignmentRow } from './stores/protection-officer-store.js';
 import type { SupportRequestFilter, SupportRequestRow } from './stores/support-request-store.js';
 import type { ThreatAssessmentRow } from './stores/threat-assessment-store.js';
 
@@ -74,6 +75,8 @@ export const resolvers = {
 
     protectedWitnesses: (_: unknown, args: ListArgs<ProtectedWitnessFilter>, { stores }: Context) =>
       connectionOf(stores.protectedWitnesses, args.filter ?? {}, args, (row) => [row.referredOn, row.id]),
+
+    protectionOfficerProposals: (_: unknown, args: PageArgs, { stores }: Context) => stores.protectionOfficers.pendingProposals(args),
   },
 
   Mutation: {
@@ -131,14 +134,31 @@ export const resolvers = {
       ),
     }),
 
-    assignProtectionOfficer: async (
+    proposeProtectionOfficer: async (
       _: unknown,
       { input }: { input: { witnessId: string; officer: string } },
-      { stores }: Context,
+      { stores, caller }: Context,
     ) => ({
-      protectedWitness: await stores.protectionOfficers.assign(
+      assignment: await stores.protectionOfficers.propose(
         requireUuid(input.witnessId, 'input.witnessId'),
         checkOfficerSubject(input.officer),
+        requirePrincipal(caller),
+      ),
+    }),
+
+    approveProtectionOfficer: async (_: unknown, { input }: { input: { assignmentId: string } }, { stores, caller }: Context) => ({
+      assignment: await stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requirePrincipal(caller)),
+    }),
+
+    revokeProtectionOfficer: async (
+      _: unknown,
+      { input }: { input: { witnessId: string; officer: string } },
+      { stores, caller }: Context,
+    ) => ({
+      protectedWitness: await stores.protectionOfficers.revoke(
+        requireUuid(input.witnessId, 'input.witnessId'),
+        checkOfficerSubject(input.officer),
+        requirePrincipal(caller),
       ),
     }),
   },
@@ -183,6 +203,17 @@ export const resolvers = {
       ]);
       return witnessHistory(assessments, relocations);
     },
+  },
+
+  ProtectionOfficerAssignment: {
+    witness: (assignment: AssignmentRow, _: unknown, { loaders }: Context) => loaders.protectedWitnessById.load(assignment.witnessId),
+    officer: (assignment: AssignmentRow) => assignment.officerSubject,
+    history: (assignment: AssignmentRow, _: unknown, { loaders }: Context) => loaders.historyByAssignmentId.load(assignment.id),
+  },
+
+  ProtectionOfficerAssignmentStep: {
+    by: (step: AssignmentEventRow) => step.actor,
+    at: (step: AssignmentEventRow) => step.occurredAt,
   },
 
   WitnessEvent: {

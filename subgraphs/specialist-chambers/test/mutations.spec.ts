@@ -7,7 +7,15 @@ import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit
 import { databaseFlavours } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { protectedWitnesses, relocations, supportRequests, supportRequestTransitions, threatAssessments, witnessProtectionOfficers } from '../src/db/schema.js';
+import {
+  protectedWitnesses,
+  protectionOfficerAssignmentEvents,
+  protectionOfficerAssignments,
+  relocations,
+  supportRequests,
+  supportRequestTransitions,
+  threatAssessments,
+} from '../src/db/schema.js';
 import { createProtectedWitnessStore } from '../src/stores/protected-witness-store.js';
 import { createSupportRequestStore } from '../src/stores/support-request-store.js';
 import { startService, type GraphQLResponse, type RunningService } from './harness.js';
@@ -21,7 +29,11 @@ const REFER = `mutation($input: ReferWitnessInput!) { referWitness(input: $input
 const ASSESS = `mutation($input: RecordThreatAssessmentInput!) { recordThreatAssessment(input: $input) { protectedWitness { ${WITNESS} } threatAssessment { id riskLevel occurredOn } } }`;
 const MOVE = `mutation($input: TransitionWitnessInput!) { transitionWitness(input: $input) { protectedWitness { ${WITNESS} } } }`;
 const RELOCATE = `mutation($input: RecordRelocationInput!) { recordRelocation(input: $input) { protectedWitness { ${WITNESS} identity { currentLocation } } } }`;
-const ASSIGN = `mutation($input: AssignProtectionOfficerInput!) { assignProtectionOfficer(input: $input) { protectedWitness { ${WITNESS} } } }`;
+const PROPOSE = `mutation($input: ProposeProtectionOfficerInput!) { proposeProtectionOfficer(input: $input) { assignment { id status } } }`;
+const APPROVE = `mutation($input: ApproveProtectionOfficerInput!) { approveProtectionOfficer(input: $input) { assignment { id status } } }`;
+/** Two programme managers: one proposes, the other approves (four eyes). */
+const PROPOSER: Partial<Caller> = { subject: 'manager-test-1' };
+const APPROVER: Partial<Caller> = { subject: 'manager-test-2' };
 
 interface RequestView {
   id: string;
@@ -54,13 +66,14 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
     await running?.stop();
   });
 
-  const count = async (table: typeof supportRequests | typeof supportRequestTransitions | typeof protectedWitnesses | typeof threatAssessments | typeof relocations | typeof witnessProtectionOfficers) => {
+  const tables = [supportRequests, supportRequestTransitions, protectedWitnesses, threatAssessments, relocations, protectionOfficerAssignments, protectionOfficerAssignmentEvents];
+  const count = async (table: (typeof tables)[number]) => {
     const [row] = await running.service.database.rows<{ n: number }>(sql`select count(*)::int as n from ${table}`);
     return row!.n;
   };
   /** Counts of every table a mutation may write. */
   const snapshot = async () =>
-    Promise.all([supportRequests, supportRequestTransitions, protectedWitnesses, threatAssessments, relocations, witnessProtectionOfficers].map(count));
+    Promise.all(tables.map(count));
 
   describe('support requests', () => {
     let sequence = 0;
@@ -236,8 +249,14 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       running.query<{ transitionWitness: { protectedWitness: WitnessView } }>(MOVE, { input: { witnessId, status } });
     const relocate = (witnessId: string, caller: Partial<Caller>, toLocation = 'Synthetic Test Town 02', occurredOn = '2026-02-01') =>
       running.query<{ recordRelocation: { protectedWitness: WitnessView } }>(RELOCATE, { input: { witnessId, occurredOn, toLocation } }, caller);
-    const assign = (witnessId: string, who = officer) =>
-      running.query<{ assignProtectionOfficer: { protectedWitness: WitnessView } }>(ASSIGN, { input: { witnessId, officer: who } });
+    const propose = (witnessId: string, who = officer) =>
+      running.query<{ proposeProtectionOfficer: { assignment: { id: string; status: string } } }>(PROPOSE, { input: { witnessId, officer: who } }, PROPOSER);
+    /** Proposed by one manager, approved by another; the first error, if any. */
+    const assign = async (witnessId: string, who = officer): Promise<GraphQLResponse<unknown>> => {
+      const proposed = await propose(witnessId, who);
+      if (proposed.errors) return proposed;
+      return running.query(APPROVE, { input: { assignmentId: proposed.data!.proposeProtectionOfficer.assignment.id } }, APPROVER);
+    };
 
     it('takes a witness from referral to exit; the file is closed, not erased', async () => {
       const witness = await refer();
@@ -331,12 +350,10 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       expect(await snapshot()).toEqual(before);
     });
 
-    it('assigns an officer once: a second assignment is a CONFLICT', async () => {
+    it('refuses a malformed officer id, storing nothing', async () => {
       const witness = await refer();
-      expect((await assign(witness.id)).errors).toBeUndefined();
       const before = await snapshot();
-      expect(errorOf(await assign(witness.id))).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_ASSIGNED' });
-      expect(errorOf(await assign(witness.id, 'has space'))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.officer' });
+      expect(errorOf(await propose(witness.id, 'has space'))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.officer' });
       expect(await snapshot()).toEqual(before);
     });
 
@@ -383,11 +400,18 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       for (const [query, input] of [
         [ASSESS, { witnessId, occurredOn: '2026-01-20', riskLevel: 'LOW', summary: 'Synthetic.' }],
         [MOVE, { witnessId, status: 'EXITED' }],
-        [ASSIGN, { witnessId, officer: 'officer-99' }],
         [RELOCATE, { witnessId, occurredOn: '2026-01-20', toLocation: 'Synthetic Elsewhere' }],
       ] as const) {
         expect(errorOf(await running.query(query, { input }, caller))).toMatchObject({ code: 'UNAUTHORIZED_FIELD_OR_TYPE' });
       }
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('needs witness-protection:assign (not :write) to propose or approve an officer', async () => {
+      const withoutAssign = { ...PROPOSER, scopes: new Set(ALL_SCOPES.filter((scope) => scope !== 'witness-protection:assign')) };
+      const before = await snapshot();
+      const response = await running.query(PROPOSE, { input: { witnessId: syntheticId('protected-witness', 7), officer: 'officer-99' } }, withoutAssign);
+      expect(errorOf(response)).toMatchObject({ code: 'UNAUTHORIZED_FIELD_OR_TYPE' });
       expect(await snapshot()).toEqual(before);
     });
 

@@ -16,8 +16,10 @@ export const SCOPES = {
   'chambers:read': 'support requests of the Specialist Chambers and Prosecutor’s Office',
   'chambers:write': 'submit and move support requests',
   'witness-protection:read': 'programme records under pseudonym (codename, status, risk)',
-  'witness-protection:write': 'refer, assess, admit, relocate witnesses; assign protection officers',
+  'witness-protection:write': 'refer, assess, admit and relocate witnesses',
   'witness-protection:identity': 'real identity, location, relocations of a protected witness',
+  'witness-protection:assign':
+    'propose, approve (never one’s own proposal, never as the proposed officer) and revoke protection-officer assignments',
   'witness-protection:break-glass':
     'with an X-Break-Glass justification, the identity of a witness one is not assigned to (emergency; always flagged in the audit trail)',
   'audit:read': 'the audit trail',

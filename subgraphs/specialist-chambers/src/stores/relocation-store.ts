@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { rethrowAsTypedError, type Caller, type Db } from '@mission-graph/service-kit';
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
-import { protectedWitnesses, relocations, witnessIdentities, witnessProtectionOfficers } from '../db/schema.js';
+import { protectedWitnesses, relocations, witnessIdentities } from '../db/schema.js';
 import { mayKnow, needToKnowError, witnessAccessBasis } from '../domain/need-to-know.js';
 import { checkEventDate, checkRelocatable, checkRelocationTarget } from '../domain/witness-programme.js';
 import type { ProtectedWitnessRow } from './protected-witness-store.js';
+import { approvedOfficersOf } from './protection-officer-store.js';
 import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
 
 export interface NewRelocation {
@@ -41,11 +42,8 @@ export function createRelocationStore(db: Db<typeof schema>) {
       try {
         return await db.transaction(async (tx) => {
           const witness = await lockWitness(tx, input.witnessId);
-          const officers = await tx
-            .select({ subject: witnessProtectionOfficers.officerSubject })
-            .from(witnessProtectionOfficers)
-            .where(eq(witnessProtectionOfficers.witnessId, input.witnessId));
-          if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.subject)))) throw needToKnowError();
+          const officers = await approvedOfficersOf(tx, [input.witnessId]);
+          if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.officerSubject)))) throw needToKnowError();
           checkRelocatable(witness.status);
           const occurredOn = checkEventDate(input.occurredOn, witness.referredOn, 'input.occurredOn');
           const [identity] = await tx

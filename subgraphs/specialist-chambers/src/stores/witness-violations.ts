@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { GraphQLError } from 'graphql';
 import type * as schema from '../db/schema.js';
 import { protectedWitnesses } from '../db/schema.js';
+import { FOUR_EYES_REFUSALS } from '../domain/protection-officer-assignment.js';
 import type { ProtectedWitnessRow } from './protected-witness-store.js';
 
 /** A transaction handle, as `db.transaction` passes it. */
@@ -44,9 +45,18 @@ export const WITNESS_VIOLATIONS: Record<string, () => GraphQLError> = {
   relocations_witness_open: closed,
   relocations_witness_admitted: () =>
     conflict('Only an ADMITTED or RELOCATED protected witness can be relocated', { requestedStatus: 'RELOCATED', reason: 'NOT_ADMITTED' }),
-  witness_protection_officers_subject_format: () =>
+  protection_officer_assignments_officer_format: () =>
     badUserInput('input.officer', 'must be a principal id: 1 to 200 characters, no whitespace'),
-  witness_protection_officers_witness_open: closed,
+  protection_officer_assignment_events_witness_open: closed,
+  protection_officer_assignments_not_self_proposed: FOUR_EYES_REFUSALS.selfProposal,
+  protection_officer_assignment_events_not_approved_by_proposer: FOUR_EYES_REFUSALS.proposerApproval,
+  protection_officer_assignment_events_not_approved_by_officer: FOUR_EYES_REFUSALS.officerApproval,
+  // A concurrent step got there first (the service reads the assignment under the
+  // witness's lock, so only another writer than the service meets these).
+  protection_officer_assignment_events_once: () =>
+    conflict('This assignment changed meanwhile; nothing was changed, read it again', { reason: 'CHANGED_MEANWHILE' }),
+  protection_officer_assignment_events_revocation_final: () =>
+    conflict('This assignment was revoked and cannot be approved', { currentStatus: 'REVOKED', requestedStatus: 'APPROVED' }),
   protected_witnesses_status_transition: () =>
     conflict('This status change is not a legal move of the protection programme', { reason: 'ILLEGAL_TRANSITION' }),
   protected_witnesses_assessment_required: () =>
