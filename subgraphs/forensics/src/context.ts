@@ -3,12 +3,14 @@ import type { ForensicsDb } from './db/database.js';
 import { fieldOperationsByIds, fieldOperationsBySiteIds } from './stores/field-operation-store.js';
 import { graveSitesByIds } from './stores/grave-site-store.js';
 import {
+  identificationsByIds,
   identificationsByMissingPersonIds,
   identificationsByRemainsIds,
 } from './stores/identification-store.js';
 import { figuresForPeriods } from './stores/mission-report-store.js';
 import { missingPersonsByIds } from './stores/missing-person-store.js';
-import { morgueReviewsByRemainsIds } from './stores/morgue-review-store.js';
+import { morgueReviewsByIds, morgueReviewsByRemainsIds } from './stores/morgue-review-store.js';
+import { handoversByRemainsIds } from './stores/remains-handover-store.js';
 import { mortalRemainsByIds, mortalRemainsByOperationIds } from './stores/mortal-remains-store.js';
 
 /**
@@ -43,6 +45,10 @@ function createLoaders(db: ForensicsDb) {
       (operationIds) => mortalRemainsByOperationIds(db, operationIds),
       (row) => row.recoveredByOperationId,
     ),
+    morgueReview: loaderOfOne('MorgueReview', (ids) => morgueReviewsByIds(db, ids), (row) => row.id),
+    identification: loaderOfOne('Identification', (ids) => identificationsByIds(db, ids), (row) => row.id),
+    /** The handover of each set of remains (at most one: UNIQUE). */
+    handoversByRemains: loaderOfMany((remainsIds) => handoversByRemainsIds(db, remainsIds), (row) => row.remainsId),
     morgueReviewsByRemains: loaderOfMany(
       (remainsIds) => morgueReviewsByRemainsIds(db, remainsIds),
       (row) => row.remainsId,

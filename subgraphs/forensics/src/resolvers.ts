@@ -1,4 +1,9 @@
 import {
+  idempotentCall,
+  recordOnce,
+  rowRecording,
+  type CallerContext,
+  type Db,
   checkPeriod,
   periodKey,
   requireUuid,
@@ -7,19 +12,25 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { ForensicsContext } from './context.js';
+import type { ForensicsDb } from './db/database.js';
+import { idempotencyKeys } from './db/schema.js';
 import {
   checkFieldOperationInput,
   checkGraveSiteInput,
   checkIdentificationInput,
   checkMissingPersonInput,
+  checkMissingPersonTransitionInput,
   checkMorgueReviewInput,
   checkMortalRemainsInput,
+  checkRemainsHandoverInput,
   type FieldOperationInput,
   type GraveSiteInput,
   type IdentificationInput,
   type MissingPersonInput,
   type MorgueReviewInput,
+  type MissingPersonTransitionInput,
   type MortalRemainsInput,
+  type RemainsHandoverInput,
 } from './domain/records.js';
 import { normaliseGroupBy, type StatisticsDimension } from './domain/statistics.js';
 import {
@@ -38,6 +49,7 @@ import {
 import {
   listMissingPersons,
   recordMissingPerson,
+  transitionMissingPerson,
   type MissingPersonFilter,
   type MissingPersonRow,
 } from './stores/missing-person-store.js';
@@ -48,6 +60,7 @@ import {
   type MortalRemainsFilter,
   type MortalRemainsRow,
 } from './stores/mortal-remains-store.js';
+import { recordRemainsHandover } from './stores/remains-handover-store.js';
 import { forensicsStatistics } from './stores/statistics-store.js';
 
 /*
@@ -55,8 +68,28 @@ import { forensicsStatistics } from './stores/statistics-store.js';
  * listed here resolve from the row by name (drizzle rows are camelCase like the SDL).
  */
 
+type Context = ForensicsContext & CallerContext;
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 type InputArgs<Input> = { input: Input };
+/** A `record…` mutation's arguments: its input and, from machine clients, an idempotency key. */
+type RecordArgs<Input> = InputArgs<Input> & { idempotencyKey?: string | null };
+
+/**
+ * Records through the kit's one idempotency mechanism: with a key, a retry answers the
+ * first record (loaded again by id) and records nothing; the payload hashed is the
+ * checked input.
+ */
+function once<Row extends { id: string }>(
+  context: Context,
+  operation: string,
+  args: { idempotencyKey?: string | null },
+  checkedInput: unknown,
+  record: (tx: ForensicsDb) => Promise<Row>,
+  loader: { load(id: string): Promise<Row> },
+): Promise<Row> {
+  const call = idempotentCall(operation, args.idempotencyKey, context.caller, checkedInput);
+  return recordOnce(context.db, idempotencyKeys, call, rowRecording(record as (tx: Db) => Promise<Row>, (id) => loader.load(id)));
+}
 
 /** At most one row per key (UNIQUE in the database): the first or null. */
 const firstOrNull = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
@@ -89,31 +122,48 @@ export const resolvers = {
   },
 
   Mutation: {
-    recordMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonInput>, { db }: ForensicsContext) => ({
-      missingPerson: await recordMissingPerson(db, checkMissingPersonInput(input)),
-    }),
-    recordGraveSite: async (_: unknown, { input }: InputArgs<GraveSiteInput>, { db }: ForensicsContext) => ({
-      graveSite: await recordGraveSite(db, checkGraveSiteInput(input)),
-    }),
-    recordFieldOperation: async (_: unknown, { input }: InputArgs<FieldOperationInput>, { db }: ForensicsContext) => {
-      const siteId = input.siteId == null ? null : requireUuid(input.siteId, 'input.siteId');
-      return { fieldOperation: await recordFieldOperation(db, checkFieldOperationInput({ ...input, siteId })) };
+    recordMissingPerson: async (_: unknown, args: RecordArgs<MissingPersonInput>, context: Context) => {
+      const input = checkMissingPersonInput(args.input);
+      return { missingPerson: await once(context, 'recordMissingPerson', args, input, (tx) => recordMissingPerson(tx, input), context.loaders.missingPerson) };
     },
-    recordMortalRemains: async (_: unknown, { input }: InputArgs<MortalRemainsInput>, { db }: ForensicsContext) => {
-      const recoveredBy = requireUuid(input.recoveredBy, 'input.recoveredBy');
-      return { mortalRemains: await recordMortalRemains(db, checkMortalRemainsInput({ ...input, recoveredBy })) };
+    recordGraveSite: async (_: unknown, args: RecordArgs<GraveSiteInput>, context: Context) => {
+      const input = checkGraveSiteInput(args.input);
+      return { graveSite: await once(context, 'recordGraveSite', args, input, (tx) => recordGraveSite(tx, input), context.loaders.graveSite) };
     },
-    recordMorgueReview: async (_: unknown, { input }: InputArgs<MorgueReviewInput>, { db }: ForensicsContext) => {
-      const remainsId = requireUuid(input.remainsId, 'input.remainsId');
-      return { morgueReview: await recordMorgueReview(db, checkMorgueReviewInput({ ...input, remainsId })) };
-    },
-    recordIdentification: async (_: unknown, { input }: InputArgs<IdentificationInput>, { db }: ForensicsContext) => {
-      const remainsId = requireUuid(input.remainsId, 'input.remainsId');
-      const missingPersonId = input.missingPersonId == null ? null : requireUuid(input.missingPersonId, 'input.missingPersonId');
+    recordFieldOperation: async (_: unknown, args: RecordArgs<FieldOperationInput>, context: Context) => {
+      const siteId = args.input.siteId == null ? null : requireUuid(args.input.siteId, 'input.siteId');
+      const input = checkFieldOperationInput({ ...args.input, siteId });
       return {
-        identification: await recordIdentification(db, checkIdentificationInput({ ...input, remainsId, missingPersonId })),
+        fieldOperation: await once(context, 'recordFieldOperation', args, input, (tx) => recordFieldOperation(tx, input), context.loaders.fieldOperation),
       };
     },
+    recordMortalRemains: async (_: unknown, args: RecordArgs<MortalRemainsInput>, context: Context) => {
+      const recoveredBy = requireUuid(args.input.recoveredBy, 'input.recoveredBy');
+      const input = checkMortalRemainsInput({ ...args.input, recoveredBy });
+      return { mortalRemains: await once(context, 'recordMortalRemains', args, input, (tx) => recordMortalRemains(tx, input), context.loaders.mortalRemains) };
+    },
+    recordMorgueReview: async (_: unknown, args: RecordArgs<MorgueReviewInput>, context: Context) => {
+      const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
+      const input = checkMorgueReviewInput({ ...args.input, remainsId });
+      return { morgueReview: await once(context, 'recordMorgueReview', args, input, (tx) => recordMorgueReview(tx, input), context.loaders.morgueReview) };
+    },
+    recordIdentification: async (_: unknown, args: RecordArgs<IdentificationInput>, context: Context) => {
+      const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
+      const missingPersonId = args.input.missingPersonId == null ? null : requireUuid(args.input.missingPersonId, 'input.missingPersonId');
+      const input = checkIdentificationInput({ ...args.input, remainsId, missingPersonId });
+      return {
+        identification: await once(context, 'recordIdentification', args, input, (tx) => recordIdentification(tx, input), context.loaders.identification),
+      };
+    },
+    recordRemainsHandover: async (_: unknown, args: RecordArgs<RemainsHandoverInput>, context: Context) => {
+      const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
+      const input = checkRemainsHandoverInput({ ...args.input, remainsId });
+      // What a retry answers is the remains (the handover is theirs): the id recorded is theirs.
+      return { mortalRemains: await once(context, 'recordRemainsHandover', args, input, (tx) => recordRemainsHandover(tx, input), context.loaders.mortalRemains) };
+    },
+    transitionMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonTransitionInput>, { db }: Context) => ({
+      missingPerson: await transitionMissingPerson(db, checkMissingPersonTransitionInput({ ...input, id: requireUuid(input.id, 'input.id') })),
+    }),
   },
 
   MissionReport: {
@@ -130,6 +180,8 @@ export const resolvers = {
       loaders.missingPerson.load(requireUuid(reference.id, 'id')),
     identification: (person: MissingPersonRow, _: unknown, { loaders }: ForensicsContext) =>
       loaders.identificationsByMissingPerson.load(person.id).then(firstOrNull),
+    closure: (person: MissingPersonRow) =>
+      person.closedOn && person.closureReason ? { closedOn: person.closedOn, reason: person.closureReason } : null,
   },
 
   GraveSite: {
@@ -156,6 +208,8 @@ export const resolvers = {
       loaders.identificationsByRemains.load(remains.id).then(firstOrNull),
     morgueReviews: (remains: MortalRemainsRow, _: unknown, { loaders }: ForensicsContext) =>
       loaders.morgueReviewsByRemains.load(remains.id),
+    handover: (remains: MortalRemainsRow, _: unknown, { loaders }: ForensicsContext) =>
+      loaders.handoversByRemains.load(remains.id).then(firstOrNull),
   },
 
   Identification: {

@@ -283,7 +283,9 @@ describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
 
     it('refuses a closed case, unknown ids and a notification before the identification', async () => {
       const closedCase = await newCase();
-      await forensics.instance.database.rows(sql.raw(`update forensics.missing_persons set status = 'CLOSED' where id = '${closedCase}'`));
+      await forensics.instance.database.rows(
+        sql.raw(`update forensics.missing_persons set status = 'CLOSED', closed_on = '2020-01-01', closure_reason = 'FOUND_ALIVE' where id = '${closedCase}'`),
+      );
       const remainsId = await newRemains();
       expect(onlyErrorOf(await identify(remainsId, closedCase))).toMatchObject({ code: 'CONFLICT', currentStatus: 'CLOSED', requestedStatus: 'IDENTIFIED' });
       expect(onlyErrorOf(await identify(syntheticId('mortal-remains', 99999), null))).toMatchObject({ code: 'NOT_FOUND', type: 'MortalRemains' });

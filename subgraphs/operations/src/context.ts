@@ -1,5 +1,6 @@
 import { loaderOfMany, loaderOfOne, periodKey, periodOfKey } from '@mission-graph/service-kit';
-import type { SecurityResponderCode } from './db/schema.js';
+import type { OperationsDb, SecurityResponderCode } from './db/schema.js';
+import type { ShiftPattern } from './domain/shift-pattern.js';
 import type { Stores } from './stores/index.js';
 
 /**
@@ -7,8 +8,11 @@ import type { Stores } from './stores/index.js';
  * (or leak across) a request; each batch of keys becomes one SQL statement.
  */
 export interface OperationsContext {
+  db: OperationsDb;
   stores: Stores;
   loaders: Loaders;
+  /** The patrol shift pattern this service runs (PATROL_SHIFT_HOURS). */
+  shiftPattern: ShiftPattern;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -27,6 +31,7 @@ function createLoaders(stores: Stores) {
       (row) => row.id,
     ),
     deployment: loaderOfOne('Deployment', (ids) => stores.deployments.byIds(ids), (row) => row.id),
+    patrol: loaderOfOne('Patrol', (ids) => stores.patrols.byIds(ids), (row) => row.id),
     engagementRequestsOfIncident: loaderOfMany(
       (ids: readonly string[]) => stores.engagementRequests.byIncidentIds(ids),
       (row) => row.incidentId,
@@ -55,6 +60,6 @@ function createLoaders(stores: Stores) {
   };
 }
 
-export function createContext(stores: Stores): OperationsContext {
-  return { stores, loaders: createLoaders(stores) };
+export function createContext(db: OperationsDb, stores: Stores, shiftPattern: ShiftPattern): OperationsContext {
+  return { db, stores, loaders: createLoaders(stores), shiftPattern };
 }

@@ -16,7 +16,8 @@ export const createService = defineSubgraph({
   resolvers,
   seed,
   context: (db) => {
-    const stores = createStores(db, readShiftPattern());
-    return () => createContext(stores);
+    const stores = createStores(db);
+    const shiftPattern = readShiftPattern();
+    return () => createContext(db, stores, shiftPattern);
   },
 });

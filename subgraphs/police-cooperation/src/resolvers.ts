@@ -1,5 +1,6 @@
 import {
   checkPeriod,
+  idempotentCall,
   type CallerContext,
   periodKey,
   readPageArgs,
@@ -12,7 +13,6 @@ import {
 import type { PoliceCooperationContext } from './context.js';
 import type { ExchangeRequestStatus, InformationExchangeRequestRow } from './db/schema.js';
 import {
-  checkIdempotencyKey,
   checkRecordInput,
   type RecordExchangeRequestInput,
 } from './domain/exchange-request-input.js';
@@ -42,10 +42,8 @@ export const resolvers = {
       context: Context,
     ) => {
       const request = checkRecordInput(args.input);
-      const key = checkIdempotencyKey(args.idempotencyKey);
-      // Keys are per client: two machine clients never collide on the same key.
-      const client = context.caller.clientId ?? context.caller.subject ?? 'anonymous';
-      return { request: await context.exchangeRequests.record(request, key ? { client, key } : null) };
+      const call = idempotentCall('recordExchangeRequest', args.idempotencyKey, context.caller, request);
+      return { request: await context.exchangeRequests.record(request, call) };
     },
 
     transitionExchangeRequest: async (

@@ -52,6 +52,7 @@ function createLoaders(stores: Stores) {
 }
 
 export interface SpecialistChambersContext {
+  db: Db<typeof schema>;
   stores: Stores;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -62,5 +63,5 @@ export type ResolverContext = SpecialistChambersContext & CallerContext;
 /** Builds the stores once and, per request, a context with fresh loaders. */
 export function contextFactory(db: Db<typeof schema>): () => Promise<SpecialistChambersContext> {
   const stores = createStores(db);
-  return async () => ({ stores, loaders: createLoaders(stores) });
+  return async () => ({ db, stores, loaders: createLoaders(stores) });
 }

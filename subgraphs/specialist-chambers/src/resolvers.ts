@@ -1,4 +1,9 @@
 import {
+  idempotentCall,
+  recordOnce,
+  requireDate,
+  rowRecording,
+  type Db,
   checkPeriod,
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
@@ -13,6 +18,8 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { ResolverContext as Context } from './context.js';
+import type * as schema from './db/schema.js';
+import { idempotencyKeys } from './db/schema.js';
 import { mayKnow, needToKnowError, witnessAccessBasis, type WitnessAccessBasis } from './domain/need-to-know.js';
 import {
   checkNote,
@@ -33,6 +40,12 @@ import type { ThreatAssessmentRow } from './stores/threat-assessment-store.js';
 
 interface ListArgs<Filter> extends PageArgs {
   filter?: Filter | null;
+}
+
+/** A machine-facing mutation's arguments: its input and, when the client may retry, an idempotency key. */
+interface RecordArgs<Input> {
+  input: Input;
+  idempotencyKey?: string | null;
 }
 
 /** An entity representation as the gateway sends it: unchecked JSON. */
@@ -80,9 +93,15 @@ export const resolvers = {
   },
 
   Mutation: {
-    submitSupportRequest: async (_: unknown, { input }: { input: SubmitSupportRequestInput }, { stores }: Context) => ({
-      supportRequest: await stores.supportRequests.submit(checkSubmission(input)),
-    }),
+    submitSupportRequest: async (_: unknown, args: RecordArgs<SubmitSupportRequestInput>, context: Context) => {
+      const request = checkSubmission(args.input);
+      const call = idempotentCall('submitSupportRequest', args.idempotencyKey, context.caller, request);
+      const recording = rowRecording(
+        (tx) => context.stores.supportRequests.submit(request, tx as Db<typeof schema>),
+        (id) => context.loaders.supportRequestById.load(id),
+      );
+      return { supportRequest: await recordOnce(context.db, idempotencyKeys, call, recording) };
+    },
 
     transitionSupportRequest: async (
       _: unknown,
@@ -125,14 +144,32 @@ export const resolvers = {
 
     recordRelocation: async (
       _: unknown,
-      { input }: { input: { witnessId: string; occurredOn: string; toLocation: string } },
-      { stores, caller }: Context,
-    ) => ({
-      protectedWitness: await stores.relocations.record(
-        { witnessId: requireUuid(input.witnessId, 'input.witnessId'), occurredOn: input.occurredOn, toLocation: input.toLocation },
-        caller,
-      ),
-    }),
+      args: RecordArgs<{ witnessId: string; occurredOn: string; toLocation: string }>,
+      context: Context,
+    ) => {
+      const { stores, caller } = context;
+      const relocation = {
+        witnessId: requireUuid(args.input.witnessId, 'input.witnessId'),
+        occurredOn: requireDate(args.input.occurredOn, 'input.occurredOn'),
+        toLocation: args.input.toLocation.trim(),
+      };
+      const call = idempotentCall('recordRelocation', args.idempotencyKey, caller, relocation);
+      const witness = await recordOnce(context.db, idempotencyKeys, call, {
+        record: async (tx) => {
+          const recorded = await stores.relocations.record(relocation, caller, tx as Db<typeof schema>);
+          return { id: recorded.relocationId, result: recorded.witness };
+        },
+        // A retry answers the witness as it is now, and only to a caller who may still
+        // move it: need-to-know is decided again, not remembered.
+        replay: async (relocationId) => {
+          const [moved] = await stores.relocations.witnessIdsOf([relocationId]);
+          const witness = await context.loaders.protectedWitnessById.load(moved!.witnessId);
+          if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError();
+          return witness;
+        },
+      });
+      return { protectedWitness: witness };
+    },
 
     proposeProtectionOfficer: async (
       _: unknown,

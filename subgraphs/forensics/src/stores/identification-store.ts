@@ -64,6 +64,10 @@ export function listIdentifications(
   );
 }
 
+export function identificationsByIds(db: ForensicsDb, ids: readonly string[]): Promise<IdentificationRow[]> {
+  return db.select().from(identifications).where(inArray(identifications.id, [...ids]));
+}
+
 export function identificationsByRemainsIds(
   db: ForensicsDb,
   remainsIds: readonly string[],

@@ -3,15 +3,17 @@ import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import {
   checkPeriodBounds,
   isIsoDate,
+  notFound,
   rethrowAsTypedError,
   type Connection,
   type PageArgs,
 } from '@mission-graph/service-kit';
-import type { checkMissingPersonInput } from '../domain/records.js';
+import type { checkMissingPersonInput, MissingPersonTransition } from '../domain/records.js';
+import { canMoveMissingPerson, transitionConflict } from '../domain/workflow.js';
 import type { ForensicsDb } from '../db/database.js';
 import { missingPersons } from '../db/schema.js';
 import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
-import { MISSING_PERSON_VIOLATIONS } from './violations.js';
+import { MISSING_PERSON_TRANSITION_VIOLATIONS, MISSING_PERSON_VIOLATIONS } from './violations.js';
 
 /** All SQL about missing-person cases. */
 export type MissingPersonRow = typeof missingPersons.$inferSelect;
@@ -74,5 +76,33 @@ export async function recordMissingPerson(
     });
   } catch (error) {
     rethrowAsTypedError(error, MISSING_PERSON_VIOLATIONS);
+  }
+}
+
+/**
+ * Moves a case along its workflow (not to IDENTIFIED: that is an identification's),
+ * with the row locked so concurrent moves see each other; CLOSED writes the closure.
+ */
+export async function transitionMissingPerson(db: ForensicsDb, change: MissingPersonTransition): Promise<MissingPersonRow> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [current] = await tx
+        .select({ status: missingPersons.status })
+        .from(missingPersons)
+        .where(eq(missingPersons.id, change.id))
+        .for('update');
+      if (!current) throw notFound('MissingPerson', change.id);
+      if (!canMoveMissingPerson(current.status, change.status)) {
+        throw transitionConflict('MissingPerson', change.id, current.status, change.status);
+      }
+      const [row] = await tx
+        .update(missingPersons)
+        .set({ status: change.status, closedOn: change.closedOn, closureReason: change.closureReason })
+        .where(eq(missingPersons.id, change.id))
+        .returning();
+      return row!;
+    });
+  } catch (error) {
+    rethrowAsTypedError(error, MISSING_PERSON_TRANSITION_VIOLATIONS);
   }
 }

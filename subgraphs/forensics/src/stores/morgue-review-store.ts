@@ -10,6 +10,10 @@ import { MORGUE_REVIEW_VIOLATIONS } from './violations.js';
 /** All SQL about morgue reviews of unidentified remains. */
 export type MorgueReviewRow = typeof morgueReviews.$inferSelect;
 
+export function morgueReviewsByIds(db: ForensicsDb, ids: readonly string[]): Promise<MorgueReviewRow[]> {
+  return db.select().from(morgueReviews).where(inArray(morgueReviews.id, [...ids]));
+}
+
 /** The reviews of each of the given remains, most recent first. */
 export function morgueReviewsByRemainsIds(db: ForensicsDb, remainsIds: readonly string[]): Promise<MorgueReviewRow[]> {
   return db

@@ -4,7 +4,7 @@ import {
   type NewestFirstOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
-import { badUserInput, conflict, notFound } from '@mission-graph/service-kit';
+import { badUserInput, conflict, notFound, rowsOf } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import {
@@ -58,9 +58,10 @@ const DEPLOYMENTS_ORDER: NewestFirstOrder<typeof deployments.$inferSelect> = {
 export function deploymentStore(db: OperationsDb) {
   return {
     /**
-     * Deploys the FPU on Kosovo Police's accepted request for the incident. The unit
-     * row is locked first, so deployments committed at the same moment are counted one
-     * after the other against the available strength.
+     * Deploys the FPU on Kosovo Police's accepted request for the incident. At no instant
+     * from its start on may the unit's deployments exceed its strength, back-dated ones
+     * included. The unit row is locked first, so deployments committed at the same moment
+     * are counted one after the other.
      */
     async deploy(input: DeployInput): Promise<DeploymentRow> {
       const named = checkNamedOfficers(input.officerIds, input.officersCommitted);
@@ -98,12 +99,12 @@ export function deploymentStore(db: OperationsDb) {
             });
           }
 
-          const [strength] = await tx
-            .select({ deployed: sql<number>`coalesce(sum(${deployments.officersCommitted}), 0)::int` })
-            .from(deployments)
-            .where(and(eq(deployments.unitId, unit.id), isNull(deployments.endedAt)));
-          const deployed = strength?.deployed ?? 0;
-          checkOfficersAvailable(input.officersCommitted, unit.authorizedStrength - deployed, unit.authorizedStrength);
+          // The busiest instant from the start on (the new deployment is open-ended): the
+          // database's own deployed_peak, which its trigger checks again.
+          const [busiest] = rowsOf<{ peak: number; peak_at: string }>(
+            await tx.execute(sql`select peak, peak_at::text from operations.deployed_peak(${unit.id}::uuid, null, ${input.startedAt}::timestamptz, null)`),
+          );
+          checkOfficersAvailable(input.officersCommitted, unit.authorizedStrength - (busiest?.peak ?? 0), unit.authorizedStrength, busiest?.peak_at);
 
           if (named.length > 0) {
             const found = await tx

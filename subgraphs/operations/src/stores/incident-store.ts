@@ -7,7 +7,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { incidents, type OperationsDb } from '../db/schema.js';
-import { requireText } from '../domain/text.js';
+import type { IncidentReport } from '../domain/incident.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import { incidentTimelines } from './incident-events.js';
 import { onlyRow } from './rows.js';
@@ -15,12 +15,6 @@ import { rethrowTyped } from './typed-errors.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
-export interface ReportIncidentInput {
-  kind: IncidentRow['kind'];
-  occurredAt: string;
-  municipality: string;
-  description: string;
-}
 
 export interface IncidentFilter extends DayRange {
   kind?: IncidentRow['kind'] | null;
@@ -46,17 +40,11 @@ const INCIDENTS_ORDER: NewestFirstOrder<typeof incidents.$inferSelect> = {
 
 export function incidentStore(db: OperationsDb) {
   return {
-    /** Kosovo Police report an incident. */
-    async report(input: ReportIncidentInput): Promise<IncidentRow> {
-      const values = {
-        id: randomUUID(),
-        kind: input.kind,
-        occurredAt: input.occurredAt,
-        municipality: requireText(input.municipality, 'input.municipality'),
-        description: requireText(input.description, 'input.description'),
-      };
+    /** Kosovo Police report an incident (on `on`: the store's database, or a caller's transaction). */
+    async report(report: IncidentReport, on: OperationsDb = db): Promise<IncidentRow> {
+      const values = { id: randomUUID(), ...report };
       try {
-        return await db.transaction(async (tx) => onlyRow(await tx.insert(incidents).values(values).returning()));
+        return await on.transaction(async (tx) => onlyRow(await tx.insert(incidents).values(values).returning()));
       } catch (error) {
         return rethrowTyped(error);
       }

@@ -1,5 +1,4 @@
 import type { OperationsDb } from '../db/schema.js';
-import { DEFAULT_SHIFT_PATTERN, type ShiftPattern } from '../domain/shift-pattern.js';
 import { deploymentStore } from './deployment-store.js';
 import { engagementRequestStore } from './engagement-request-store.js';
 import { exerciseStore } from './exercise-store.js';
@@ -11,7 +10,7 @@ import { patrolStore } from './patrol-store.js';
 import { securityResponderStore } from './security-responder-store.js';
 
 /** The stores of this subgraph; stateless, so built once per service. */
-export function createStores(db: OperationsDb, shiftPattern: ShiftPattern = DEFAULT_SHIFT_PATTERN) {
+export function createStores(db: OperationsDb) {
   return {
     responders: securityResponderStore(db),
     unit: formedPoliceUnitStore(db),
@@ -19,7 +18,7 @@ export function createStores(db: OperationsDb, shiftPattern: ShiftPattern = DEFA
     incidents: incidentStore(db),
     engagementRequests: engagementRequestStore(db),
     deployments: deploymentStore(db),
-    patrols: patrolStore(db, shiftPattern),
+    patrols: patrolStore(db),
     exercises: exerciseStore(db),
     missionFigures: missionFiguresStore(db),
   };

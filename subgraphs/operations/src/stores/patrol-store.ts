@@ -6,22 +6,15 @@ import {
 } from '@mission-graph/service-kit';
 import { notFound, rowsOf, type Period } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { formedPoliceUnits, patrols, type OperationsDb } from '../db/schema.js';
-import { shiftEndOf, type ShiftPattern } from '../domain/shift-pattern.js';
-import { requireText } from '../domain/text.js';
+import type { CheckedPatrolLog } from '../domain/patrol.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import { onlyRow } from './rows.js';
 import { rethrowTyped } from './typed-errors.js';
 
 export type PatrolRow = typeof patrols.$inferSelect;
 
-export interface LogPatrolInput {
-  shiftStart: string;
-  area: string;
-  route: string;
-  kind?: PatrolRow['kind'] | null;
-}
 
 /** Coverage of a period by patrols on duty; hours as fractions where gaps are partial. */
 export interface PatrolCoverageRow {
@@ -50,20 +43,13 @@ const PATROLS_ORDER: NewestFirstOrder<typeof patrols.$inferSelect> = {
   keyOf: (row) => [row.shiftStart, row.id],
 };
 
-export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
+export function patrolStore(db: OperationsDb) {
   return {
-    /** Logs one shift of the pattern; its end follows from the pattern. */
-    async log(input: LogPatrolInput): Promise<PatrolRow> {
-      const values = {
-        id: randomUUID(),
-        kind: input.kind ?? 'MOBILE_RECONNAISSANCE',
-        shiftStart: input.shiftStart,
-        shiftEnd: shiftEndOf(input.shiftStart, pattern),
-        area: requireText(input.area, 'input.area'),
-        route: requireText(input.route, 'input.route'),
-      };
+    /** Logs one shift (on `on`: the store's database, or a caller's transaction). */
+    async log(shift: CheckedPatrolLog, on: OperationsDb = db): Promise<PatrolRow> {
+      const values = { id: randomUUID(), ...shift };
       try {
-        return await db.transaction(async (tx) => {
+        return await on.transaction(async (tx) => {
           const [unit] = await tx.select({ id: formedPoliceUnits.id }).from(formedPoliceUnits);
           if (!unit) throw notFound('FormedPoliceUnit', 'EULEX_FPU');
           return onlyRow(await tx.insert(patrols).values({ ...values, unitId: unit.id }).returning());
@@ -72,6 +58,8 @@ export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
         return rethrowTyped(error);
       }
     },
+
+    byIds: (ids: readonly string[]): Promise<PatrolRow[]> => db.select().from(patrols).where(inArray(patrols.id, [...ids])),
 
     /**
      * Covered hours and every gap of a period (UTC days, both inclusive), in one

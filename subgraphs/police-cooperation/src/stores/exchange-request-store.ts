@@ -4,7 +4,9 @@ import {
   badUserInput,
   conflict,
   notFound,
+  recordOnce,
   rethrowAsTypedError,
+  type IdempotentCall,
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
@@ -18,7 +20,7 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import {
-  exchangeRequestIdempotencyKeys as idempotencyKeys,
+  idempotencyKeys,
   exchangeRequestTransitions as transitions,
   informationExchangeRequests as requests,
   type ExchangeChannel,
@@ -31,7 +33,7 @@ import {
   type SourceReliability,
   type schema,
 } from '../db/schema.js';
-import { payloadHash, type NewExchangeRequest } from '../domain/exchange-request-input.js';
+import type { NewExchangeRequest } from '../domain/exchange-request-input.js';
 import type { StatisticsDimension, StatisticsQuery } from '../domain/exchange-statistics.js';
 import { entryStatus, planTransition } from '../domain/exchange-workflow.js';
 
@@ -84,9 +86,6 @@ const DIMENSION_NAME: Readonly<Record<StatisticsDimension, keyof StatisticsGroup
   STATUS: 'status',
 };
 
-/** Raised inside the recording transaction when another recording holds the key: rolls it back. */
-class IdempotencyKeyTaken extends Error {}
-
 /** Database constraint violations of recording and transitions, as typed errors. */
 const RECORD_VIOLATIONS = {
   information_exchange_requests_h3_conditions: () =>
@@ -102,8 +101,6 @@ const RECORD_VIOLATIONS = {
     conflict('The reference serials of this channel are exhausted (six digits); no request was recorded'),
   information_exchange_requests_reference_unique: () =>
     conflict('A request with the generated reference exists already; no request was recorded, retry'),
-  exchange_request_idempotency_keys_key_format: () =>
-    badUserInput('idempotencyKey', 'must be 8 to 128 characters of letters, digits, ".", "_", ":" or "-"'),
 };
 const TRANSITION_VIOLATIONS = {
   information_exchange_requests_legal_transition: () =>
@@ -181,79 +178,53 @@ export function createExchangeRequestStore(db: Db<typeof schema>) {
 
     /**
      * Records a request and its first history entry in one transaction. With an
-     * idempotency key, the first recording under the key (per client) wins: a retry
-     * with the same payload gets that request back and creates nothing, one with a
-     * different payload is refused with CONFLICT. Concurrent retries meet at the
-     * UNIQUE (client, key) constraint: all but one roll back and answer the winner.
+     * idempotency key (the kit's `recordOnce`), the first recording under the key (per
+     * client) wins: a retry with the same payload gets that request back and creates
+     * nothing, one with a different payload is refused with CONFLICT.
      */
-    async record(request: NewExchangeRequest, idempotency: { client: string; key: string } | null) {
-      const hash = payloadHash(request);
-      if (idempotency) {
-        const replay = await this.replay(idempotency, hash);
-        if (replay) return replay;
-      }
+    async record(request: NewExchangeRequest, call: IdempotentCall | null): Promise<InformationExchangeRequestRow> {
       const { prefix, sequence } = CHANNEL_REFERENCES[request.channel];
-      try {
-        return await db.transaction(async (tx) => {
-          const [row] = await tx
-            .insert(requests)
-            .values({
-              reference: sql`${prefix} || '-' || to_char(${request.requestDate}::date, 'YYYY') || '-' || lpad(nextval(${sequence}::regclass)::text, 6, '0')`,
-              channel: request.channel,
-              direction: request.direction,
-              counterpart: request.counterpart,
-              kosovoPoliceUnit: request.kosovoPoliceUnit,
-              requestDate: request.requestDate,
-              status: entryStatus(request.direction),
-              subject: request.subject,
-              missingPersonId: request.missingPersonId,
-              legalBasis: request.legalBasis,
-              handlingCode: request.handlingCode,
-              handlingConditions: request.handlingConditions,
-              sourceReliability: request.sourceReliability,
-              informationAccuracy: request.informationAccuracy,
-            })
-            .returning();
-          await tx.insert(transitions).values({
-            requestId: row!.id,
-            sequence: 1,
-            toStatus: row!.status,
-            occurredOn: row!.requestDate,
-          });
-          if (idempotency) {
-            const claimed = await tx
-              .insert(idempotencyKeys)
-              .values({ ...idempotency, payloadHash: hash, requestId: row!.id })
-              .onConflictDoNothing({ target: [idempotencyKeys.client, idempotencyKeys.key] })
-              .returning({ requestId: idempotencyKeys.requestId });
-            if (claimed.length === 0) throw new IdempotencyKeyTaken();
+      return recordOnce(db, idempotencyKeys, call, {
+        record: async (outer) => {
+          try {
+            return await outer.transaction(async (tx) => {
+              const [row] = await tx
+                .insert(requests)
+                .values({
+                  reference: sql`${prefix} || '-' || to_char(${request.requestDate}::date, 'YYYY') || '-' || lpad(nextval(${sequence}::regclass)::text, 6, '0')`,
+                  channel: request.channel,
+                  direction: request.direction,
+                  counterpart: request.counterpart,
+                  kosovoPoliceUnit: request.kosovoPoliceUnit,
+                  requestDate: request.requestDate,
+                  status: entryStatus(request.direction),
+                  subject: request.subject,
+                  missingPersonId: request.missingPersonId,
+                  legalBasis: request.legalBasis,
+                  handlingCode: request.handlingCode,
+                  handlingConditions: request.handlingConditions,
+                  sourceReliability: request.sourceReliability,
+                  informationAccuracy: request.informationAccuracy,
+                })
+                .returning();
+              await tx.insert(transitions).values({
+                requestId: row!.id,
+                sequence: 1,
+                toStatus: row!.status,
+                occurredOn: row!.requestDate,
+              });
+              return { id: row!.id, result: row! };
+            });
+          } catch (error) {
+            return rethrowAsTypedError(error, RECORD_VIOLATIONS);
           }
-          return row!;
-        });
-      } catch (error) {
-        if (error instanceof IdempotencyKeyTaken && idempotency) {
-          const replay = await this.replay(idempotency, hash);
-          if (replay) return replay;
-        }
-        return rethrowAsTypedError(error, RECORD_VIOLATIONS);
-      }
-    },
-
-    /** The request first recorded under the key, if any; CONFLICT when its payload differs. */
-    async replay(idempotency: { client: string; key: string }, hash: string) {
-      const [found] = await db
-        .select({ payloadHash: idempotencyKeys.payloadHash, request: requests })
-        .from(idempotencyKeys)
-        .innerJoin(requests, eq(requests.id, idempotencyKeys.requestId))
-        .where(and(eq(idempotencyKeys.client, idempotency.client), eq(idempotencyKeys.key, idempotency.key)));
-      if (!found) return null;
-      if (found.payloadHash !== hash) {
-        throw conflict(
-          `Idempotency key "${idempotency.key}" was already used to record request ${found.request.reference} with a different payload; nothing was recorded`,
-          { idempotencyKey: idempotency.key, reference: found.request.reference },
-        );
-      }
-      return found.request;
+        },
+        replay: async (id) => {
+          const [row] = await db.select().from(requests).where(eq(requests.id, id));
+          if (!row) throw notFound('InformationExchangeRequest', id);
+          return row;
+        },
+      });
     },
 
     /**

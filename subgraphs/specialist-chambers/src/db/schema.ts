@@ -1,3 +1,4 @@
+import { idempotencyKeysTable } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
 import { check, date, foreignKey, index, pgSchema, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
@@ -258,3 +259,9 @@ export const protectionOfficerAssignmentEvents = specialistChambers.table(
     check('protection_officer_assignment_events_actor_format', sql`${t.actor} ~ '^[^[:space:]]{1,200}$'`),
   ],
 );
+
+/**
+ * Idempotency keys of this subgraph's `record…` mutations (the kit's one mechanism,
+ * `recordOnce`): per client, the payload hash and the id of what the first call recorded.
+ */
+export const idempotencyKeys = idempotencyKeysTable(specialistChambers);

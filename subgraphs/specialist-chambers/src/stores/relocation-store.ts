@@ -17,12 +17,23 @@ export interface NewRelocation {
 
 export type RelocationRow = typeof relocations.$inferSelect;
 
+/** What a relocation recorded: its id, and the witness as moved. */
+export interface RecordedRelocation {
+  relocationId: string;
+  witness: ProtectedWitnessRow;
+}
+
 /**
  * All SQL about relocations of protected witnesses: whereabouts, as sensitive as the
  * identity. Apart from the other stores so that every read of them is easy to find.
  */
 export function createRelocationStore(db: Db<typeof schema>) {
   return {
+    /** The witness each of these relocations moved. */
+    witnessIdsOf(relocationIds: readonly string[]): Promise<{ id: string; witnessId: string }[]> {
+      return db.select({ id: relocations.id, witnessId: relocations.witnessId }).from(relocations).where(inArray(relocations.id, [...relocationIds]));
+    },
+
     /** Every relocation of these witnesses, in one statement; each witness's newest first. */
     byWitnessIds(witnessIds: readonly string[]): Promise<RelocationRow[]> {
       return db
@@ -38,9 +49,9 @@ export function createRelocationStore(db: Db<typeof schema>) {
      * becomes RELOCATED — one transaction. Only a caller with need-to-know (assigned,
      * or break-glass) may move a witness: the move reveals and decides whereabouts.
      */
-    async record(input: NewRelocation, caller: Caller): Promise<ProtectedWitnessRow> {
+    async record(input: NewRelocation, caller: Caller, on: Db<typeof schema> = db): Promise<RecordedRelocation> {
       try {
-        return await db.transaction(async (tx) => {
+        return await on.transaction(async (tx) => {
           const witness = await lockWitness(tx, input.witnessId);
           const officers = await approvedOfficersOf(tx, [input.witnessId]);
           if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.officerSubject)))) throw needToKnowError();
@@ -52,18 +63,19 @@ export function createRelocationStore(db: Db<typeof schema>) {
             .where(eq(witnessIdentities.witnessId, input.witnessId));
           const fromLocation = identity!.currentLocation;
           const toLocation = checkRelocationTarget(fromLocation, input.toLocation);
-          await tx.insert(relocations).values({ id: randomUUID(), witnessId: input.witnessId, occurredOn, fromLocation, toLocation });
+          const relocationId = randomUUID();
+          await tx.insert(relocations).values({ id: relocationId, witnessId: input.witnessId, occurredOn, fromLocation, toLocation });
           await tx
             .update(witnessIdentities)
             .set({ currentLocation: toLocation })
             .where(eq(witnessIdentities.witnessId, input.witnessId));
-          if (witness.status === 'RELOCATED') return witness;
+          if (witness.status === 'RELOCATED') return { relocationId, witness };
           const [updated] = await tx
             .update(protectedWitnesses)
             .set({ status: 'RELOCATED' })
             .where(eq(protectedWitnesses.id, input.witnessId))
             .returning();
-          return updated!;
+          return { relocationId, witness: updated! };
         });
       } catch (error) {
         rethrowAsTypedError(error, WITNESS_VIOLATIONS);

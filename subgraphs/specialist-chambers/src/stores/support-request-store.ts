@@ -114,9 +114,9 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
     },
 
     /** A new request in status REQUESTED, with its first history entry, in one transaction. */
-    async submit(request: NewSupportRequest): Promise<SupportRequestRow> {
+    async submit(request: NewSupportRequest, on: Db<typeof schema> = db): Promise<SupportRequestRow> {
       try {
-        return await db.transaction(async (tx) => {
+        return await on.transaction(async (tx) => {
           const [row] = await tx
             .insert(supportRequests)
             .values({ id: randomUUID(), ...request, status: 'REQUESTED' })
