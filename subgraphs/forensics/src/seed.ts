@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { syntheticId } from '@mission-graph/service-kit';
 import type { ForensicsDb } from './db/database.js';
 import { MUNICIPALITIES } from './domain/municipalities.js';
+import { PRISTINA_MORGUE } from './domain/records.js';
 import { DISAPPEARANCE_PERIOD, MANDATE_START, PUBLISHED_FIGURES_UNTIL } from './domain/periods.js';
 
 /**
@@ -44,7 +45,6 @@ const PUBLISHED_EXCAVATIONS = 200;
 const PUBLISHED_ASSESSMENTS = 250;
 /** Identifications after this day are not yet handed over to the family. */
 const HANDOVER_BACKLOG_FROM = '2025-04-01';
-const MORGUE = 'Pristina morgue';
 /** Identifications from this day on are not yet notified to the family. */
 const FAMILY_NOTIFICATION_BACKLOG_FROM = '2025-08-01';
 /** Identified remains reviewed before identification: identifications first, first+step, … (within the first list page). */
@@ -165,7 +165,7 @@ export async function seedForensics(db: ForensicsDb): Promise<void> {
         (select o.id from forensics.field_operations o where o.kind = 'EXHUMATION'
           order by o.started_on, o.id offset r % ${exhumationCount}::int limit 1)
       end,
-      case when status <> 'RETURNED' then ${MORGUE} end,
+      case when status <> 'RETURNED' then ${PRISTINA_MORGUE} end,
       status::forensics.mortal_remains_status
     from planned cross join ids`);
 

@@ -28,3 +28,6 @@ export const SCOPES = {
 export type Scope = keyof typeof SCOPES;
 
 export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];
+
+/** The scope that, with an `X-Break-Glass` justification, opens a witness one is not assigned to. */
+export const BREAK_GLASS_SCOPE = 'witness-protection:break-glass' satisfies Scope;

@@ -280,3 +280,20 @@ export const remainsHandovers = forensics.table(
  * `recordOnce`): per client, the payload hash and the id of what the first call recorded.
  */
 export const idempotencyKeys = idempotencyKeysTable(forensics);
+export type IdentificationRow = typeof identifications.$inferSelect;
+export type FieldOperationRow = typeof fieldOperations.$inferSelect;
+export type GraveSiteRow = typeof graveSites.$inferSelect;
+export type MortalRemainsRow = typeof mortalRemains.$inferSelect;
+export type RemainsHandoverRow = typeof remainsHandovers.$inferSelect;
+export type MorgueReviewRow = typeof morgueReviews.$inferSelect;
+export type MissingPersonRow = typeof missingPersons.$inferSelect;
+
+// The enums' value types: defined once, by the pgEnums above; the domain imports them.
+export type MissingPersonStatus = (typeof missingPersonStatus.enumValues)[number];
+export type CaseClosureReason = (typeof caseClosureReason.enumValues)[number];
+export type GraveSiteKind = (typeof graveSiteKind.enumValues)[number];
+export type GraveSiteStatus = (typeof graveSiteStatus.enumValues)[number];
+export type FieldOperationKind = (typeof fieldOperationKind.enumValues)[number];
+export type MortalRemainsStatus = (typeof mortalRemainsStatus.enumValues)[number];
+export type IdentificationMethod = (typeof identificationMethod.enumValues)[number];
+export type MorgueNextAction = (typeof morgueNextAction.enumValues)[number];

@@ -1,7 +1,17 @@
 import { badUserInput, requireDate } from '@mission-graph/service-kit';
 import { MUNICIPALITIES } from './municipalities.js';
 import { DISAPPEARANCE_PERIOD, MANDATE_START } from './periods.js';
-import type { MissingPersonStatus } from './workflow.js';
+import type {
+  CaseClosureReason,
+  FieldOperationKind,
+  GraveSiteKind,
+  GraveSiteStatus,
+  IdentificationMethod,
+  MissingPersonStatus,
+  MorgueNextAction,
+} from '../db/schema.js';
+
+export type { CaseClosureReason, FieldOperationKind, GraveSiteKind, GraveSiteStatus, IdentificationMethod, MorgueNextAction };
 
 /**
  * The rules on what may be recorded, as plain functions: each checks one mutation's
@@ -11,17 +21,6 @@ import type { MissingPersonStatus } from './workflow.js';
  */
 
 export const PRISTINA_MORGUE = 'Pristina morgue';
-
-export type GraveSiteKind = 'CLANDESTINE' | 'UNMARKED' | 'MASS';
-export type GraveSiteStatus = 'SUSPECTED' | 'CONFIRMED' | 'EXHAUSTED';
-export type FieldOperationKind = 'ASSESSMENT' | 'SURVEY' | 'EXCAVATION' | 'EXHUMATION';
-export type IdentificationMethod = 'DNA' | 'ANTHROPOLOGICAL' | 'DENTAL' | 'FINGERPRINTS' | 'CIRCUMSTANTIAL';
-export type MorgueNextAction =
-  | 'NEW_DNA_SAMPLES'
-  | 'ANTHROPOLOGICAL_REEXAMINATION'
-  | 'ANTE_MORTEM_COMPARISON'
-  | 'REASSOCIATION'
-  | 'NO_FURTHER_ACTION';
 
 const KNOWN_MUNICIPALITIES = new Set(MUNICIPALITIES.map((m) => m.name));
 
@@ -280,8 +279,6 @@ export function checkRemainsHandoverInput(input: RemainsHandoverInput, today = t
     receivingRelative,
   };
 }
-
-export type CaseClosureReason = 'FOUND_ALIVE' | 'IDENTIFIED_BY_OTHER_AUTHORITY' | 'DUPLICATE_CASE' | 'REPORT_WITHDRAWN';
 
 export interface MissingPersonTransitionInput {
   id: string;

@@ -15,9 +15,8 @@ import { fieldOperations, graveSites } from '../db/schema.js';
 import type { checkFieldOperationInput } from '../domain/records.js';
 import { keysetPage, type KeysetOrder } from './keyset.js';
 import { FIELD_OPERATION_VIOLATIONS } from './violations.js';
+import type { FieldOperationRow } from '../db/schema.js';
 
-/** All SQL about field operations (assessments, surveys, excavations, exhumations). */
-export type FieldOperationRow = typeof fieldOperations.$inferSelect;
 
 export interface FieldOperationFilter {
   kind?: FieldOperationRow['kind'] | null;
@@ -98,3 +97,5 @@ export async function recordFieldOperation(
     });
   }
 }
+
+export type { FieldOperationRow };

@@ -6,9 +6,8 @@ import type { ForensicsDb } from '../db/database.js';
 import { graveSites } from '../db/schema.js';
 import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 import { GRAVE_SITE_VIOLATIONS } from './violations.js';
+import type { GraveSiteRow } from '../db/schema.js';
 
-/** All SQL about grave sites. */
-export type GraveSiteRow = typeof graveSites.$inferSelect;
 
 export interface GraveSiteFilter {
   kind?: GraveSiteRow['kind'] | null;
@@ -58,3 +57,5 @@ export async function recordGraveSite(db: ForensicsDb, input: ReturnType<typeof 
     rethrowAsTypedError(error, GRAVE_SITE_VIOLATIONS);
   }
 }
+
+export type { GraveSiteRow };

@@ -16,9 +16,8 @@ import type { checkIdentificationInput } from '../domain/records.js';
 import { canMoveMissingPerson, canMoveMortalRemains, transitionConflict } from '../domain/workflow.js';
 import { keysetPage, type KeysetOrder } from './keyset.js';
 import { IDENTIFICATION_VIOLATIONS } from './violations.js';
+import type { IdentificationRow } from '../db/schema.js';
 
-/** All SQL about identifications of individuals from mortal remains. */
-export type IdentificationRow = typeof identifications.$inferSelect;
 
 export interface IdentificationFilter {
   method?: IdentificationRow['method'] | null;
@@ -139,3 +138,5 @@ export async function recordIdentification(
     });
   }
 }
+
+export type { IdentificationRow };

@@ -14,9 +14,8 @@ import type { ForensicsDb } from '../db/database.js';
 import { missingPersons } from '../db/schema.js';
 import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 import { MISSING_PERSON_TRANSITION_VIOLATIONS, MISSING_PERSON_VIOLATIONS } from './violations.js';
+import type { MissingPersonRow } from '../db/schema.js';
 
-/** All SQL about missing-person cases. */
-export type MissingPersonRow = typeof missingPersons.$inferSelect;
 
 export interface MissingPersonFilter {
   status?: MissingPersonRow['status'] | null;
@@ -106,3 +105,5 @@ export async function transitionMissingPerson(db: ForensicsDb, change: MissingPe
     rethrowAsTypedError(error, MISSING_PERSON_TRANSITION_VIOLATIONS);
   }
 }
+
+export type { MissingPersonRow };

@@ -6,9 +6,8 @@ import { morgueReviews, mortalRemains } from '../db/schema.js';
 import type { checkMorgueReviewInput } from '../domain/records.js';
 import { isReviewable, remainsStatusAfterReview, transitionConflict } from '../domain/workflow.js';
 import { MORGUE_REVIEW_VIOLATIONS } from './violations.js';
+import type { MorgueReviewRow } from '../db/schema.js';
 
-/** All SQL about morgue reviews of unidentified remains. */
-export type MorgueReviewRow = typeof morgueReviews.$inferSelect;
 
 export function morgueReviewsByIds(db: ForensicsDb, ids: readonly string[]): Promise<MorgueReviewRow[]> {
   return db.select().from(morgueReviews).where(inArray(morgueReviews.id, [...ids]));
@@ -56,3 +55,5 @@ export async function recordMorgueReview(
     });
   }
 }
+
+export type { MorgueReviewRow };

@@ -13,9 +13,8 @@ import { fieldOperations, mortalRemains } from '../db/schema.js';
 import { recoversRemains, type checkMortalRemainsInput } from '../domain/records.js';
 import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 import { MORTAL_REMAINS_VIOLATIONS } from './violations.js';
+import type { MortalRemainsRow } from '../db/schema.js';
 
-/** All SQL about recovered mortal remains. */
-export type MortalRemainsRow = typeof mortalRemains.$inferSelect;
 
 export interface MortalRemainsFilter {
   status?: MortalRemainsRow['status'] | null;
@@ -112,3 +111,5 @@ export async function recordMortalRemains(
     });
   }
 }
+
+export type { MortalRemainsRow };

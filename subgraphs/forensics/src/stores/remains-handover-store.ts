@@ -7,9 +7,8 @@ import type { RemainsHandoverInput } from '../domain/records.js';
 import { canMoveMortalRemains, transitionConflict } from '../domain/workflow.js';
 import { REMAINS_HANDOVER_VIOLATIONS } from './violations.js';
 import type { MortalRemainsRow } from './mortal-remains-store.js';
+import type { RemainsHandoverRow } from '../db/schema.js';
 
-/** All SQL about the return of remains to their families. */
-export type RemainsHandoverRow = typeof remainsHandovers.$inferSelect;
 
 export function handoversByRemainsIds(db: ForensicsDb, remainsIds: readonly string[]): Promise<RemainsHandoverRow[]> {
   return db.select().from(remainsHandovers).where(inArray(remainsHandovers.remainsId, [...remainsIds]));
@@ -54,3 +53,5 @@ export async function recordRemainsHandover(db: ForensicsDb, input: RemainsHando
     rethrowAsTypedError(error, REMAINS_HANDOVER_VIOLATIONS);
   }
 }
+
+export type { RemainsHandoverRow };

@@ -1,5 +1,4 @@
-import { badUserInput, conflict, type DatabaseViolation } from '@mission-graph/service-kit';
-import type { GraphQLError } from 'graphql';
+import { badUserInput, conflict, type ViolationMap } from '@mission-graph/service-kit';
 
 /**
  * The typed error each database constraint of the forensics schema answers with, for
@@ -7,7 +6,7 @@ import type { GraphQLError } from 'graphql';
  * precise message; these cover what only the database can see (concurrent writers,
  * rows that vanished) and guarantee no raw SQL error reaches a client.
  */
-type Mapping = Record<string, (violation: DatabaseViolation) => GraphQLError>;
+type Mapping = ViolationMap;
 
 const bad = (argument: string, message: string) => () => badUserInput(argument, message);
 

@@ -1,3 +1,4 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
   newestFirstConnection,
@@ -22,9 +23,9 @@ import { requireNotBefore } from '../domain/text.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import type { OfficerRow } from './officer-store.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
+import type { DeploymentRow } from '../db/schema.js';
 
-export type DeploymentRow = typeof deployments.$inferSelect;
 
 export type DeploymentOfficerRow = OfficerRow & { deploymentId: string };
 
@@ -148,7 +149,7 @@ export function deploymentStore(db: OperationsDb) {
           return deployment;
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -168,7 +169,7 @@ export function deploymentStore(db: OperationsDb) {
           );
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -199,3 +200,5 @@ export function deploymentStore(db: OperationsDb) {
     },
   };
 }
+
+export type { DeploymentRow };

@@ -1,3 +1,4 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isIsoDate,
   newestFirstConnection,
@@ -18,10 +19,10 @@ import { checkExerciseDays, checkOutcomeRecordable, readExerciseParticipants } f
 import { requireText } from '../domain/text.js';
 import { dateWithin, type DayRange } from './day-range-sql.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
 import type { SecurityResponderRow } from './security-responder-store.js';
+import type { ExerciseRow } from '../db/schema.js';
 
-export type ExerciseRow = typeof exercises.$inferSelect;
 export type ExerciseParticipantRow = SecurityResponderRow & { exerciseId: string };
 
 export interface ScheduleExerciseInput {
@@ -94,7 +95,7 @@ export function exerciseStore(db: OperationsDb) {
           return exercise;
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -116,7 +117,7 @@ export function exerciseStore(db: OperationsDb) {
           );
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -136,3 +137,5 @@ export function exerciseStore(db: OperationsDb) {
         .orderBy(asc(securityResponders.tier)),
   };
 }
+
+export type { ExerciseRow };

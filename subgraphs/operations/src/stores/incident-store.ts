@@ -1,3 +1,4 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
   newestFirstConnection,
@@ -11,9 +12,9 @@ import type { IncidentReport } from '../domain/incident.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import { incidentTimelines } from './incident-events.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
+import type { IncidentRow } from '../db/schema.js';
 
-export type IncidentRow = typeof incidents.$inferSelect;
 
 
 export interface IncidentFilter extends DayRange {
@@ -46,7 +47,7 @@ export function incidentStore(db: OperationsDb) {
       try {
         return await on.transaction(async (tx) => onlyRow(await tx.insert(incidents).values(values).returning()));
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -62,3 +63,5 @@ export function incidentStore(db: OperationsDb) {
     },
   };
 }
+
+export type { IncidentRow };

@@ -6,8 +6,8 @@ import {
 } from '@mission-graph/service-kit';
 import { and, eq } from 'drizzle-orm';
 import { officerRank, officers, typeOf, type OfficerRank, type OperationsDb } from '../db/schema.js';
+import type { OfficerRow } from '../db/schema.js';
 
-export type OfficerRow = typeof officers.$inferSelect;
 
 export interface OfficerFilter {
   rank?: OfficerRank | null;
@@ -34,3 +34,5 @@ export function officerStore(db: OperationsDb) {
     },
   };
 }
+
+export type { OfficerRow };

@@ -1,3 +1,4 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
   newestFirstConnection,
@@ -11,9 +12,9 @@ import { formedPoliceUnits, patrols, type OperationsDb } from '../db/schema.js';
 import type { CheckedPatrolLog } from '../domain/patrol.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
+import type { PatrolRow } from '../db/schema.js';
 
-export type PatrolRow = typeof patrols.$inferSelect;
 
 
 /** Coverage of a period by patrols on duty; hours as fractions where gaps are partial. */
@@ -55,7 +56,7 @@ export function patrolStore(db: OperationsDb) {
           return onlyRow(await tx.insert(patrols).values({ ...values, unitId: unit.id }).returning());
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -109,3 +110,5 @@ export function patrolStore(db: OperationsDb) {
     },
   };
 }
+
+export type { PatrolRow };

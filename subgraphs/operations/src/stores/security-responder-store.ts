@@ -1,7 +1,7 @@
 import { asc, inArray } from 'drizzle-orm';
 import { securityResponders, type OperationsDb, type SecurityResponderCode } from '../db/schema.js';
+import type { SecurityResponderRow } from '../db/schema.js';
 
-export type SecurityResponderRow = typeof securityResponders.$inferSelect;
 
 export function securityResponderStore(db: OperationsDb) {
   return {
@@ -13,3 +13,5 @@ export function securityResponderStore(db: OperationsDb) {
       db.select().from(securityResponders).where(inArray(securityResponders.code, [...codes])),
   };
 }
+
+export type { SecurityResponderRow };

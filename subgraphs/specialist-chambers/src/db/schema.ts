@@ -265,3 +265,10 @@ export const protectionOfficerAssignmentEvents = specialistChambers.table(
  * `recordOnce`): per client, the payload hash and the id of what the first call recorded.
  */
 export const idempotencyKeys = idempotencyKeysTable(specialistChambers);
+export type WitnessIdentityRow = typeof witnessIdentities.$inferSelect;
+export type ThreatAssessmentRow = typeof threatAssessments.$inferSelect;
+export type ProtectedWitnessRow = typeof protectedWitnesses.$inferSelect;
+export type RelocationRow = typeof relocations.$inferSelect;
+export type SupportRequestRow = typeof supportRequests.$inferSelect;
+export type SupportRequestTransitionRow = typeof supportRequestTransitions.$inferSelect;
+export type AssignmentEventRow = typeof protectionOfficerAssignmentEvents.$inferSelect;

@@ -1,6 +1,6 @@
 import { badUserInput, conflict, requireDate } from '@mission-graph/service-kit';
 import type { GraphQLError } from 'graphql';
-import type { ProtectedWitnessRow } from '../stores/protected-witness-store.js';
+import type { ProtectedWitnessRow } from '../db/schema.js';
 
 export type WitnessStatus = ProtectedWitnessRow['status'];
 export type RiskLevel = ProtectedWitnessRow['riskLevel'];

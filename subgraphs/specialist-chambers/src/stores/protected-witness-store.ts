@@ -13,9 +13,10 @@ import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
 import { protectedWitnesses, relocations, threatAssessments, witnessIdentities } from '../db/schema.js';
 import { checkWitnessTransition, type ReferWitnessInput, type WitnessFile } from '../domain/witness-programme.js';
-import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
+import { WITNESS_VIOLATIONS } from './violations.js';
+import { lockWitness } from './witness-lock.js';
+import type { ProtectedWitnessRow } from '../db/schema.js';
 
-export type ProtectedWitnessRow = typeof protectedWitnesses.$inferSelect;
 
 export interface ProtectedWitnessFilter {
   status?: ProtectedWitnessRow['status'] | null;
@@ -99,3 +100,5 @@ export function createProtectedWitnessStore(db: Db<typeof schema>) {
 }
 
 export type ProtectedWitnessStore = ReturnType<typeof createProtectedWitnessStore>;
+
+export type { ProtectedWitnessRow };

@@ -22,9 +22,10 @@ import {
 } from '../domain/protection-officer-assignment.js';
 import { checkWitnessOpen } from '../domain/witness-programme.js';
 import type { ProtectedWitnessRow } from './protected-witness-store.js';
-import { lockWitness, WITNESS_VIOLATIONS, type Tx } from './witness-violations.js';
+import { WITNESS_VIOLATIONS } from './violations.js';
+import { lockWitness, type Tx } from './witness-lock.js';
+import type { AssignmentEventRow } from '../db/schema.js';
 
-export type AssignmentEventRow = typeof events.$inferSelect;
 
 /** An assignment as the graph shows it: who, for whom, where it stands. */
 export interface AssignmentRow {
@@ -190,3 +191,5 @@ export function createProtectionOfficerStore(db: Db<typeof schema>) {
 }
 
 export type ProtectionOfficerStore = ReturnType<typeof createProtectionOfficerStore>;
+
+export type { AssignmentEventRow };

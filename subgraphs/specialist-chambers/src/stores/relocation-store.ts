@@ -7,7 +7,9 @@ import { mayKnow, needToKnowError, witnessAccessBasis } from '../domain/need-to-
 import { checkEventDate, checkRelocatable, checkRelocationTarget } from '../domain/witness-programme.js';
 import type { ProtectedWitnessRow } from './protected-witness-store.js';
 import { approvedOfficersOf } from './protection-officer-store.js';
-import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
+import { WITNESS_VIOLATIONS } from './violations.js';
+import { lockWitness } from './witness-lock.js';
+import type { RelocationRow } from '../db/schema.js';
 
 export interface NewRelocation {
   witnessId: string;
@@ -15,7 +17,6 @@ export interface NewRelocation {
   toLocation: string;
 }
 
-export type RelocationRow = typeof relocations.$inferSelect;
 
 /** What a relocation recorded: its id, and the witness as moved. */
 export interface RecordedRelocation {
@@ -85,3 +86,5 @@ export function createRelocationStore(db: Db<typeof schema>) {
 }
 
 export type RelocationStore = ReturnType<typeof createRelocationStore>;
+
+export type { RelocationRow };

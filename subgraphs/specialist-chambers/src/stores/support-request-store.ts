@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   afterKeysetCursor,
-  badUserInput,
   conflict,
   isIsoDate,
   notFound,
@@ -13,8 +12,8 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import { and, asc, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { GraphQLError } from 'graphql';
 import type * as schema from '../db/schema.js';
+import { SUPPORT_REQUEST_VIOLATIONS } from './violations.js';
 import { supportRequests, supportRequestTransitions } from '../db/schema.js';
 import {
   checkDeploymentLink,
@@ -22,9 +21,8 @@ import {
   illegalSupportRequestTransition,
   type NewSupportRequest,
 } from '../domain/support-request-workflow.js';
+import type { SupportRequestRow, SupportRequestTransitionRow } from '../db/schema.js';
 
-export type SupportRequestRow = typeof supportRequests.$inferSelect;
-export type SupportRequestTransitionRow = typeof supportRequestTransitions.$inferSelect;
 
 export interface TransitionSupportRequest {
   id: string;
@@ -33,17 +31,6 @@ export interface TransitionSupportRequest {
   deploymentId?: unknown;
 }
 
-/** Typed errors for the constraints a write may hit (the domain checks the same rules first). */
-const SUBMISSION_VIOLATIONS: Record<string, () => GraphQLError> = {
-  support_requests_reference_format: () => badUserInput('input.reference', 'must look like "KSC-2025-0042"'),
-  support_requests_reference_matches_institution: () =>
-    badUserInput('input.reference', 'KSC- references belong to the Chambers, SPO- ones to the Prosecutor\'s Office'),
-  support_requests_title_not_blank: () => badUserInput('input.title', 'must have 1 to 200 characters'),
-  support_requests_description_not_blank: () => badUserInput('input.description', 'must not be blank'),
-  support_requests_deployment_only_operational: () =>
-    badUserInput('input.deploymentId', 'only an OPERATIONAL support request can be linked to a deployment'),
-  support_request_transitions_note_length: () => badUserInput('input.note', 'must have 1 to 2000 characters'),
-};
 
 export interface SupportRequestFilter {
   institution?: SupportRequestRow['institution'] | null;
@@ -132,7 +119,7 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
         });
       } catch (error) {
         rethrowAsTypedError(error, {
-          ...SUBMISSION_VIOLATIONS,
+          ...SUPPORT_REQUEST_VIOLATIONS,
           support_requests_reference_unique: () =>
             conflict(`A support request with reference ${request.reference} already exists`, {
               reason: 'DUPLICATE_REFERENCE',
@@ -174,7 +161,7 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
       } catch (error) {
         const illegal = () => illegalSupportRequestTransition(current ?? change.status, change.status);
         rethrowAsTypedError(error, {
-          ...SUBMISSION_VIOLATIONS,
+          ...SUPPORT_REQUEST_VIOLATIONS,
           support_requests_status_transition: illegal,
           support_request_transitions_legal: illegal,
         });
@@ -203,3 +190,5 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
 }
 
 export type SupportRequestStore = ReturnType<typeof createSupportRequestStore>;
+
+export type { SupportRequestRow, SupportRequestTransitionRow };
