@@ -101,6 +101,8 @@ export interface RunningSubgraph {
   ): Promise<GraphQLResponse<Data>>;
   /** SQL statements the service sent while `action` ran (batching proofs). */
   statementsDuring(action: () => Promise<unknown>): Promise<number>;
+  /** SQL statements the service has sent since it started. */
+  statementCount(): number;
   stop(): Promise<void>;
 }
 
@@ -145,6 +147,7 @@ export async function startSubgraph(
     post,
     query: async <Data>(query: string, variables: Record<string, unknown> = {}, caller?: Partial<Caller>) =>
       post<Data>(query, variables, await auth.headers(instance.name, caller)),
+    statementCount: () => instance.database.statementCount(),
     async statementsDuring(action) {
       const before = instance.database.statementCount();
       await action();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticId } from '@mission-graph/service-kit';
-import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
-import { onlyErrorOf, startForensics, SUBGRAPH, type RunningForensics } from './helpers.js';
+import { createTestInternalAuth, databaseFlavours, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 interface Page<Node> {
   totalCount?: number;
@@ -20,8 +20,8 @@ const FIGURES = `query Figures($representations: [_Any!]!) {
 const report = (from: string, to: string) => ({ __typename: 'MissionReport', from, to });
 
 describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
-  let forensics: RunningForensics;
-  const graphql: RunningForensics['graphql'] = (query, variables) => forensics.graphql(query, variables);
+  let forensics: RunningSubgraph;
+  const graphql: RunningSubgraph['query'] = (query, variables) => forensics.query(query, variables);
   /** SQL statements one request sends (nothing else runs meanwhile). */
   async function statementsOf(request: () => Promise<unknown>): Promise<number> {
     const before = forensics.instance.database.statementCount();
@@ -30,7 +30,7 @@ describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
   }
 
   beforeAll(async () => {
-    forensics = await startForensics(flavour);
+    forensics = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await forensics?.stop();
@@ -40,6 +40,7 @@ describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
     it('reproduces the published figures from the start of the mandate to 14 June 2025', async () => {
       const response = await graphql(FIGURES, { representations: [report('2008-12-09', '2025-06-14')] });
       expect(response).toEqual({
+        status: 200,
         data: {
           _entities: [
             {
@@ -150,8 +151,8 @@ describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
     });
 
     it('needs statistics:read', async () => {
-      const headers = await forensics.auth.headers(SUBGRAPH, { scopes: new Set(['forensics:read']) });
-      const { body } = await forensics.post(STATISTICS, PUBLISHED, headers);
+      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read']) });
+      const body = await forensics.post(STATISTICS, PUBLISHED, headers);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     });
   });
@@ -167,10 +168,10 @@ describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
 
     it('is withheld without forensics:personal, or without a declared purpose', async () => {
       for (const caller of [{ scopes: new Set(['forensics:read']) }, { purpose: undefined }]) {
-        const { body } = await forensics.post<{ missingPerson: { caseNumber: string; familyContact: unknown } }>(
+        const body = await forensics.post<{ missingPerson: { caseNumber: string; familyContact: unknown } }>(
           query,
           { id },
-          await forensics.auth.headers(SUBGRAPH, caller as never),
+          await forensics.auth.headers('forensics', caller as never),
         );
         expect(body.data?.missingPerson).toMatchObject({ familyContact: null });
         expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
@@ -438,21 +439,21 @@ describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
     ];
 
     it.each(operations)('refuses %s without an internal token (401 UNAUTHENTICATED)', async (_label, query, variables) => {
-      const { status, body } = await forensics.post(query, variables, {});
+      const { status, ...body } = await forensics.post(query, variables, {});
       expect(status).toBe(401);
       expect(body.data ?? null).toBeNull();
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const { status, body } = await forensics.post('{ _service { sdl } }', {}, await forensics.auth.headers('operations'));
+      const { status, ...body } = await forensics.post('{ _service { sdl } }', {}, await forensics.auth.headers('operations'));
       expect(status).toBe(401);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const { status, body } = await forensics.post(operations[2]![1], operations[2]![2], await stranger.headers(SUBGRAPH));
+      const { status, ...body } = await forensics.post(operations[2]![1], operations[2]![2], await stranger.headers('forensics'));
       expect(status).toBe(401);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
     });

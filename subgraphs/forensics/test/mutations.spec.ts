@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { onlyErrorOf, startForensics, SUBGRAPH, type GraphQLResponse, type RunningForensics } from './helpers.js';
+import { databaseFlavours, onlyErrorOf, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 const RECORD_PERSON = `mutation ($input: RecordMissingPersonInput!) {
   recordMissingPerson(input: $input) { missingPerson { id caseNumber status disappearanceDate fullName familyContact identification { id } } }
@@ -30,9 +30,9 @@ function dataOf<T>(response: GraphQLResponse<Record<string, T>>): T {
 }
 
 describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
-  let forensics: RunningForensics;
+  let forensics: RunningSubgraph;
   const graphql = <Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
-    forensics.graphql<Data>(query, variables);
+    forensics.query<Data>(query, variables);
   const count = async (from: string, where: string) =>
     (await forensics.instance.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from forensics.${from} where ${where}`)))[0]!.n;
   const statusOf = async (table: string, id: string) =>
@@ -73,7 +73,7 @@ describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
     });
 
   beforeAll(async () => {
-    forensics = await startForensics(flavour);
+    forensics = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await forensics?.stop();
@@ -126,8 +126,8 @@ describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
     });
 
     it('is refused without forensics:write, and nothing is stored', async () => {
-      const headers = await forensics.auth.headers(SUBGRAPH, { scopes: new Set(['forensics:read', 'forensics:personal']) });
-      const { body } = await forensics.post(RECORD_PERSON, { input: { ...input, caseNumber: 'MP-2000-91002' } }, headers);
+      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read', 'forensics:personal']) });
+      const body = await forensics.post(RECORD_PERSON, { input: { ...input, caseNumber: 'MP-2000-91002' } }, headers);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
       expect(await count('missing_persons', `case_number = 'MP-2000-91002'`)).toBe(0);
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { errorCodes, startPoliceCooperation, type RunningSubgraph } from './harness.js';
+import { startSubgraph, databaseFlavours, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 interface RequestNode {
   id: string;
@@ -51,7 +51,7 @@ describe.each(databaseFlavours)('informationExchangeRequests on %s', (flavour) =
     (await subgraph.query<Page>(TOTAL, { filter })).data?.informationExchangeRequests.totalCount;
 
   beforeAll(async () => {
-    subgraph = await startPoliceCooperation(flavour);
+    subgraph = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await subgraph?.stop();
@@ -169,7 +169,7 @@ describe.each(databaseFlavours)('informationExchangeRequests on %s', (flavour) =
       subject: expect.stringMatching(/^Subject PC-\d{6} \(synthetic\)$/),
     });
     const missing = await subgraph.query('{ informationExchangeRequest(id: "00000000-0000-4000-8000-000000000000") { id } }');
-    expect(missing).toEqual({ data: { informationExchangeRequest: null } });
+    expect(missing).toEqual({ status: 200, data: { informationExchangeRequest: null } });
   });
 
   it('refuses bad arguments with BAD_USER_INPUT naming the argument, before any SQL', async () => {

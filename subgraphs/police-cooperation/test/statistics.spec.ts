@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { errorCodes, startPoliceCooperation, type RunningSubgraph } from './harness.js';
+import { startSubgraph, databaseFlavours, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 interface Group {
   channel: string | null;
@@ -38,7 +38,7 @@ describe.each(databaseFlavours)('exchangeStatistics on %s', (flavour) => {
     });
 
   beforeAll(async () => {
-    subgraph = await startPoliceCooperation(flavour);
+    subgraph = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await subgraph?.stop();

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseViolation } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { errorCodes, SUBGRAPH, startPoliceCooperation, type GraphQLResponse, type RunningSubgraph } from './harness.js';
+import { startSubgraph, databaseFlavours, errorCodes, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 interface Recorded {
   id: string;
@@ -79,8 +79,8 @@ describe.each(databaseFlavours)('request workflow on %s', (flavour) => {
   const record = async (input: Record<string, unknown>, idempotencyKey?: string, client?: string) =>
     client
       ? ((
-          await subgraph.post(RECORD, { input, idempotencyKey }, await subgraph.auth.headers(SUBGRAPH, { subject: client }))
-        ).body as RecordResponse)
+          await subgraph.post(RECORD, { input, idempotencyKey }, await subgraph.auth.headers('police-cooperation', { subject: client }))
+        ) as RecordResponse)
       : ((await subgraph.query(RECORD, { input, idempotencyKey })) as RecordResponse);
   const transition = (id: string, status: string, occurredOn: string) =>
     subgraph.query(TRANSITION, { input: { id, status, occurredOn } }) as Promise<TransitionResponse>;
@@ -106,7 +106,7 @@ describe.each(databaseFlavours)('request workflow on %s', (flavour) => {
   }
 
   beforeAll(async () => {
-    subgraph = await startPoliceCooperation(flavour);
+    subgraph = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await subgraph?.stop();

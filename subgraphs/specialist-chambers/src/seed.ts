@@ -43,7 +43,7 @@ import {
  *                       the last one ends at the identity's current location
  *   protection officers officer-NN (synthetic principal ids = token subjects):
  *                       witness n has officer-{1 + (n - 1) % 12}, and even n also
- *                       officer-{1 + (n + 5) % 12} (60 assignments; test/harness.ts
+ *                       officer-{1 + (n + 5) % 12} (60 assignments; test/seed-facts.ts
  *                       `officersOf` computes the same), each proposed by
  *                       programme-manager-01 at 09:00 UTC a week after referral and
  *                       approved by programme-manager-02 at 11:00 (120 history steps);
@@ -208,7 +208,7 @@ const MAX_OFFICERS = 2;
 export const PENDING_PROPOSAL = { witness: 1, officer: 'officer-13', at: '2026-11-02T09:00:00Z' } as const;
 
 /**
- * 1–2 officers a witness (the formula is repeated in test/harness.ts, `officersOf`),
+ * 1–2 officers a witness (the formula is repeated in test/seed-facts.ts, `officersOf`),
  * each assignment proposed by one programme manager and approved by another a week
  * after referral. One statement for the assignments, one for their history.
  */

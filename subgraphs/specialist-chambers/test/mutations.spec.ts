@@ -4,7 +4,8 @@
  * behind.
  */
 import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
+import { databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +19,6 @@ import {
 } from '../src/db/schema.js';
 import { createProtectedWitnessStore } from '../src/stores/protected-witness-store.js';
 import { createSupportRequestStore } from '../src/stores/support-request-store.js';
-import { startService, type GraphQLResponse, type RunningService } from './harness.js';
 
 const REQUEST = 'id reference kind status deployment { id } history { fromStatus toStatus occurredAt note }';
 const SUBMIT = `mutation($input: SubmitSupportRequestInput!) { submitSupportRequest(input: $input) { supportRequest { ${REQUEST} } } }`;
@@ -58,9 +58,9 @@ const errorOf = (response: GraphQLResponse<unknown>) => {
 };
 
 describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour) => {
-  let running: RunningService;
+  let running: RunningSubgraph;
   beforeAll(async () => {
-    running = await startService(flavour);
+    running = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await running?.stop();
@@ -68,7 +68,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
 
   const tables = [supportRequests, supportRequestTransitions, protectedWitnesses, threatAssessments, relocations, protectionOfficerAssignments, protectionOfficerAssignmentEvents];
   const count = async (table: (typeof tables)[number]) => {
-    const [row] = await running.service.database.rows<{ n: number }>(sql`select count(*)::int as n from ${table}`);
+    const [row] = await running.instance.database.rows<{ n: number }>(sql`select count(*)::int as n from ${table}`);
     return row!.n;
   };
   /** Counts of every table a mutation may write. */
@@ -179,18 +179,18 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       // Past the domain's checks, straight to the store: the status update succeeds,
       // then the history insert breaks a CHECK — and the status must stay as it was.
       const { id } = await submit();
-      const store = createSupportRequestStore(running.service.database.db as never);
+      const store = createSupportRequestStore(running.instance.database.db as never);
       await expect(store.transition({ id, status: 'APPROVED', note: '   ' })).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', argument: 'input.note' },
       });
-      const [row] = await running.service.database.rows<{ status: string; steps: number }>(
+      const [row] = await running.instance.database.rows<{ status: string; steps: number }>(
         sql`select status, (select count(*)::int from ${supportRequestTransitions} where support_request_id = ${id}) as steps from ${supportRequests} where id = ${id}`,
       );
       expect(row).toEqual({ status: 'REQUESTED', steps: 1 });
     });
 
     it('seeds a history for every request and links 30 operational ones to deployments 1–30, newest first', async () => {
-      const [seeded] = await running.service.database.rows<{ transitions: number; linked: number; operational: number; distinct: number }>(sql`
+      const [seeded] = await running.instance.database.rows<{ transitions: number; linked: number; operational: number; distinct: number }>(sql`
         select
           (select count(*)::int from ${supportRequestTransitions} t join ${supportRequests} r on r.id = t.support_request_id where r.reference like '%-20__-0___' and r.reference not like '%-2026-9%') as transitions,
           (select count(*)::int from ${supportRequests} where deployment_id is not null and reference not like '%-2026-9%') as linked,
@@ -202,7 +202,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       });
       expect(response.data?.supportRequest.history.map((step) => step.toStatus)).toEqual(['REQUESTED', 'APPROVED', 'IN_PROGRESS', 'COMPLETED']);
       // Deployment 1 goes to the newest linked request: an operational one in progress or completed.
-      const [linked] = await running.service.database.rows<{ id: string; reference: string; kind: string; status: string }>(
+      const [linked] = await running.instance.database.rows<{ id: string; reference: string; kind: string; status: string }>(
         sql`select id, reference, kind, status from ${supportRequests} where deployment_id = ${syntheticId('deployment', 1)}`,
       );
       expect(linked).toMatchObject({ kind: 'OPERATIONAL', status: expect.stringMatching(/^(IN_PROGRESS|COMPLETED)$/) });
@@ -304,7 +304,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       const admitted = errorOf(await move(witness.id, 'ADMITTED'));
       expect(admitted).toMatchObject({ code: 'CONFLICT', currentStatus: 'REFERRED', requestedStatus: 'ADMITTED' });
       expect(await snapshot()).toEqual(before);
-      const [row] = await running.service.database.rows<{ status: string }>(sql`select status from ${protectedWitnesses} where id = ${witness.id}`);
+      const [row] = await running.instance.database.rows<{ status: string }>(sql`select status from ${protectedWitnesses} where id = ${witness.id}`);
       expect(row?.status).toBe('REFERRED');
     });
 
@@ -380,7 +380,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
     it('rolls a referral back whole when the identity cannot be written', async () => {
       // Past the domain's checks, straight to the store: the witness row is inserted,
       // then the identity breaks a CHECK — and no witness may be left behind.
-      const store = createProtectedWitnessStore(running.service.database.db as never);
+      const store = createProtectedWitnessStore(running.instance.database.db as never);
       await expect(
         store.refer({
           codename: 'ROLLBACK-01',
@@ -389,7 +389,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
           identity: { fullName: '  ', dateOfBirth: '1980-01-01', currentLocation: 'Synthetic Town' },
         }),
       ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'input.identity.fullName' } });
-      const rows = await running.service.database.rows(sql`select 1 from ${protectedWitnesses} where codename = 'ROLLBACK-01'`);
+      const rows = await running.instance.database.rows(sql`select 1 from ${protectedWitnesses} where codename = 'ROLLBACK-01'`);
       expect(rows).toEqual([]);
     });
 

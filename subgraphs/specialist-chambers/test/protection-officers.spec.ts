@@ -7,11 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { databaseViolation, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
+import { databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protectionOfficerAssignmentEvents, protectionOfficerAssignments } from '../src/db/schema.js';
-import { officersOf, startService, type GraphQLResponse, type RunningService } from './harness.js';
+import { officersOf } from './seed-facts.js';
 
 const ASSIGNMENT = 'id officer status witness { codename } history { action by at }';
 const PROPOSE = `mutation($input: ProposeProtectionOfficerInput!) { proposeProtectionOfficer(input: $input) { assignment { ${ASSIGNMENT} } } }`;
@@ -48,9 +49,9 @@ const onlyError = (response: GraphQLResponse<unknown>) => {
 };
 
 describe.each(databaseFlavours)('protection officers, four eyes, on %s', (flavour) => {
-  let running: RunningService;
+  let running: RunningSubgraph;
   beforeAll(async () => {
-    running = await startService(flavour);
+    running = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await running?.stop();
@@ -70,7 +71,7 @@ describe.each(databaseFlavours)('protection officers, four eyes, on %s', (flavou
   };
   /** Rows of both tables: a refused step must leave them as they were. */
   const snapshot = async () => {
-    const [row] = await running.service.database.rows<{ assignments: number; steps: number }>(sql`
+    const [row] = await running.instance.database.rows<{ assignments: number; steps: number }>(sql`
       select (select count(*)::int from ${protectionOfficerAssignments}) as assignments,
              (select count(*)::int from ${protectionOfficerAssignmentEvents}) as steps`);
     return row;
@@ -148,7 +149,7 @@ describe.each(databaseFlavours)('protection officers, four eyes, on %s', (flavou
     const answers = await Promise.all([approve(assignment.id, MANAGER_B), approve(assignment.id, MANAGER_C)]);
     expect(answers.filter((answer) => answer.errors === undefined)).toHaveLength(1);
     expect(answers.flatMap((answer) => answer.errors ?? []).map((error) => error.extensions?.code)).toEqual(['CONFLICT']);
-    const [steps] = await running.service.database.rows<{ n: number }>(
+    const [steps] = await running.instance.database.rows<{ n: number }>(
       sql`select count(*)::int as n from ${protectionOfficerAssignmentEvents} where assignment_id = ${assignment.id} and action = 'APPROVED'`,
     );
     expect(steps?.n).toBe(1);
@@ -217,7 +218,7 @@ describe.each(databaseFlavours)('protection officers, four eyes, on %s', (flavou
   });
 
   describe('the history, against an insider with database rights', () => {
-    const db = () => running.service.database.db;
+    const db = () => running.instance.database.db;
     /** A pending proposal written straight to the tables, as an insider could. */
     const pendingRow = async (officer: string, proposer = 'insider-1', n = 27) => {
       const id = syntheticId('protection-officer-assignment', 10_000 + Math.floor(Math.random() * 1_000_000));
