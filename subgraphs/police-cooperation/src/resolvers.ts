@@ -3,7 +3,6 @@ import {
   idempotentCall,
   type CallerContext,
   periodKey,
-  readPageArgs,
   requireDate,
   requireUuid,
   scalarResolvers,
@@ -20,9 +19,6 @@ import { checkStatisticsQuery } from './domain/exchange-statistics.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
 type Context = PoliceCooperationContext & CallerContext;
-
-/** Sort key of the requests list: (request_date, id). */
-const CURSOR_ARITY = 2;
 
 export const resolvers = {
   ...scalarResolvers,
@@ -74,7 +70,7 @@ export const resolvers = {
       _: unknown,
       args: PageArgs & { filter?: ExchangeRequestFilter | null },
       context: Context,
-    ) => context.exchangeRequests.list(args.filter ?? {}, readPageArgs(args, CURSOR_ARITY)),
+    ) => context.exchangeRequests.connection(args.filter ?? {}, args),
   },
 
   InformationExchangeRequest: {

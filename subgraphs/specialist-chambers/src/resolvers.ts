@@ -8,13 +8,9 @@ import {
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
   periodKey,
-  readPageArgs,
   requireUuid,
   scalarResolvers,
-  toConnection,
-  type CursorKey,
   type PageArgs,
-  type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
 import type { ResolverContext as Context } from './context.js';
@@ -51,20 +47,6 @@ interface RecordArgs<Input> {
 /** An entity representation as the gateway sends it: unchecked JSON. */
 type Representation = Record<string, unknown>;
 
-/** Both lists sort by `(date desc, id desc)`: a cursor has two parts. */
-const DATE_ID_CURSOR_ARITY = 2;
-
-async function connectionOf<Filter, Row>(
-  store: { list(filter: Filter, page: PageRequest): Promise<Row[]>; count(filter: Filter): Promise<number> },
-  filter: Filter,
-  args: PageArgs,
-  cursorKeyOf: (row: Row) => CursorKey,
-) {
-  const page = readPageArgs(args, DATE_ID_CURSOR_ARITY);
-  const rows = await store.list(filter, page);
-  return toConnection(rows, page, cursorKeyOf, () => store.count(filter));
-}
-
 async function accessBasisOf(witness: ProtectedWitnessRow, { loaders, caller }: Context): Promise<WitnessAccessBasis> {
   const officers = await loaders.officersByWitnessId.load(witness.id);
   return witnessAccessBasis(caller, officers.map((row) => row.officerSubject));
@@ -80,14 +62,14 @@ export const resolvers = {
     supportRequests: (_: unknown, args: ListArgs<SupportRequestFilter>, { stores }: Context) => {
       const filter = args.filter ?? {};
       checkPeriodBounds(filter.from, filter.to, FILTER_PERIOD_ARGUMENTS);
-      return connectionOf(stores.supportRequests, filter, args, (row) => [row.requestedOn, row.id]);
+      return stores.supportRequests.connection(filter, args);
     },
 
     protectedWitness: (_: unknown, args: { id: string }, { loaders }: Context) =>
       loaders.protectedWitnessById.load(requireUuid(args.id, 'id')),
 
     protectedWitnesses: (_: unknown, args: ListArgs<ProtectedWitnessFilter>, { stores }: Context) =>
-      connectionOf(stores.protectedWitnesses, args.filter ?? {}, args, (row) => [row.referredOn, row.id]),
+      stores.protectedWitnesses.connection(args.filter ?? {}, args),
 
     protectionOfficerProposals: (_: unknown, args: PageArgs, { stores }: Context) => stores.protectionOfficers.pendingProposals(args),
   },

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import {
   checkPeriodBounds,
   notFound,
   rethrowAsTypedError,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
-  isUuid,
   type Connection,
   type PageArgs,
+  keysetConnection,
+  keyPart,
+  type KeysetOrder,
+  idPart,
 } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { fieldOperations, graveSites } from '../db/schema.js';
 import type { checkFieldOperationInput } from '../domain/records.js';
-import { keysetPage, type KeysetOrder } from './keyset.js';
 import { FIELD_OPERATION_VIOLATIONS } from './violations.js';
 import type { FieldOperationRow } from '../db/schema.js';
 
@@ -28,10 +30,8 @@ export interface FieldOperationFilter {
 
 /** Most recently started first; the id breaks ties. */
 const NEWEST_FIRST: KeysetOrder<FieldOperationRow> = {
-  columns: [fieldOperations.startedOn, fieldOperations.id],
-  parts: [isIsoDate, isUuid],
   direction: 'desc',
-  keyOf: (row) => [row.startedOn, row.id],
+  key: [keyPart(fieldOperations.startedOn, sql`date`, isIsoDate, (row) => row.startedOn), idPart(fieldOperations.id)],
 };
 
 export function listFieldOperations(
@@ -45,10 +45,10 @@ export function listFieldOperations(
     filter.from != null ? gte(fieldOperations.startedOn, filter.from) : undefined,
     filter.to != null ? lte(fieldOperations.startedOn, filter.to) : undefined,
   );
-  return keysetPage(
+  return keysetConnection(
     args,
     NEWEST_FIRST,
-    (after, orderBy, limit) =>
+    ({ after, orderBy, limit }) =>
       db.select().from(fieldOperations).where(and(matching, after)).orderBy(...orderBy).limit(limit),
     () => db.$count(fieldOperations, matching),
   );

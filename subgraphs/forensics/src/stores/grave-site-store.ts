@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
-import { rethrowAsTypedError, type Connection, type PageArgs } from '@mission-graph/service-kit';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { anyText, keyPart, keysetConnection, rethrowAsTypedError, type Connection, type KeysetOrder, type PageArgs } from '@mission-graph/service-kit';
 import type { checkGraveSiteInput } from '../domain/records.js';
 import type { ForensicsDb } from '../db/database.js';
 import { graveSites } from '../db/schema.js';
-import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 import { GRAVE_SITE_VIOLATIONS } from './violations.js';
 import type { GraveSiteRow } from '../db/schema.js';
 
@@ -17,10 +16,8 @@ export interface GraveSiteFilter {
 
 /** By site code: the order sites are registered and referred to in the field. */
 const BY_SITE_CODE: KeysetOrder<GraveSiteRow> = {
-  columns: [graveSites.siteCode],
-  parts: [anyText],
   direction: 'asc',
-  keyOf: (row) => [row.siteCode],
+  key: [keyPart(graveSites.siteCode, sql`text`, anyText, (row) => row.siteCode)],
 };
 
 export function listGraveSites(
@@ -33,10 +30,10 @@ export function listGraveSites(
     filter.status != null ? eq(graveSites.status, filter.status) : undefined,
     filter.municipality != null ? eq(graveSites.municipality, filter.municipality) : undefined,
   );
-  return keysetPage(
+  return keysetConnection(
     args,
     BY_SITE_CODE,
-    (after, orderBy, limit) =>
+    ({ after, orderBy, limit }) =>
       db.select().from(graveSites).where(and(matching, after)).orderBy(...orderBy).limit(limit),
     () => db.$count(graveSites, matching),
   );

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import {
   checkPeriodBounds,
   notFound,
   rethrowAsTypedError,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
-  isUuid,
   type Connection,
   type PageArgs,
+  keysetConnection,
+  keyPart,
+  type KeysetOrder,
+  idPart,
 } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { identifications, missingPersons, mortalRemains } from '../db/schema.js';
 import type { checkIdentificationInput } from '../domain/records.js';
 import { canMoveMissingPerson, canMoveMortalRemains, transitionConflict } from '../domain/workflow.js';
-import { keysetPage, type KeysetOrder } from './keyset.js';
 import { IDENTIFICATION_VIOLATIONS } from './violations.js';
 import type { IdentificationRow } from '../db/schema.js';
 
@@ -31,10 +33,8 @@ export interface IdentificationFilter {
 
 /** Most recent identification first; the id breaks ties. */
 const NEWEST_FIRST: KeysetOrder<IdentificationRow> = {
-  columns: [identifications.identifiedOn, identifications.id],
-  parts: [isIsoDate, isUuid],
   direction: 'desc',
-  keyOf: (row) => [row.identifiedOn, row.id],
+  key: [keyPart(identifications.identifiedOn, sql`date`, isIsoDate, (row) => row.identifiedOn), idPart(identifications.id)],
 };
 
 export function listIdentifications(
@@ -54,10 +54,10 @@ export function listIdentifications(
         ? isNotNull(identifications.missingPersonId)
         : isNull(identifications.missingPersonId),
   );
-  return keysetPage(
+  return keysetConnection(
     args,
     NEWEST_FIRST,
-    (after, orderBy, limit) =>
+    ({ after, orderBy, limit }) =>
       db.select().from(identifications).where(and(matching, after)).orderBy(...orderBy).limit(limit),
     () => db.$count(identifications, matching),
   );

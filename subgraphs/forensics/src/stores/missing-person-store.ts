@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import {
   checkPeriodBounds,
   isIsoDate,
@@ -7,12 +7,15 @@ import {
   rethrowAsTypedError,
   type Connection,
   type PageArgs,
+  keysetConnection,
+  keyPart,
+  type KeysetOrder,
+  anyText,
 } from '@mission-graph/service-kit';
 import type { checkMissingPersonInput, MissingPersonTransition } from '../domain/records.js';
 import { canMoveMissingPerson, transitionConflict } from '../domain/workflow.js';
 import type { ForensicsDb } from '../db/database.js';
 import { missingPersons } from '../db/schema.js';
-import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 import { MISSING_PERSON_TRANSITION_VIOLATIONS, MISSING_PERSON_VIOLATIONS } from './violations.js';
 import type { MissingPersonRow } from '../db/schema.js';
 
@@ -26,10 +29,8 @@ export interface MissingPersonFilter {
 
 /** Earliest disappearance first; the case number breaks ties and keeps the key unique. */
 const BY_DISAPPEARANCE: KeysetOrder<MissingPersonRow> = {
-  columns: [missingPersons.disappearanceDate, missingPersons.caseNumber],
-  parts: [isIsoDate, anyText],
   direction: 'asc',
-  keyOf: (row) => [row.disappearanceDate, row.caseNumber],
+  key: [keyPart(missingPersons.disappearanceDate, sql`date`, isIsoDate, (row) => row.disappearanceDate), keyPart(missingPersons.caseNumber, sql`text`, anyText, (row) => row.caseNumber)],
 };
 
 export function listMissingPersons(
@@ -47,10 +48,10 @@ export function listMissingPersons(
     filter.disappearedFrom != null ? gte(missingPersons.disappearanceDate, filter.disappearedFrom) : undefined,
     filter.disappearedTo != null ? lte(missingPersons.disappearanceDate, filter.disappearedTo) : undefined,
   );
-  return keysetPage(
+  return keysetConnection(
     args,
     BY_DISAPPEARANCE,
-    (after, orderBy, limit) =>
+    ({ after, orderBy, limit }) =>
       db.select().from(missingPersons).where(and(matching, after)).orderBy(...orderBy).limit(limit),
     () => db.$count(missingPersons, matching),
   );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   badUserInput,
   notFound,
@@ -7,11 +7,14 @@ import {
   rethrowAsTypedError,
   type Connection,
   type PageArgs,
+  keysetConnection,
+  keyPart,
+  type KeysetOrder,
+  anyText,
 } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
 import { fieldOperations, mortalRemains } from '../db/schema.js';
 import { recoversRemains, type checkMortalRemainsInput } from '../domain/records.js';
-import { anyText, keysetPage, type KeysetOrder } from './keyset.js';
 import { MORTAL_REMAINS_VIOLATIONS } from './violations.js';
 import type { MortalRemainsRow } from '../db/schema.js';
 
@@ -25,10 +28,8 @@ export interface MortalRemainsFilter {
 
 /** By reference, the number the morgue files the remains under. */
 const BY_REFERENCE: KeysetOrder<MortalRemainsRow> = {
-  columns: [mortalRemains.reference],
-  parts: [anyText],
   direction: 'asc',
-  keyOf: (row) => [row.reference],
+  key: [keyPart(mortalRemains.reference, sql`text`, anyText, (row) => row.reference)],
 };
 
 export function listMortalRemains(
@@ -42,10 +43,10 @@ export function listMortalRemains(
     filter.heldAt != null ? eq(mortalRemains.heldAt, filter.heldAt) : undefined,
     recoveredBy !== null ? eq(mortalRemains.recoveredByOperationId, recoveredBy) : undefined,
   );
-  return keysetPage(
+  return keysetConnection(
     args,
     BY_REFERENCE,
-    (after, orderBy, limit) =>
+    ({ after, orderBy, limit }) =>
       db.select().from(mortalRemains).where(and(matching, after)).orderBy(...orderBy).limit(limit),
     () => db.$count(mortalRemains, matching),
   );

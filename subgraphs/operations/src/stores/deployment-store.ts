@@ -1,8 +1,10 @@
 import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { badUserInput, conflict, notFound, rowsOf } from '@mission-graph/service-kit';
@@ -48,12 +50,9 @@ function matching(filter: DeploymentFilter): SQL | undefined {
 }
 
 /** Newest first by `startedAt`, the id breaking ties; the cursor is `(startedAt, id)`. */
-const DEPLOYMENTS_ORDER: NewestFirstOrder<typeof deployments.$inferSelect> = {
-  sortColumn: deployments.startedAt,
-  idColumn: deployments.id,
-  sortType: sql`timestamptz`,
-  isSortValue: isInstant,
-  keyOf: (row) => [row.startedAt, row.id],
+const DEPLOYMENTS_ORDER: KeysetOrder<typeof deployments.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(deployments.startedAt, sql`timestamptz`, isInstant, (row) => row.startedAt), idPart(deployments.id)],
 };
 
 export function deploymentStore(db: OperationsDb) {
@@ -196,7 +195,7 @@ export function deploymentStore(db: OperationsDb) {
     /** Most recently started first; the cursor is `(startedAt, id)`. */
     async connection(filter: DeploymentFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, deployments, DEPLOYMENTS_ORDER, where, args);
+      return tableConnection(db, deployments, DEPLOYMENTS_ORDER, where, args);
     },
   };
 }

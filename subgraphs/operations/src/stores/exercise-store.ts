@@ -1,8 +1,10 @@
 import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isIsoDate,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
   notFound,
 } from '@mission-graph/service-kit';
@@ -46,12 +48,9 @@ export interface ExerciseFilter extends DayRange {
 }
 
 /** Newest first by `startsOn`, the id breaking ties; the cursor is `(startsOn, id)`. */
-const EXERCISES_ORDER: NewestFirstOrder<typeof exercises.$inferSelect> = {
-  sortColumn: exercises.startsOn,
-  idColumn: exercises.id,
-  sortType: sql`date`,
-  isSortValue: isIsoDate,
-  keyOf: (row) => [row.startsOn, row.id],
+const EXERCISES_ORDER: KeysetOrder<typeof exercises.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(exercises.startsOn, sql`date`, isIsoDate, (row) => row.startsOn), idPart(exercises.id)],
 };
 
 export function exerciseStore(db: OperationsDb) {
@@ -124,7 +123,7 @@ export function exerciseStore(db: OperationsDb) {
     /** Latest start first; the cursor is `(startsOn, id)`. */
     async connection(filter: ExerciseFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, exercises, EXERCISES_ORDER, where, args);
+      return tableConnection(db, exercises, EXERCISES_ORDER, where, args);
     },
 
     /** The responders taking part in several exercises, each exercise's first tier first. */

@@ -1,8 +1,10 @@
 import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
@@ -31,12 +33,9 @@ function matching(filter: IncidentFilter): SQL | undefined {
 }
 
 /** Newest first by `occurredAt`, the id breaking ties; the cursor is `(occurredAt, id)`. */
-const INCIDENTS_ORDER: NewestFirstOrder<typeof incidents.$inferSelect> = {
-  sortColumn: incidents.occurredAt,
-  idColumn: incidents.id,
-  sortType: sql`timestamptz`,
-  isSortValue: isInstant,
-  keyOf: (row) => [row.occurredAt, row.id],
+const INCIDENTS_ORDER: KeysetOrder<typeof incidents.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(incidents.occurredAt, sql`timestamptz`, isInstant, (row) => row.occurredAt), idPart(incidents.id)],
 };
 
 export function incidentStore(db: OperationsDb) {
@@ -59,7 +58,7 @@ export function incidentStore(db: OperationsDb) {
     /** Newest first; the cursor is `(occurredAt, id)`. */
     async connection(filter: IncidentFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, incidents, INCIDENTS_ORDER, where, args);
+      return tableConnection(db, incidents, INCIDENTS_ORDER, where, args);
     },
   };
 }

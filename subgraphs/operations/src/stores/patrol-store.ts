@@ -1,8 +1,10 @@
 import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { notFound, rowsOf, type Period } from '@mission-graph/service-kit';
@@ -36,12 +38,9 @@ function matching(filter: PatrolFilter): SQL | undefined {
 }
 
 /** Newest first by `shiftStart`, the id breaking ties; the cursor is `(shiftStart, id)`. */
-const PATROLS_ORDER: NewestFirstOrder<typeof patrols.$inferSelect> = {
-  sortColumn: patrols.shiftStart,
-  idColumn: patrols.id,
-  sortType: sql`timestamptz`,
-  isSortValue: isInstant,
-  keyOf: (row) => [row.shiftStart, row.id],
+const PATROLS_ORDER: KeysetOrder<typeof patrols.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(patrols.shiftStart, sql`timestamptz`, isInstant, (row) => row.shiftStart), idPart(patrols.id)],
 };
 
 export function patrolStore(db: OperationsDb) {
@@ -106,7 +105,7 @@ export function patrolStore(db: OperationsDb) {
     /** Latest shift first; the cursor is `(shiftStart, id)`. */
     async connection(filter: PatrolFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, patrols, PATROLS_ORDER, where, args);
+      return tableConnection(db, patrols, PATROLS_ORDER, where, args);
     },
   };
 }

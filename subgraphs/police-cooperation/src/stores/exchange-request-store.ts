@@ -1,6 +1,5 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import {
-  afterKeysetCursor,
   badUserInput,
   notFound,
   recordOnce,
@@ -9,13 +8,14 @@ import {
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
-  readKeysetCursor,
   rowsOf,
-  toConnection,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
+  type PageArgs,
   type Connection,
-  type CursorKey,
   type Db,
-  type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
 import {
@@ -98,25 +98,17 @@ const MAX_REFERENCE_FRAGMENT = 64;
 
 /** The list order, newest first; `id` breaks ties so the key is unique. */
 const NEWEST_FIRST = [desc(requests.requestDate), desc(requests.id)];
-const cursorKeyOf = (row: InformationExchangeRequestRow): CursorKey => [row.requestDate, row.id];
+const NEWEST_FIRST_ORDER: KeysetOrder<InformationExchangeRequestRow> = {
+  direction: 'desc',
+  key: [keyPart(requests.requestDate, sql`date`, isIsoDate, (row) => row.requestDate), idPart(requests.id)],
+};
 
 /** All SQL about information-exchange requests. */
 export function createExchangeRequestStore(db: Db<typeof schema>) {
   return {
     /** One page, newest first, continuing after the cursor's (request_date, id). */
-    async list(filter: ExchangeRequestFilter, page: PageRequest): Promise<Connection<InformationExchangeRequestRow>> {
-      const where = filterConditions(filter);
-      const after = afterKeysetCursor(requests.requestDate, requests.id, readKeysetCursor(page, isIsoDate), sql`date`);
-      const rows = await db
-        .select()
-        .from(requests)
-        .where(and(...where, after))
-        .orderBy(...NEWEST_FIRST)
-        .limit(page.size + 1);
-      return toConnection(rows, page, cursorKeyOf, async () => {
-        const [result] = await db.select({ total: count() }).from(requests).where(and(...where));
-        return result?.total ?? 0;
-      });
+    connection(filter: ExchangeRequestFilter, args: PageArgs): Promise<Connection<InformationExchangeRequestRow>> {
+      return tableConnection(db, requests, NEWEST_FIRST_ORDER, and(...filterConditions(filter)), args);
     },
 
     async findById(id: string): Promise<InformationExchangeRequestRow | null> {

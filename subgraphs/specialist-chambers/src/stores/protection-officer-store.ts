@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   isInstant,
-  newestFirstConnection,
+  tableConnection,
+  idPart,
+  keyPart,
   notFound,
   rethrowAsTypedError,
   type Connection,
   type Db,
-  type NewestFirstOrder,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { and, asc, eq, inArray, notExists, sql } from 'drizzle-orm';
@@ -61,12 +63,9 @@ export function approvedOfficersOf(db: Db<typeof schema> | Tx, witnessIds: reado
 const proposals = alias(events, 'proposal');
 
 /** Pending proposals, most recently proposed first; the cursor is the proposal's `(occurredAt, id)`. */
-const PROPOSALS_ORDER: NewestFirstOrder<AssignmentEventRow> = {
-  sortColumn: events.occurredAt,
-  idColumn: events.id,
-  sortType: sql`timestamptz`,
-  isSortValue: isInstant,
-  keyOf: (row) => [row.occurredAt, row.id],
+const PROPOSALS_ORDER: KeysetOrder<AssignmentEventRow> = {
+  direction: 'desc',
+  key: [keyPart(events.occurredAt, sql`timestamptz`, isInstant, (row) => row.occurredAt), idPart(events.id)],
 };
 
 /** All SQL about who protects which witness: assignments and their append-only history. */
@@ -120,7 +119,7 @@ export function createProtectionOfficerStore(db: Db<typeof schema>) {
             .where(and(eq(proposals.assignmentId, events.assignmentId), inArray(proposals.action, ['APPROVED', 'REVOKED']))),
         ),
       );
-      const page = await newestFirstConnection(db, events, PROPOSALS_ORDER, pending, args);
+      const page = await tableConnection(db, events, PROPOSALS_ORDER, pending, args);
       const rows = new Map((await byIds(page.edges.map((edge) => edge.node.assignmentId))).map((row) => [row.id, row]));
       return {
         ...page,

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import {
-  afterKeysetCursor,
+tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
+  type PageArgs,
+  type Connection,
   conflict,
   isIsoDate,
   notFound,
   rethrowAsTypedError,
-  readKeysetCursor,
   rowsOf,
   type Db,
-  type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
-import { and, asc, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
 import { SUPPORT_REQUEST_VIOLATIONS } from './violations.js';
 import { supportRequests, supportRequestTransitions } from '../db/schema.js';
@@ -46,6 +49,12 @@ export interface SupportRequestFigures extends Period {
 }
 
 /** All SQL about support requests. */
+/** Newest first (`requestedOn`), the id breaking ties. */
+const NEWEST_FIRST: KeysetOrder<SupportRequestRow> = {
+  direction: 'desc',
+  key: [keyPart(supportRequests.requestedOn, sql`date`, isIsoDate, (row) => row.requestedOn), idPart(supportRequests.id)],
+};
+
 export function createSupportRequestStore(db: Db<typeof schema>) {
   const matching = (filter: SupportRequestFilter) =>
     and(
@@ -57,25 +66,9 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
     );
 
   return {
-    /** One page plus one row (to tell whether a next page exists), newest first. */
-    list(filter: SupportRequestFilter, page: PageRequest): Promise<SupportRequestRow[]> {
-      const after = afterKeysetCursor(
-        supportRequests.requestedOn,
-        supportRequests.id,
-        readKeysetCursor(page, isIsoDate),
-        sql`date`,
-      );
-      return db
-        .select()
-        .from(supportRequests)
-        .where(and(matching(filter), after))
-        .orderBy(desc(supportRequests.requestedOn), desc(supportRequests.id))
-        .limit(page.size + 1);
-    },
-
-    async count(filter: SupportRequestFilter): Promise<number> {
-      const [row] = await db.select({ total: count() }).from(supportRequests).where(matching(filter));
-      return row?.total ?? 0;
+    /** One page, newest first; the cursor is `(requestedOn, id)`. */
+    connection(filter: SupportRequestFilter, args: PageArgs): Promise<Connection<SupportRequestRow>> {
+      return tableConnection(db, supportRequests, NEWEST_FIRST, matching(filter), args);
     },
 
     byIds(ids: readonly string[]): Promise<SupportRequestRow[]> {
