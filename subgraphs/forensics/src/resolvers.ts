@@ -33,35 +33,14 @@ import {
   type RemainsHandoverInput,
 } from './domain/records.js';
 import { normaliseGroupBy, type StatisticsDimension } from './domain/statistics.js';
-import {
-  listFieldOperations,
-  recordFieldOperation,
-  type FieldOperationFilter,
-  type FieldOperationRow,
-} from './stores/field-operation-store.js';
-import { listGraveSites, recordGraveSite, type GraveSiteFilter, type GraveSiteRow } from './stores/grave-site-store.js';
-import {
-  listIdentifications,
-  recordIdentification,
-  type IdentificationFilter,
-  type IdentificationRow,
-} from './stores/identification-store.js';
-import {
-  listMissingPersons,
-  recordMissingPerson,
-  transitionMissingPerson,
-  type MissingPersonFilter,
-  type MissingPersonRow,
-} from './stores/missing-person-store.js';
-import { recordMorgueReview, type MorgueReviewRow } from './stores/morgue-review-store.js';
-import {
-  listMortalRemains,
-  recordMortalRemains,
-  type MortalRemainsFilter,
-  type MortalRemainsRow,
-} from './stores/mortal-remains-store.js';
-import { recordRemainsHandover } from './stores/remains-handover-store.js';
-import { forensicsStatistics } from './stores/statistics-store.js';
+import type {FieldOperationFilter, FieldOperationRow } from './stores/field-operation-store.js';
+import type {GraveSiteFilter, GraveSiteRow } from './stores/grave-site-store.js';
+import type {IdentificationFilter, IdentificationRow } from './stores/identification-store.js';
+import type {MissingPersonFilter, MissingPersonRow } from './stores/missing-person-store.js';
+import type {MorgueReviewRow } from './stores/morgue-review-store.js';
+import type {MortalRemainsFilter, MortalRemainsRow } from './stores/mortal-remains-store.js';
+
+
 
 /*
  * Thin resolvers: read arguments, call a store or a per-request loader. Fields not
@@ -100,69 +79,69 @@ export const resolvers = {
   Query: {
     missingPerson: (_: unknown, args: { id: string }, { loaders }: ForensicsContext) =>
       loaders.missingPerson.load(requireUuid(args.id, 'id')),
-    missingPersons: (_: unknown, { filter, ...page }: ListArgs<MissingPersonFilter>, { db }: ForensicsContext) =>
-      listMissingPersons(db, filter ?? {}, page),
-    graveSites: (_: unknown, { filter, ...page }: ListArgs<GraveSiteFilter>, { db }: ForensicsContext) =>
-      listGraveSites(db, filter ?? {}, page),
-    fieldOperations: (_: unknown, { filter, ...page }: ListArgs<FieldOperationFilter>, { db }: ForensicsContext) =>
-      listFieldOperations(db, filter ?? {}, page),
-    mortalRemains: (_: unknown, { filter, ...page }: ListArgs<MortalRemainsFilter>, { db }: ForensicsContext) =>
-      listMortalRemains(db, filter ?? {}, page),
-    identifications: (_: unknown, { filter, ...page }: ListArgs<IdentificationFilter>, { db }: ForensicsContext) =>
-      listIdentifications(db, filter ?? {}, page),
+    missingPersons: (_: unknown, { filter, ...page }: ListArgs<MissingPersonFilter>, { stores }: ForensicsContext) =>
+      stores.missingPersons.connection(filter ?? {}, page),
+    graveSites: (_: unknown, { filter, ...page }: ListArgs<GraveSiteFilter>, { stores }: ForensicsContext) =>
+      stores.graveSites.connection(filter ?? {}, page),
+    fieldOperations: (_: unknown, { filter, ...page }: ListArgs<FieldOperationFilter>, { stores }: ForensicsContext) =>
+      stores.fieldOperations.connection(filter ?? {}, page),
+    mortalRemains: (_: unknown, { filter, ...page }: ListArgs<MortalRemainsFilter>, { stores }: ForensicsContext) =>
+      stores.mortalRemains.connection(filter ?? {}, page),
+    identifications: (_: unknown, { filter, ...page }: ListArgs<IdentificationFilter>, { stores }: ForensicsContext) =>
+      stores.identifications.connection(filter ?? {}, page),
     forensicsStatistics: async (
       _: unknown,
       args: { from: string; to: string; groupBy?: StatisticsDimension[] | null },
-      { db }: ForensicsContext,
+      { stores }: ForensicsContext,
     ) => {
       const period = checkPeriod(args.from, args.to);
       const groupBy = normaliseGroupBy(args.groupBy);
-      return { ...period, groupBy, groups: await forensicsStatistics(db, period, groupBy) };
+      return { ...period, groupBy, groups: await stores.statistics.statistics(period, groupBy) };
     },
   },
 
   Mutation: {
     recordMissingPerson: async (_: unknown, args: RecordArgs<MissingPersonInput>, context: Context) => {
       const input = checkMissingPersonInput(args.input);
-      return { missingPerson: await once(context, 'recordMissingPerson', args, input, (tx) => recordMissingPerson(tx, input), context.loaders.missingPerson) };
+      return { missingPerson: await once(context, 'recordMissingPerson', args, input, (tx) => context.stores.missingPersons.record(input, tx), context.loaders.missingPerson) };
     },
     recordGraveSite: async (_: unknown, args: RecordArgs<GraveSiteInput>, context: Context) => {
       const input = checkGraveSiteInput(args.input);
-      return { graveSite: await once(context, 'recordGraveSite', args, input, (tx) => recordGraveSite(tx, input), context.loaders.graveSite) };
+      return { graveSite: await once(context, 'recordGraveSite', args, input, (tx) => context.stores.graveSites.record(input, tx), context.loaders.graveSite) };
     },
     recordFieldOperation: async (_: unknown, args: RecordArgs<FieldOperationInput>, context: Context) => {
       const siteId = args.input.siteId == null ? null : requireUuid(args.input.siteId, 'input.siteId');
       const input = checkFieldOperationInput({ ...args.input, siteId });
       return {
-        fieldOperation: await once(context, 'recordFieldOperation', args, input, (tx) => recordFieldOperation(tx, input), context.loaders.fieldOperation),
+        fieldOperation: await once(context, 'recordFieldOperation', args, input, (tx) => context.stores.fieldOperations.record(input, tx), context.loaders.fieldOperation),
       };
     },
     recordMortalRemains: async (_: unknown, args: RecordArgs<MortalRemainsInput>, context: Context) => {
       const recoveredBy = requireUuid(args.input.recoveredBy, 'input.recoveredBy');
       const input = checkMortalRemainsInput({ ...args.input, recoveredBy });
-      return { mortalRemains: await once(context, 'recordMortalRemains', args, input, (tx) => recordMortalRemains(tx, input), context.loaders.mortalRemains) };
+      return { mortalRemains: await once(context, 'recordMortalRemains', args, input, (tx) => context.stores.mortalRemains.record(input, tx), context.loaders.mortalRemains) };
     },
     recordMorgueReview: async (_: unknown, args: RecordArgs<MorgueReviewInput>, context: Context) => {
       const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
       const input = checkMorgueReviewInput({ ...args.input, remainsId });
-      return { morgueReview: await once(context, 'recordMorgueReview', args, input, (tx) => recordMorgueReview(tx, input), context.loaders.morgueReview) };
+      return { morgueReview: await once(context, 'recordMorgueReview', args, input, (tx) => context.stores.morgueReviews.record(input, tx), context.loaders.morgueReview) };
     },
     recordIdentification: async (_: unknown, args: RecordArgs<IdentificationInput>, context: Context) => {
       const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
       const missingPersonId = args.input.missingPersonId == null ? null : requireUuid(args.input.missingPersonId, 'input.missingPersonId');
       const input = checkIdentificationInput({ ...args.input, remainsId, missingPersonId });
       return {
-        identification: await once(context, 'recordIdentification', args, input, (tx) => recordIdentification(tx, input), context.loaders.identification),
+        identification: await once(context, 'recordIdentification', args, input, (tx) => context.stores.identifications.record(input, tx), context.loaders.identification),
       };
     },
     recordRemainsHandover: async (_: unknown, args: RecordArgs<RemainsHandoverInput>, context: Context) => {
       const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
       const input = checkRemainsHandoverInput({ ...args.input, remainsId });
       // What a retry answers is the remains (the handover is theirs): the id recorded is theirs.
-      return { mortalRemains: await once(context, 'recordRemainsHandover', args, input, (tx) => recordRemainsHandover(tx, input), context.loaders.mortalRemains) };
+      return { mortalRemains: await once(context, 'recordRemainsHandover', args, input, (tx) => context.stores.remainsHandovers.record(input, tx), context.loaders.mortalRemains) };
     },
-    transitionMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonTransitionInput>, { db }: Context) => ({
-      missingPerson: await transitionMissingPerson(db, checkMissingPersonTransitionInput({ ...input, id: requireUuid(input.id, 'input.id') })),
+    transitionMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonTransitionInput>, { stores }: Context) => ({
+      missingPerson: await stores.missingPersons.transition(checkMissingPersonTransitionInput({ ...input, id: requireUuid(input.id, 'input.id') })),
     }),
   },
 

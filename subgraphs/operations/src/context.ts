@@ -1,19 +1,13 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type SubgraphContext } from '@mission-graph/service-kit';
 import type { OperationsDb, SecurityResponderCode } from './db/schema.js';
 import type { ShiftPattern } from './domain/shift-pattern.js';
-import type { Stores } from './stores/index.js';
+import { createStores, type Stores } from './stores/index.js';
 
 /**
  * Per-request context. Loaders are built per request so their caches never outlive
  * (or leak across) a request; each batch of keys becomes one SQL statement.
  */
-export interface OperationsContext {
-  db: OperationsDb;
-  stores: Stores;
-  loaders: Loaders;
-  /** The patrol shift pattern this service runs (PATROL_SHIFT_HOURS). */
-  shiftPattern: ShiftPattern;
-}
+export type OperationsContext = SubgraphContext<OperationsDb, Stores, Loaders>;
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -60,6 +54,8 @@ function createLoaders(stores: Stores) {
   };
 }
 
-export function createContext(db: OperationsDb, stores: Stores, shiftPattern: ShiftPattern): OperationsContext {
-  return { db, stores, loaders: createLoaders(stores), shiftPattern };
+/** Builds the stores once (with the patrol shift pattern this service runs) and, per request, a context with fresh loaders. */
+export function contextFactory(db: OperationsDb, shiftPattern: ShiftPattern): () => Omit<OperationsContext, 'caller'> {
+  const stores = createStores(db, shiftPattern);
+  return () => ({ db, stores, loaders: createLoaders(stores) });
 }

@@ -2,7 +2,6 @@ import {
   idempotentCall,
   recordOnce,
   rowRecording,
-  type CallerContext,
   checkPeriod,
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
@@ -32,7 +31,7 @@ import { checkIncidentReport, type IncidentReport } from './domain/incident.js';
 import { checkPatrolLog, type PatrolLog } from './domain/patrol.js';
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
-type Ctx = OperationsContext & CallerContext;
+type Ctx = OperationsContext;
 /** A machine-facing mutation's arguments: its input and, when the client may retry, an idempotency key. */
 type RecordArgs<Shape> = { input: Shape; idempotencyKey?: string | null };
 
@@ -132,7 +131,7 @@ export const resolvers = {
       ),
     }),
     logPatrol: async (_: unknown, args: RecordArgs<PatrolLog>, context: Ctx) => {
-      const shift = checkPatrolLog(args.input, context.shiftPattern);
+      const shift = checkPatrolLog(args.input, context.stores.patrols.shiftPattern);
       const call = idempotentCall('logPatrol', args.idempotencyKey, context.caller, shift);
       const recording = rowRecording((tx) => context.stores.patrols.log(shift, tx as OperationsDb), (id) => context.loaders.patrol.load(id));
       return { patrol: await recordOnce(context.db, idempotencyKeys, call, recording) };

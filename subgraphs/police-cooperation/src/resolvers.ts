@@ -1,7 +1,6 @@
 import {
   checkPeriod,
   idempotentCall,
-  type CallerContext,
   periodKey,
   requireDate,
   requireUuid,
@@ -18,7 +17,7 @@ import {
 import { checkStatisticsQuery } from './domain/exchange-statistics.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
-type Context = PoliceCooperationContext & CallerContext;
+type Context = PoliceCooperationContext;
 
 export const resolvers = {
   ...scalarResolvers,
@@ -39,7 +38,7 @@ export const resolvers = {
     ) => {
       const request = checkRecordInput(args.input);
       const call = idempotentCall('recordExchangeRequest', args.idempotencyKey, context.caller, request);
-      return { request: await context.exchangeRequests.record(request, call) };
+      return { request: await context.stores.exchangeRequests.record(request, call) };
     },
 
     transitionExchangeRequest: async (
@@ -49,7 +48,7 @@ export const resolvers = {
     ) => {
       const id = requireUuid(args.input.id, 'input.id');
       const occurredOn = requireDate(args.input.occurredOn, 'input.occurredOn');
-      return { request: await context.exchangeRequests.transition(id, args.input.status, occurredOn) };
+      return { request: await context.stores.exchangeRequests.transition(id, args.input.status, occurredOn) };
     },
   },
 
@@ -60,17 +59,17 @@ export const resolvers = {
       context: Context,
     ) => {
       const query = checkStatisticsQuery(args.from, args.to, args.groupBy);
-      return { ...query, groups: await context.exchangeRequests.statistics(query) };
+      return { ...query, groups: await context.stores.exchangeRequests.statistics(query) };
     },
 
     informationExchangeRequest: (_: unknown, args: { id: string }, context: Context) =>
-      context.exchangeRequests.findById(requireUuid(args.id, 'id')),
+      context.stores.exchangeRequests.findById(requireUuid(args.id, 'id')),
 
     informationExchangeRequests: (
       _: unknown,
       args: PageArgs & { filter?: ExchangeRequestFilter | null },
       context: Context,
-    ) => context.exchangeRequests.connection(args.filter ?? {}, args),
+    ) => context.stores.exchangeRequests.connection(args.filter ?? {}, args),
   },
 
   InformationExchangeRequest: {

@@ -1,4 +1,4 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type CallerContext, type Db } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db, type SubgraphContext } from '@mission-graph/service-kit';
 import type * as schema from './db/schema.js';
 import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
 import { createProtectionOfficerStore } from './stores/protection-officer-store.js';
@@ -51,17 +51,11 @@ function createLoaders(stores: Stores) {
   };
 }
 
-export interface SpecialistChambersContext {
-  db: Db<typeof schema>;
-  stores: Stores;
-  loaders: ReturnType<typeof createLoaders>;
-}
-
-/** What resolvers see: this subgraph's context plus the caller the kit adds from the internal token. */
-export type ResolverContext = SpecialistChambersContext & CallerContext;
+/** What every resolver of one request sees (the floor plan's one context shape). */
+export type SpecialistChambersContext = SubgraphContext<Db<typeof schema>, Stores, ReturnType<typeof createLoaders>>;
 
 /** Builds the stores once and, per request, a context with fresh loaders. */
-export function contextFactory(db: Db<typeof schema>): () => Promise<SpecialistChambersContext> {
+export function contextFactory(db: Db<typeof schema>): () => Omit<SpecialistChambersContext, 'caller'> {
   const stores = createStores(db);
-  return async () => ({ db, stores, loaders: createLoaders(stores) });
+  return () => ({ db, stores, loaders: createLoaders(stores) });
 }

@@ -13,7 +13,7 @@ import {
   type PageArgs,
   type Period,
 } from '@mission-graph/service-kit';
-import type { ResolverContext as Context } from './context.js';
+import type { SpecialistChambersContext as Context } from './context.js';
 import type * as schema from './db/schema.js';
 import { idempotencyKeys } from './db/schema.js';
 import { mayKnow, needToKnowError, witnessAccessBasis, type WitnessAccessBasis } from './domain/need-to-know.js';

@@ -20,39 +20,46 @@ const BY_SITE_CODE: KeysetOrder<GraveSiteRow> = {
   key: [keyPart(graveSites.siteCode, sql`text`, anyText, (row) => row.siteCode)],
 };
 
-export function listGraveSites(
-  db: ForensicsDb,
-  filter: GraveSiteFilter,
-  args: PageArgs,
-): Promise<Connection<GraveSiteRow>> {
-  const matching = and(
-    filter.kind != null ? eq(graveSites.kind, filter.kind) : undefined,
-    filter.status != null ? eq(graveSites.status, filter.status) : undefined,
-    filter.municipality != null ? eq(graveSites.municipality, filter.municipality) : undefined,
-  );
-  return keysetConnection(
-    args,
-    BY_SITE_CODE,
-    ({ after, orderBy, limit }) =>
-      db.select().from(graveSites).where(and(matching, after)).orderBy(...orderBy).limit(limit),
-    () => db.$count(graveSites, matching),
-  );
-}
 
-export function graveSitesByIds(db: ForensicsDb, ids: readonly string[]): Promise<GraveSiteRow[]> {
-  return db.select().from(graveSites).where(inArray(graveSites.id, [...ids]));
-}
 
-/** Records a new grave site; a taken site code is a CONFLICT. */
-export async function recordGraveSite(db: ForensicsDb, input: ReturnType<typeof checkGraveSiteInput>): Promise<GraveSiteRow> {
-  try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx.insert(graveSites).values({ id: randomUUID(), ...input }).returning();
-      return row!;
-    });
-  } catch (error) {
-    rethrowAsTypedError(error, GRAVE_SITE_VIOLATIONS);
-  }
-}
 
 export type { GraveSiteRow };
+
+export function createGraveSiteStore(db: ForensicsDb) {
+  return {
+    connection(filter: GraveSiteFilter,
+      args: PageArgs,
+    ): Promise<Connection<GraveSiteRow>> {
+      const matching = and(
+        filter.kind != null ? eq(graveSites.kind, filter.kind) : undefined,
+        filter.status != null ? eq(graveSites.status, filter.status) : undefined,
+        filter.municipality != null ? eq(graveSites.municipality, filter.municipality) : undefined,
+      );
+      return keysetConnection(
+        args,
+        BY_SITE_CODE,
+        ({ after, orderBy, limit }) =>
+          db.select().from(graveSites).where(and(matching, after)).orderBy(...orderBy).limit(limit),
+        () => db.$count(graveSites, matching),
+      );
+    },
+
+    byIds(ids: readonly string[]): Promise<GraveSiteRow[]> {
+      return db.select().from(graveSites).where(inArray(graveSites.id, [...ids]));
+    },
+
+    /** Records a new grave site; a taken site code is a CONFLICT. */
+    async record(input: ReturnType<typeof checkGraveSiteInput>, on: ForensicsDb = db): Promise<GraveSiteRow> {
+      try {
+        return await on.transaction(async (tx) => {
+          const [row] = await tx.insert(graveSites).values({ id: randomUUID(), ...input }).returning();
+          return row!;
+        });
+      } catch (error) {
+        rethrowAsTypedError(error, GRAVE_SITE_VIOLATIONS);
+      }
+    },
+  };
+}
+
+export type GraveSiteStore = ReturnType<typeof createGraveSiteStore>;

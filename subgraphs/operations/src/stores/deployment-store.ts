@@ -55,7 +55,7 @@ const DEPLOYMENTS_ORDER: KeysetOrder<typeof deployments.$inferSelect> = {
   key: [keyPart(deployments.startedAt, sql`timestamptz`, isInstant, (row) => row.startedAt), idPart(deployments.id)],
 };
 
-export function deploymentStore(db: OperationsDb) {
+export function createDeploymentStore(db: OperationsDb) {
   return {
     /**
      * Deploys the FPU on Kosovo Police's accepted request for the incident. At no instant
@@ -201,3 +201,5 @@ export function deploymentStore(db: OperationsDb) {
 }
 
 export type { DeploymentRow };
+
+export type DeploymentStore = ReturnType<typeof createDeploymentStore>;

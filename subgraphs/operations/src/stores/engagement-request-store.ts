@@ -23,7 +23,7 @@ export interface RequestEngagementInput {
 
 const LIVE = ['PENDING', 'ACCEPTED'] as const;
 
-export function engagementRequestStore(db: OperationsDb) {
+export function createEngagementRequestStore(db: OperationsDb) {
   /** Moves a pending request to `decision` at `at`, in one transaction with the row locked. */
   async function answer(id: string, decision: EngagementDecision, at: string, argument: string) {
     try {
@@ -115,3 +115,5 @@ export function engagementRequestStore(db: OperationsDb) {
 }
 
 export type { EngagementRequestRow };
+
+export type EngagementRequestStore = ReturnType<typeof createEngagementRequestStore>;

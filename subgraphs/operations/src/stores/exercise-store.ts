@@ -53,7 +53,7 @@ const EXERCISES_ORDER: KeysetOrder<typeof exercises.$inferSelect> = {
   key: [keyPart(exercises.startsOn, sql`date`, isIsoDate, (row) => row.startsOn), idPart(exercises.id)],
 };
 
-export function exerciseStore(db: OperationsDb) {
+export function createExerciseStore(db: OperationsDb) {
   function matching(filter: ExerciseFilter): SQL | undefined {
     const takesPart = filter.participant
       ? exists(
@@ -138,3 +138,5 @@ export function exerciseStore(db: OperationsDb) {
 }
 
 export type { ExerciseRow };
+
+export type ExerciseStore = ReturnType<typeof createExerciseStore>;

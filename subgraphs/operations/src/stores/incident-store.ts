@@ -38,7 +38,7 @@ const INCIDENTS_ORDER: KeysetOrder<typeof incidents.$inferSelect> = {
   key: [keyPart(incidents.occurredAt, sql`timestamptz`, isInstant, (row) => row.occurredAt), idPart(incidents.id)],
 };
 
-export function incidentStore(db: OperationsDb) {
+export function createIncidentStore(db: OperationsDb) {
   return {
     /** Kosovo Police report an incident (on `on`: the store's database, or a caller's transaction). */
     async report(report: IncidentReport, on: OperationsDb = db): Promise<IncidentRow> {
@@ -64,3 +64,5 @@ export function incidentStore(db: OperationsDb) {
 }
 
 export type { IncidentRow };
+
+export type IncidentStore = ReturnType<typeof createIncidentStore>;

@@ -21,7 +21,7 @@ const OFFICERS_ORDER: KeysetOrder<typeof officers.$inferSelect> = {
   key: [keyPart(officers.rank, typeOf(officerRank), isOneOf(officerRank.enumValues), (row) => row.rank), idPart(officers.id)],
 };
 
-export function officerStore(db: OperationsDb) {
+export function createOfficerStore(db: OperationsDb) {
   return {
     /**
      * Most senior rank first; the cursor is `(rank, id)`. Not ordered by name or
@@ -35,3 +35,5 @@ export function officerStore(db: OperationsDb) {
 }
 
 export type { OfficerRow };
+
+export type OfficerStore = ReturnType<typeof createOfficerStore>;

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { formedPoliceUnits, patrols, type OperationsDb } from '../db/schema.js';
 import type { CheckedPatrolLog } from '../domain/patrol.js';
+import type { ShiftPattern } from '../domain/shift-pattern.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import { onlyRow } from './rows.js';
 import { OPERATIONS_VIOLATIONS } from './violations.js';
@@ -43,8 +44,11 @@ const PATROLS_ORDER: KeysetOrder<typeof patrols.$inferSelect> = {
   key: [keyPart(patrols.shiftStart, sql`timestamptz`, isInstant, (row) => row.shiftStart), idPart(patrols.id)],
 };
 
-export function patrolStore(db: OperationsDb) {
+export function createPatrolStore(db: OperationsDb, shiftPattern: ShiftPattern) {
   return {
+    /** The shift pattern patrols are logged in (PATROL_SHIFT_HOURS). */
+    shiftPattern,
+
     /** Logs one shift (on `on`: the store's database, or a caller's transaction). */
     async log(shift: CheckedPatrolLog, on: OperationsDb = db): Promise<PatrolRow> {
       const values = { id: randomUUID(), ...shift };
@@ -111,3 +115,5 @@ export function patrolStore(db: OperationsDb) {
 }
 
 export type { PatrolRow };
+
+export type PatrolStore = ReturnType<typeof createPatrolStore>;

@@ -3,7 +3,7 @@ import { securityResponders, type OperationsDb, type SecurityResponderCode } fro
 import type { SecurityResponderRow } from '../db/schema.js';
 
 
-export function securityResponderStore(db: OperationsDb) {
+export function createSecurityResponderStore(db: OperationsDb) {
   return {
     /** The whole mechanism, first responder first. */
     all: (): Promise<SecurityResponderRow[]> =>
@@ -15,3 +15,5 @@ export function securityResponderStore(db: OperationsDb) {
 }
 
 export type { SecurityResponderRow };
+
+export type SecurityResponderStore = ReturnType<typeof createSecurityResponderStore>;
