@@ -12,6 +12,7 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { ForensicsContext } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
 import type { ForensicsDb } from './db/database.js';
 import { idempotencyKeys } from './db/schema.js';
 import {
@@ -73,7 +74,7 @@ function once<Row extends { id: string }>(
 /** At most one row per key (UNIQUE in the database): the first or null. */
 const firstOrNull = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
 
   Query: {

@@ -12,6 +12,7 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { OperationsContext } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
 import { idempotencyKeys, type OperationsDb, type SecurityResponderCode } from './db/schema.js';
 import type { DayRange } from './stores/day-range-sql.js';
 import type { DeploymentFilter, DeploymentRow } from './stores/deployment-store.js';
@@ -47,7 +48,7 @@ const instantOrNow = (value: string | null | undefined): string => value ?? new 
 type Input<Shape> = { input: Shape };
 
 /** Thin: read and check arguments, ask a store or a loader, return what it gives. */
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
 
   Query: {

@@ -9,26 +9,20 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { PoliceCooperationContext } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
 import type { ExchangeRequestStatus, InformationExchangeRequestRow } from './db/schema.js';
 import {
   checkRecordInput,
   type RecordExchangeRequestInput,
 } from './domain/exchange-request-input.js';
 import { checkStatisticsQuery } from './domain/exchange-statistics.js';
+import { ACCURACY_NAME } from './domain/information-accuracy.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
 type Context = PoliceCooperationContext;
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
-
-  /** GraphQL names of the accuracy grades; the database keeps the manual's digits. */
-  InformationAccuracy: {
-    NOT_IN_DOUBT: '1',
-    KNOWN_TO_SOURCE: '2',
-    CORROBORATED: '3',
-    NOT_CORROBORATED: '4',
-  },
 
   Mutation: {
     recordExchangeRequest: async (
@@ -79,6 +73,8 @@ export const resolvers = {
     // The person lives in forensics: hand the gateway a reference, no SQL here.
     relatedMissingPerson: (request: InformationExchangeRequestRow) =>
       request.missingPersonId ? { __typename: 'MissingPerson', id: request.missingPersonId } : null,
+
+    informationAccuracy: (request: InformationExchangeRequestRow) => ACCURACY_NAME[request.informationAccuracy],
 
     evaluationCode: (request: InformationExchangeRequestRow) =>
       `${request.sourceReliability}${request.informationAccuracy}`,

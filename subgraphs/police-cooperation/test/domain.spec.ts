@@ -18,7 +18,7 @@ const INPUT: RecordExchangeRequestInput = {
   legalBasis: 'Protocol on police cooperation',
   handlingCode: 'H0',
   sourceReliability: 'A',
-  informationAccuracy: '1',
+  informationAccuracy: 'NOT_IN_DOUBT',
 };
 
 const codeOf = (run: () => unknown) => {

@@ -14,6 +14,7 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { SpecialistChambersContext as Context } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
 import type * as schema from './db/schema.js';
 import { idempotencyKeys } from './db/schema.js';
 import { mayKnow, needToKnowError, witnessAccessBasis, type WitnessAccessBasis } from './domain/need-to-know.js';
@@ -52,7 +53,7 @@ async function accessBasisOf(witness: ProtectedWitnessRow, { loaders, caller }: 
   return witnessAccessBasis(caller, officers.map((row) => row.officerSubject));
 }
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
 
   Query: {

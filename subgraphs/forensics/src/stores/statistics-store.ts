@@ -1,13 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Period } from '@mission-graph/service-kit';
 import type { ForensicsDb } from '../db/database.js';
+import type { FieldOperationKind } from '../db/schema.js';
 import type { StatisticsDimension } from '../domain/statistics.js';
 
 /** One group of `forensicsStatistics`: its key (null where not grouped) and its counts. */
 export interface StatisticsGroupRow {
   year: number | null;
   municipality: string | null;
-  operationKind: string | null;
+  operationKind: FieldOperationKind | null;
   fieldOperations: number;
   exhumations: number;
   individualsIdentified: number;

@@ -6,6 +6,7 @@ import type {
   InformationAccuracy,
   SourceReliability,
 } from '../db/schema.js';
+import { ACCURACY_GRADE, type InformationAccuracyName } from './information-accuracy.js';
 
 /** `RecordExchangeRequestInput` as GraphQL hands it over (enum values already internal). */
 export interface RecordExchangeRequestInput {
@@ -19,7 +20,7 @@ export interface RecordExchangeRequestInput {
   handlingCode: HandlingCode;
   handlingConditions?: string | null;
   sourceReliability: SourceReliability;
-  informationAccuracy: InformationAccuracy;
+  informationAccuracy: InformationAccuracyName;
   relatedMissingPersonId?: string | null;
 }
 
@@ -100,7 +101,7 @@ export function checkRecordInput(input: RecordExchangeRequestInput): NewExchange
     handlingCode: input.handlingCode,
     handlingConditions,
     sourceReliability: input.sourceReliability,
-    informationAccuracy: input.informationAccuracy,
+    informationAccuracy: ACCURACY_GRADE[input.informationAccuracy],
     missingPersonId:
       input.relatedMissingPersonId === undefined || input.relatedMissingPersonId === null
         ? null

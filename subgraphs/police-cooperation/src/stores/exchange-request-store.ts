@@ -27,12 +27,12 @@ import {
   type ExchangeRequestStatus,
   type ExchangeRequestTransitionRow,
   type HandlingCode,
-  type InformationAccuracy,
   type InformationExchangeRequestRow,
   type SourceReliability,
   type schema,
 } from '../db/schema.js';
 import type { NewExchangeRequest } from '../domain/exchange-request-input.js';
+import { ACCURACY_GRADE, type InformationAccuracyName } from '../domain/information-accuracy.js';
 import type { StatisticsDimension, StatisticsQuery } from '../domain/exchange-statistics.js';
 import { entryStatus, planTransition } from '../domain/exchange-workflow.js';
 import { EXCHANGE_REQUEST_RECORD_VIOLATIONS, EXCHANGE_REQUEST_TRANSITION_VIOLATIONS } from './violations.js';
@@ -48,7 +48,7 @@ export interface ExchangeRequestFilter {
   hasRelatedMissingPerson?: boolean | null;
   handlingCode?: HandlingCode | null;
   sourceReliability?: SourceReliability | null;
-  informationAccuracy?: InformationAccuracy | null;
+  informationAccuracy?: InformationAccuracyName | null;
 }
 
 /** One group of `exchangeStatistics`; a dimension not grouped by is null. */
@@ -297,7 +297,7 @@ function filterConditions(filter: ExchangeRequestFilter): SQL[] {
   if (filter.status) conditions.push(eq(requests.status, filter.status));
   if (filter.handlingCode) conditions.push(eq(requests.handlingCode, filter.handlingCode));
   if (filter.sourceReliability) conditions.push(eq(requests.sourceReliability, filter.sourceReliability));
-  if (filter.informationAccuracy) conditions.push(eq(requests.informationAccuracy, filter.informationAccuracy));
+  if (filter.informationAccuracy) conditions.push(eq(requests.informationAccuracy, ACCURACY_GRADE[filter.informationAccuracy]));
   if (period.from) conditions.push(gte(requests.requestDate, period.from));
   if (period.to) conditions.push(lte(requests.requestDate, period.to));
   if (filter.hasRelatedMissingPerson === true) conditions.push(isNotNull(requests.missingPersonId));

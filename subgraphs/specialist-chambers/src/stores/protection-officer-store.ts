@@ -121,9 +121,13 @@ export function createProtectionOfficerStore(db: Db<typeof schema>) {
       );
       const page = await tableConnection(db, events, PROPOSALS_ORDER, pending, args);
       const rows = new Map((await byIds(page.edges.map((edge) => edge.node.assignmentId))).map((row) => [row.id, row]));
+      // Not spread: reading `totalCount` would count now, selected or not.
       return {
-        ...page,
         edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: rows.get(edge.node.assignmentId)! })),
+        pageInfo: page.pageInfo,
+        get totalCount() {
+          return page.totalCount;
+        },
       };
     },
 
