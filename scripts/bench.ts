@@ -4,7 +4,7 @@
  *
  * Starts the whole graph in-process on embedded PGlite (the testkit's graph), then
  * drives each scenario with autocannon over loopback for a fixed time:
- *   1. the operations subgraph directly (no gateway),
+ *   1. the forensics subgraph directly (no gateway),
  *   2. the same query through the gateway, caller with every scope (nothing filtered),
  *   3. the same query through the gateway with a field removed by authorization,
  *   4. a query disclosing personal data (one audit event appended per request).
@@ -12,8 +12,18 @@
  * gateway process's heap growth over the run.
  */
 import autocannon from 'autocannon';
-import { ALL_SCOPES, signInternalToken } from '@mission-graph/service-kit';
+import { ALL_SCOPES, readCli, signInternalToken } from '@mission-graph/service-kit';
 import { startGraph } from '../tests/testkit/graph.js';
+
+readCli({
+  usage: `
+Usage: pnpm bench
+
+Measures gateway, authorization and audit overhead as ratios, on the whole graph in one
+process (embedded PGlite). BENCH_SECONDS sets the seconds per scenario (default 8).
+`,
+  options: {},
+});
 
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 8;

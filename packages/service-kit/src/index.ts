@@ -19,3 +19,4 @@ export * from './authorization/keys.js';
 export * from './authorization/scopes.js';
 export * from './database-errors.js';
 export * from './idempotency.js';
+export * from './cli.js';

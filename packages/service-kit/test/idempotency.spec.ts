@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '../src/testing-suites.js';
 import type { Db } from '../src/database.js';
 import { rethrowAsTypedError } from '../src/database-errors.js';
 import { conflict } from '../src/errors.js';
@@ -24,7 +25,7 @@ import {
   type IdempotentCall,
   type Recording,
 } from '../src/idempotency.js';
-import { createTestDatabase, databaseFlavours, type TestDatabase } from '../src/testing.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 
 const schema = pgSchema('idempotency_test');
 const notes = schema.table('notes', { id: uuid('id').primaryKey(), body: text('body').notNull().unique('notes_body_unique') });
@@ -92,7 +93,7 @@ describe('payloadHash and readIdempotencyKey', () => {
   });
 });
 
-describe.each(databaseFlavours)('recordOnce on %s', (flavour) => {
+describeOnEachDatabase('recordOnce', (flavour) => {
   let db: Db;
   let testDatabase: TestDatabase | undefined;
   let close: () => Promise<unknown>;

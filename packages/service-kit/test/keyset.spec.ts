@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '../src/testing-suites.js';
 import type { Db } from '../src/database.js';
 import { syntheticId } from '../src/ids.js';
 import {
@@ -23,7 +24,7 @@ import {
 } from '../src/keyset.js';
 import { encodeCursor, type Connection, type CursorKey, type PageRequest } from '../src/pagination.js';
 import { isIsoDate } from '../src/scalars.js';
-import { createTestDatabase, databaseFlavours, type TestDatabase } from '../src/testing.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 
 const pageAfter = (after: CursorKey | null): PageRequest => ({ size: 10, after });
 const ID = '8d6f1a52-3c1e-5b7a-9f0e-2a4b6c8d0e1f';
@@ -101,7 +102,7 @@ describe('afterKey', () => {
   });
 });
 
-describe.each(databaseFlavours)('keyset pages on %s', (flavour) => {
+describeOnEachDatabase('keyset pages', (flavour) => {
   const ROWS = 23;
   let db: Db;
   let close: () => Promise<void>;

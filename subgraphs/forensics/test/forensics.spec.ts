@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId } from '@mission-graph/service-kit';
-import { createTestInternalAuth, databaseFlavours, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createTestInternalAuth, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 interface Page<Node> {
@@ -19,7 +20,7 @@ const FIGURES = `query Figures($representations: [_Any!]!) {
 
 const report = (from: string, to: string) => ({ __typename: 'MissionReport', from, to });
 
-describe.each(databaseFlavours)('forensics subgraph on %s', (flavour) => {
+describeOnEachDatabase('forensics subgraph', (flavour) => {
   let forensics: RunningSubgraph;
   const graphql: RunningSubgraph['query'] = (query, variables) => forensics.query(query, variables);
   /** SQL statements one request sends (nothing else runs meanwhile). */

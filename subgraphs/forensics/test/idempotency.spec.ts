@@ -5,9 +5,10 @@
  * for another input gets CONFLICT and nothing is recorded; concurrent retries record once.
  */
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours, onlyErrorOf, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { onlyErrorOf, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { createService } from '../src/service.js';
 
 interface Case {
@@ -25,7 +26,7 @@ interface Case {
 const TABLES = ['missing_persons', 'grave_sites', 'field_operations', 'mortal_remains', 'morgue_reviews', 'identifications', 'remains_handovers'];
 const reversed = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).reverse());
 
-describe.each(databaseFlavours)('idempotent forensics records on %s', (flavour) => {
+describeOnEachDatabase('idempotent forensics records', (flavour) => {
   let forensics: RunningSubgraph;
   beforeAll(async () => {
     forensics = await startSubgraph(createService, flavour);

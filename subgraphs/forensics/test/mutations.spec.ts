@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours, onlyErrorOf, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { onlyErrorOf, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 const RECORD_PERSON = `mutation ($input: RecordMissingPersonInput!) {
@@ -29,7 +30,7 @@ function dataOf<T>(response: GraphQLResponse<Record<string, T>>): T {
   return Object.values(response.data ?? {})[0]!;
 }
 
-describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
+describeOnEachDatabase('forensics mutations', (flavour) => {
   let forensics: RunningSubgraph;
   const graphql = <Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
     forensics.query<Data>(query, variables);

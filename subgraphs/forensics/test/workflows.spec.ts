@@ -6,9 +6,10 @@
  * another writer, and the published figures untouched.
  */
 import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { createService } from '../src/service.js';
 
 const HANDOVER = `mutation($input: RecordRemainsHandoverInput!, $key: String) {
@@ -29,7 +30,7 @@ interface RemainsView {
   handover: { id: string; handedOverOn: string; receivingRelative: string | null } | null;
 }
 
-describe.each(databaseFlavours)('forensics workflows on %s', (flavour) => {
+describeOnEachDatabase('forensics workflows', (flavour) => {
   let forensics: RunningSubgraph;
   beforeAll(async () => {
     forensics = await startSubgraph(createService, flavour);

@@ -2,15 +2,16 @@
  * Idempotent retries of the operations mutations machine clients call (issue 14):
  * `reportIncident` and `logPatrol`, through the kit's one mechanism.
  */
-import { databaseFlavours, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { createService } from '../src/service.js';
 
 const REPORT = `mutation($input: ReportIncidentInput!, $key: String) { reportIncident(input: $input, idempotencyKey: $key) { incident { id occurredAt municipality } } }`;
 const PATROL = `mutation($input: LogPatrolInput!, $key: String) { logPatrol(input: $input, idempotencyKey: $key) { patrol { id shiftStart shiftEnd area } } }`;
 
-describe.each(databaseFlavours)('idempotent operations records on %s', (flavour) => {
+describeOnEachDatabase('idempotent operations records', (flavour) => {
   let operations: RunningSubgraph;
   beforeAll(async () => {
     operations = await startSubgraph(createService, flavour);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
 import { createService } from '../src/service.js';
 
@@ -12,7 +13,7 @@ import { createService } from '../src/service.js';
  * shifts but for the deliberate gaps.
  */
 
-describe.each(databaseFlavours)('operations mutations on %s', (flavour) => {
+describeOnEachDatabase('operations mutations', (flavour) => {
   let operations: RunningSubgraph;
 
   const query = (text: string, variables: Record<string, unknown> = {}, caller?: Partial<Caller>): Promise<GraphQLResponse> =>

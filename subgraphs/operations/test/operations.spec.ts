@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId } from '@mission-graph/service-kit';
-import { createTestInternalAuth, databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createTestInternalAuth, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 /**
@@ -17,7 +18,7 @@ interface Connection<Node> {
 
 const nodesOf = <Node>(connection: Connection<Node>): Node[] => connection.edges.map((edge) => edge.node);
 
-describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
+describeOnEachDatabase('operations subgraph', (flavour) => {
   let subgraph: RunningSubgraph;
 
   /** POSTs one operation with exactly the given headers. */

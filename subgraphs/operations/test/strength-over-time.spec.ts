@@ -6,9 +6,10 @@
  * (65) are open, and are ended first so that only the past can be crowded.
  */
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours, errorCodes, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { errorCodes, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { createService } from '../src/service.js';
 
 const REPORT = `mutation ($input: ReportIncidentInput!) { reportIncident(input: $input) { incident { id } } }`;
@@ -20,7 +21,7 @@ const END = `mutation ($input: EndDeploymentInput!) { endDeployment(input: $inpu
 const HOUR = 3_600_000;
 const iso = (epoch: number) => new Date(epoch).toISOString();
 
-describe.each(databaseFlavours)('FPU strength over time on %s', (flavour) => {
+describeOnEachDatabase('FPU strength over time', (flavour) => {
   let operations: RunningSubgraph;
   /** The seed's deployment 1: when it ran and how many officers it committed. */
   let first: { started: number; ended: number; officers: number };

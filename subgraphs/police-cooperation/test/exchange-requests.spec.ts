@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { encodeCursor } from '@mission-graph/service-kit';
-import { startSubgraph, databaseFlavours, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { startSubgraph, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 interface RequestNode {
@@ -44,7 +45,7 @@ function isNewestFirst(a: RequestNode, b: RequestNode): boolean {
   return a.requestDate > b.requestDate || (a.requestDate === b.requestDate && a.id > b.id);
 }
 
-describe.each(databaseFlavours)('informationExchangeRequests on %s', (flavour) => {
+describeOnEachDatabase('informationExchangeRequests', (flavour) => {
   let subgraph: RunningSubgraph;
   const list = (variables: Record<string, unknown>) => subgraph.query<Page>(LIST, variables);
   const total = async (filter: Record<string, unknown>) =>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId } from '@mission-graph/service-kit';
-import { createTestInternalAuth, startSubgraph, databaseFlavours, errorCodes, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createTestInternalAuth, startSubgraph, errorCodes, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 interface Figures {
@@ -46,7 +47,7 @@ const report = (from: string, to: string) => ({ __typename: 'MissionReport', fro
 const missingPerson = (n: number) => ({ __typename: 'MissingPerson', id: syntheticId('missing-person', n) });
 const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 
-describe.each(databaseFlavours)('federation entities on %s', (flavour) => {
+describeOnEachDatabase('federation entities', (flavour) => {
   let subgraph: RunningSubgraph;
 
   const reports = (representations: unknown[]) =>

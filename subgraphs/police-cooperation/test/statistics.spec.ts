@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSubgraph, databaseFlavours, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
+import { startSubgraph, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 interface Group {
@@ -28,7 +29,7 @@ function median(values: number[]): number | null {
   return (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2;
 }
 
-describe.each(databaseFlavours)('exchangeStatistics on %s', (flavour) => {
+describeOnEachDatabase('exchangeStatistics', (flavour) => {
   let subgraph: RunningSubgraph;
   const statistics = (from: string, to: string, groupBy: string[]) =>
     subgraph.query<{ exchangeStatistics: { from: string; to: string; groupBy: string[]; groups: Group[] } }>(STATISTICS, {

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { databaseViolation } from '@mission-graph/service-kit';
-import { startSubgraph, databaseFlavours, errorCodes, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { startSubgraph, errorCodes, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 interface Recorded {
@@ -71,7 +72,7 @@ const MOI_REQUEST = {
 type RecordResponse = GraphQLResponse<{ recordExchangeRequest: { request: Recorded } }>;
 type TransitionResponse = GraphQLResponse<{ transitionExchangeRequest: { request: Recorded } }>;
 
-describe.each(databaseFlavours)('request workflow on %s', (flavour) => {
+describeOnEachDatabase('request workflow', (flavour) => {
   let subgraph: RunningSubgraph;
   let keyCounter = 0;
   const newKey = () => `test-key-${flavour}-${Date.now()}-${(keyCounter += 1)}`;

@@ -10,10 +10,10 @@ import { sql } from 'drizzle-orm';
 import {
   createTestDatabase,
   createTestInternalAuth,
-  databaseFlavours,
   type TestDatabase,
 } from '@mission-graph/service-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import {
   protectedWitnesses,
   relocations,
@@ -24,7 +24,7 @@ import {
 } from '../src/db/schema.js';
 import { createService } from '../src/service.js';
 
-describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) => {
+describeOnEachDatabase('specialist-chambers storage', (flavour) => {
   // PGlite on disk (not in memory) so that a second start sees the first one's data.
   let dataDir: string | undefined;
   let testDatabase: TestDatabase | undefined;

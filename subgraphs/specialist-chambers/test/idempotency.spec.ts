@@ -5,9 +5,10 @@
  * nothing back.
  */
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours, onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { onlyErrorOf, startSubgraph, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { createService } from '../src/service.js';
 
 const SUBMIT = `mutation($input: SubmitSupportRequestInput!, $key: String) {
@@ -16,7 +17,7 @@ const RELOCATE = `mutation($input: RecordRelocationInput!, $key: String) {
   recordRelocation(input: $input, idempotencyKey: $key) { protectedWitness { id status identity { currentLocation } } } }`;
 const REVOKE = `mutation($input: RevokeProtectionOfficerInput!) { revokeProtectionOfficer(input: $input) { protectedWitness { id } } }`;
 
-describe.each(databaseFlavours)('idempotent specialist-chambers records on %s', (flavour) => {
+describeOnEachDatabase('idempotent specialist-chambers records', (flavour) => {
   let chambers: RunningSubgraph;
   beforeAll(async () => {
     chambers = await startSubgraph(createService, flavour);

@@ -4,10 +4,11 @@
  * behind.
  */
 import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import {
   protectedWitnesses,
   protectionOfficerAssignmentEvents,
@@ -57,7 +58,7 @@ const errorOf = (response: GraphQLResponse<unknown>) => {
   return { ...response.errors![0]!.extensions, message: response.errors![0]!.message };
 };
 
-describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour) => {
+describeOnEachDatabase('specialist-chambers mutations', (flavour) => {
   let running: RunningSubgraph;
   beforeAll(async () => {
     running = await startSubgraph(createService, flavour);

@@ -5,10 +5,11 @@
  * the glass with both the break-glass scope and an X-Break-Glass justification.
  */
 import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { witnessIdentities, relocations } from '../src/db/schema.js';
 import { asOfficerOf, BREAK_GLASS, officersOf } from './seed-facts.js';
 
@@ -29,7 +30,7 @@ const withoutScope = (scope: string, more: Partial<Caller> = {}): Partial<Caller
   ...more,
 });
 
-describe.each(databaseFlavours)('need-to-know on %s', (flavour) => {
+describeOnEachDatabase('need-to-know', (flavour) => {
   let running: RunningSubgraph;
   /** Every identity value and relocation place the seed holds: none may leak. */
   let secrets: string[];

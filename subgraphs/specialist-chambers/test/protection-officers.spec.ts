@@ -7,10 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { databaseViolation, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { protectionOfficerAssignmentEvents, protectionOfficerAssignments } from '../src/db/schema.js';
 import { officersOf } from './seed-facts.js';
 
@@ -48,7 +49,7 @@ const onlyError = (response: GraphQLResponse<unknown>) => {
   return { ...response.errors![0]!.extensions, message: response.errors![0]!.message };
 };
 
-describe.each(databaseFlavours)('protection officers, four eyes, on %s', (flavour) => {
+describeOnEachDatabase('protection officers, four eyes,', (flavour) => {
   let running: RunningSubgraph;
   beforeAll(async () => {
     running = await startSubgraph(createService, flavour);

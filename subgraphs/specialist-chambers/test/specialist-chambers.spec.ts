@@ -8,10 +8,11 @@
  * witness), 24 relocations (1–2 for each relocated or exited witness).
  */
 import { ALL_SCOPES, encodeCursor, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { createTestInternalAuth, databaseFlavours, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createTestInternalAuth, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 import { buildASTSchema, isObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { asOfficerOf, BREAK_GLASS } from './seed-facts.js';
 
 interface Page<Node> {
@@ -91,7 +92,7 @@ const isNewestFirst = (events: readonly HistoryEvent[]) =>
     return !next || event.occurredOn > next.occurredOn || (event.occurredOn === next.occurredOn && event.id > next.id);
   });
 
-describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
+describeOnEachDatabase('specialist-chambers', (flavour) => {
   let running: RunningSubgraph;
 
   beforeAll(async () => {
