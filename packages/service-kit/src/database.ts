@@ -10,7 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 
-/** One drizzle type for both drivers (STACK.md): resolvers and stores never know which. */
+/** One drizzle type for both drivers: resolvers and stores never know which. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
   PgQueryResultHKT,
   TSchema

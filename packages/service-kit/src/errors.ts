@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * The typed errors of the contract (DESIGN.md "Contract every client relies on").
+ * The typed errors of the contract (docs/errors.md).
  * Resolvers throw these; anything else is an internal error and is masked.
  */
 export const ErrorCode = {

@@ -1,5 +1,5 @@
 /**
- * The OAuth2 scopes of the graph (DESIGN.md, "Scopes"). Rules in the subgraph SDL
+ * The OAuth2 scopes of the graph (docs/scopes.md lists them). Rules in the subgraph SDL
  * name these strings; the development token command and the tests use this list.
  */
 export const SCOPES = {
