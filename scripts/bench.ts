@@ -5,7 +5,7 @@
  *
  * Starts the whole graph in-process on embedded PGlite (the testkit's graph), then
  * drives each scenario with autocannon over loopback for a fixed time:
- *   1. the operations subgraph directly (no gateway),
+ *   1. the forensics subgraph directly (no gateway),
  *   2. the same query through the gateway, caller with every scope (nothing filtered),
  *   3. the same query through the gateway with a field removed by authorization,
  *   4. a query disclosing personal data (one audit event appended per request),
@@ -16,14 +16,22 @@
  */
 import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
-import { ALL_SCOPES, signInternalToken } from '@mission-graph/service-kit';
+import { ALL_SCOPES, readCli, signInternalToken } from '@mission-graph/service-kit';
 import { startGraph } from '../tests/testkit/graph.js';
 
-const against = process.argv.indexOf('--against');
-if (against > 0) {
-  const ref = process.argv[against + 1];
-  if (!ref) throw new Error('usage: pnpm bench --against <git-ref>');
-  const { status } = spawnSync(process.execPath, ['--import', 'tsx', new URL('./bench-against.ts', import.meta.url).pathname, ref], { stdio: 'inherit' });
+const { against } = readCli({
+  usage: `
+Usage: pnpm bench [--against <git-ref>]
+
+Measures gateway, authorization and audit overhead as ratios, on the whole graph in one
+process (embedded PGlite). BENCH_SECONDS sets the seconds per scenario (default 8).
+--against <git-ref>: this tree's gateway against another commit's, each graph in its own
+process, interleaved A B B A from a separate load generator.
+`,
+  options: { against: { type: 'string' } },
+});
+if (against) {
+  const { status } = spawnSync(process.execPath, ['--import', 'tsx', new URL('./bench-against.ts', import.meta.url).pathname, against], { stdio: 'inherit' });
   process.exit(status ?? 1);
 }
 

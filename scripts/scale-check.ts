@@ -6,14 +6,31 @@
  * a first page of 50, a page 100,000 rows deep (by cursor), a filtered page, and a
  * year's exchangeStatistics. Drops the database at the end.
  */
-import { parseArgs } from 'node:util';
 import { scaleSeed } from '@mission-graph/police-cooperation/scale-seed';
-import { ALL_SCOPES } from '@mission-graph/service-kit';
+import { ALL_SCOPES, readCli, wholeNumberOption } from '@mission-graph/service-kit';
 import { createTestDatabase } from '@mission-graph/service-kit/testing';
 import { startGraph } from '../tests/testkit/graph.js';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1000000' } } });
-const scale = Number(values.scale);
+const USAGE = `
+Usage: pnpm scale:check [--scale <n>]
+
+Creates a fresh PostgreSQL database on SCALE_DATABASE_URL's server (default
+postgres://postgres@127.0.0.1:5432/postgres), adds n synthetic exchange requests, starts the
+whole graph on it in-process and times typical queries through the gateway. Drops the
+database at the end.
+
+Options:
+  --scale <n>   requests to add, 1 to 10,000,000 (default 1,000,000)
+  -h, --help    this text
+`;
+const values = readCli({ usage: USAGE, options: { scale: { type: 'string', default: '1000000' } } });
+let scale: number;
+try {
+  scale = wholeNumberOption(values.scale, 'scale', 1, 10_000_000);
+} catch (error) {
+  process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE.trim()}\n`);
+  process.exit(2);
+}
 const server = process.env.SCALE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const database = await createTestDatabase(server);

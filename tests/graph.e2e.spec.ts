@@ -4,8 +4,8 @@
  * every scope: what callers may not see is tested in authorization.e2e.spec.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { ALL_SCOPES } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
 import { postGraphQL, startGraph, type RunningGraph } from './testkit/graph.js';
 
 const MISSION_REPORT = /* GraphQL */ `
@@ -21,7 +21,7 @@ const MISSION_REPORT = /* GraphQL */ `
 
 type Report = { missionReport: Record<string, Record<string, number>> };
 
-describe.each(databaseFlavours)('the graph on %s', (flavour) => {
+describeOnEachDatabase('the graph', (flavour) => {
   let graph: RunningGraph;
   beforeAll(async () => {
     graph = await startGraph(flavour);

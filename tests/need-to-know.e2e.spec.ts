@@ -101,6 +101,74 @@ describe('need-to-know on protected witnesses', () => {
     expect(JSON.stringify(response)).not.toMatch(/Synthetic/);
   });
 
+  describe('four eyes: proposed by one principal, approved by another, revoked at once', () => {
+    const ASSIGN_SCOPES = ['witness-protection:assign', 'witness-protection:read'];
+    const OFFICER = 'officer-e2e-1';
+    const mutate = async <Data>(subject: string, scopes: string[], query: string, input: Record<string, unknown>) =>
+      postGraphQL<Data>(
+        graph.gatewayUrl,
+        { query, variables: { input } },
+        { authorization: `Bearer ${await graph.token(scopes, { subject })}`, 'x-access-purpose': PURPOSE },
+      );
+    const propose = (subject: string, scopes = ASSIGN_SCOPES) =>
+      mutate<{ proposeProtectionOfficer: { assignment: { id: string; status: string } } | null }>(
+        subject,
+        scopes,
+        'mutation($input: ProposeProtectionOfficerInput!) { proposeProtectionOfficer(input: $input) { assignment { id status } } }',
+        { witnessId: WITNESS, officer: OFFICER },
+      );
+    const approve = (subject: string, assignmentId: string, scopes = ASSIGN_SCOPES) =>
+      mutate<{ approveProtectionOfficer: { assignment: { status: string; history: { action: string; by: string }[] } } | null }>(
+        subject,
+        scopes,
+        'mutation($input: ApproveProtectionOfficerInput!) { approveProtectionOfficer(input: $input) { assignment { status history { action by } } } }',
+        { assignmentId },
+      );
+    const revoke = (subject: string) =>
+      mutate(subject, ASSIGN_SCOPES, 'mutation($input: RevokeProtectionOfficerInput!) { revokeProtectionOfficer(input: $input) { protectedWitness { codename } } }', {
+        witnessId: WITNESS,
+        officer: OFFICER,
+      });
+    const officerReads = () => asPrincipal(OFFICER, IDENTITY_SCOPES);
+
+    it('needs the assign scope: witness-protection:write alone proposes nothing', async () => {
+      const response = await propose('manager-e2e-a', ['witness-protection:write', 'witness-protection:read']);
+      expect(response.data?.proposeProtectionOfficer ?? null).toBeNull();
+      expect(response.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
+    });
+
+    it('opens the identity only after a second principal approves, and closes it on the very next request after revocation', async () => {
+      const proposed = await propose('manager-e2e-a');
+      expect(proposed.errors).toBeUndefined();
+      const assignmentId = proposed.data!.proposeProtectionOfficer!.assignment.id;
+      expect((await officerReads()).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+
+      const byProposer = await approve('manager-e2e-a', assignmentId);
+      expect(byProposer.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'PROPOSER_CANNOT_APPROVE']]);
+      const byOfficer = await approve(OFFICER, assignmentId);
+      expect(byOfficer.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'OFFICER_CANNOT_APPROVE']]);
+      const selfProposal = await propose(OFFICER);
+      expect(selfProposal.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'SELF_PROPOSAL']]);
+      expect((await officerReads()).data?.protectedWitness.identity).toBeNull();
+
+      const approved = await approve('manager-e2e-b', assignmentId);
+      expect(approved.errors).toBeUndefined();
+      expect(approved.data?.approveProtectionOfficer?.assignment.history).toEqual([
+        { action: 'PROPOSED', by: 'manager-e2e-a' },
+        { action: 'APPROVED', by: 'manager-e2e-b' },
+      ]);
+      const open = await officerReads();
+      expect(open.errors).toBeUndefined();
+      expect(open.data?.protectedWitness).toMatchObject({ accessBasis: 'ASSIGNED', identity: { fullName: expect.stringMatching(/Synthetic/) } });
+
+      expect((await revoke('manager-e2e-c')).errors).toBeUndefined();
+      const closed = await officerReads();
+      expect(closed.data?.protectedWitness).toMatchObject({ accessBasis: 'NONE', identity: null });
+      expect(closed.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(JSON.stringify(closed)).not.toMatch(/Synthetic/);
+    });
+  });
+
   it('a caller with every scope but witness-protection:identity walks the whole graph and never receives an identity', async () => {
     const scopes = ['statistics:read', 'operations:read', 'operations:personnel', 'chambers:read', 'witness-protection:read', 'witness-protection:break-glass', 'forensics:read', 'police-cooperation:read'];
     const walk = /* GraphQL */ `{

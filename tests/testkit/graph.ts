@@ -20,7 +20,7 @@ import {
   type SubgraphFactory,
   type SubgraphInstance,
 } from '@mission-graph/service-kit';
-import { createTestDatabase, type TestDatabase } from '@mission-graph/service-kit/testing';
+import { createTestDatabase, type GraphQLResponse, type TestDatabase } from '@mission-graph/service-kit/testing';
 import { createService as createSpecialistChambers } from '@mission-graph/specialist-chambers';
 import { SUPERGRAPH_PATH } from '../../scripts/supergraph.js';
 
@@ -37,11 +37,7 @@ const factories: Record<string, SubgraphFactory> = {
 export const TEST_ISSUER = 'https://idp.test.invalid/';
 export const TEST_AUDIENCE = 'mission-graph';
 
-export interface GraphQLResponse<Data = Record<string, unknown>> {
-  status: number;
-  data?: Data | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-}
+export type { GraphQLResponse } from '@mission-graph/service-kit/testing';
 
 export interface RunningSubgraph extends SubgraphInstance {
   url: string;

@@ -1,7 +1,7 @@
 import type { AccessRule, AccessRules } from '@mission-graph/service-kit';
 
 /**
- * The scopes that guard personal data (DESIGN.md): a field under one of them, or of
+ * The scopes that guard personal data (docs/scopes.md): a field under one of them, or of
  * a type under one of them, is personal data, and its disclosure is audited.
  */
 export const PERSONAL_SCOPES = new Set([

@@ -34,12 +34,18 @@ export function databaseViolation(error: unknown): DatabaseViolation | undefined
 }
 
 /**
+ * Constraint name → the typed error a client gets for it. Every subgraph keeps its maps
+ * in `stores/violations.ts`, one per kind of write, named `<WRITE>_VIOLATIONS`.
+ */
+export type ViolationMap = Readonly<Record<string, (violation: DatabaseViolation) => GraphQLError>>;
+
+/**
  * Rethrows a constraint violation as the typed error `byConstraint` names for it;
  * anything else is rethrown unchanged (and masked as an internal error).
  */
 export function rethrowAsTypedError(
   error: unknown,
-  byConstraint: Record<string, (violation: DatabaseViolation) => GraphQLError>,
+  byConstraint: ViolationMap,
 ): never {
   const violation = databaseViolation(error);
   const typed = violation?.constraint ? byConstraint[violation.constraint]?.(violation) : undefined;

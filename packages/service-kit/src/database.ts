@@ -15,7 +15,7 @@ import type { Logger as ServiceLogger } from './logger.js';
 import type { DatabaseGauges } from './metrics.js';
 import { assertWithinRequestBound } from './request-bound.js';
 
-/** One drizzle type for both drivers (STACK.md): resolvers and stores never know which. */
+/** One drizzle type for both drivers: resolvers and stores never know which. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
   PgQueryResultHKT,
   TSchema

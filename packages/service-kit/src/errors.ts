@@ -1,13 +1,14 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * The typed errors of the contract (DESIGN.md "Contract every client relies on").
+ * The typed errors of the contract (docs/errors.md).
  * Resolvers throw these; anything else is an internal error and is masked.
  */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  FORBIDDEN: 'FORBIDDEN',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -27,4 +28,13 @@ export function notFound(type: string, id: string): GraphQLError {
 
 export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...details } });
+}
+
+/**
+ * The caller may not do this to this record (need-to-know, four eyes), though its
+ * scopes allow the operation. `reason` says which rule refused, in words that reveal
+ * nothing about other people's records.
+ */
+export function forbidden(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN, ...details } });
 }

@@ -26,3 +26,5 @@ export * from './operation-report.js';
 export * from './request-scope.js';
 export * from './service-process.js';
 export * from './telemetry.js';
+export * from './idempotency.js';
+export * from './cli.js';

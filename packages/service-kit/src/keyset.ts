@@ -1,16 +1,8 @@
-import { and, count, desc, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { and, asc, count, desc, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './database.js';
 import { isUuid } from './ids.js';
-import {
-  notACursor,
-  readPageArgs,
-  toConnection,
-  type Connection,
-  type CursorKey,
-  type PageArgs,
-  type PageRequest,
-} from './pagination.js';
+import { notACursor, readPageArgs, toConnection, type Connection, type PageArgs, type PageRequest } from './pagination.js';
 import { isIsoDate } from './scalars.js';
 
 /**
@@ -57,70 +49,105 @@ export function readCursorParts<const Checks extends readonly CursorPartCheck[]>
   return parts as { -readonly [Index in keyof Checks]: string };
 }
 
-/** Where a list ordered `(sort value desc, id desc)` continues: its last row's pair. */
-export interface KeysetCursor {
-  value: string;
-  id: string;
+/**
+ * One part of a list's sort key: the column, its SQL type (the cursor's text is cast
+ * back to it), what that part of a cursor must look like, and the row's value of it.
+ */
+export interface KeyPart<Row> {
+  column: SQLWrapper;
+  /** `date`, `timestamptz`, `uuid`, `text`, `bigint`, an enum's qualified name … */
+  type: SQL;
+  check: CursorPartCheck;
+  /** The row's value of this part, as the cursor carries it (text). */
+  of: (row: Row) => string;
 }
 
 /**
- * The `[sort value, id]` cursor of a list ordered `(sort value desc, id desc)`, e.g.
- * `[requestDate, id]`; `isSortValue` is `isIsoDate`, `isInstant`, … Null on the first page.
+ * How a list is ordered: a unique sort key (the last part, usually the id, breaks ties)
+ * and one direction for all of its parts — the only orders a single row comparison
+ * continues after, so the list's index on the key answers every page. Serves
+ * newest-first lists (`desc` on a date and the id), alphabetical ones (`asc` on a text
+ * key) and sequences (`asc` on a bigint) alike.
  */
-export function readKeysetCursor(page: PageRequest, isSortValue: CursorPartCheck): KeysetCursor | null {
-  const parts = readCursorParts(page, [isSortValue, isUuid]);
-  return parts && { value: parts[0], id: parts[1] };
+export interface KeysetOrder<Row> {
+  direction: 'asc' | 'desc';
+  key: readonly KeyPart<Row>[];
+}
+
+/** A part of a sort key (see KeyPart). */
+export function keyPart<Row>(column: SQLWrapper, type: SQL, check: CursorPartCheck, of: (row: Row) => string): KeyPart<Row> {
+  return { column, type, check, of };
+}
+
+/** The usual tie-breaker: the row's uuid `id`. */
+export function idPart<Row extends { id: string }>(column: SQLWrapper): KeyPart<Row> {
+  return keyPart<Row>(column, sql`uuid`, isUuid, (row) => row.id);
+}
+
+/** Any text: every string is a value SQL can compare, so nothing to refuse. */
+export const anyText: CursorPartCheck = () => true;
+
+/** A whole number as text (e.g. a `bigint` sequence). */
+export const isWholeNumber: CursorPartCheck = (part) => /^(0|[1-9][0-9]{0,18})$/.test(part);
+
+/** Rows strictly after the cursor's `values` in `order`, as one row comparison. */
+export function afterKey<Row>(order: KeysetOrder<Row>, values: readonly string[]): SQL {
+  const columns = sql.join(order.key.map((part) => sql`${part.column}`), sql`, `);
+  const cursor = sql.join(order.key.map((part, index) => sql`${values[index]}::${part.type}`), sql`, `);
+  return order.direction === 'asc' ? sql`(${columns}) > (${cursor})` : sql`(${columns}) < (${cursor})`;
+}
+
+/** What a list's query needs for one page: the condition after the cursor, the order, the limit. */
+export interface KeysetPage {
+  /** Undefined on the first page. */
+  after: SQL | undefined;
+  orderBy: SQL[];
+  /** One row more than asked, to tell whether a next page exists. */
+  limit: number;
 }
 
 /**
- * Rows after `cursor` in `(sortColumn desc, idColumn desc)` order, as one row comparison
- * so the `(sortColumn, id)` index serves it; undefined (no condition) on the first page.
- * `sortType` casts the cursor's text back to the column's type (`date`, `timestamptz`,
- * an enum).
+ * One page of any keyset list as a connection: reads `first`/`after` (a cursor's every
+ * part checked before it reaches SQL), asks `fetch` for the page, and counts — with
+ * the same filters — only when `totalCount` is selected.
  */
-export function afterKeysetCursor(
-  sortColumn: SQLWrapper,
-  idColumn: SQLWrapper,
-  cursor: KeysetCursor | null,
-  sortType: SQL,
-): SQL | undefined {
-  return cursor ? sql`(${sortColumn}, ${idColumn}) < (${cursor.value}::${sortType}, ${cursor.id}::uuid)` : undefined;
+export async function keysetConnection<Row>(
+  args: PageArgs,
+  order: KeysetOrder<Row>,
+  fetch: (page: KeysetPage) => Promise<Row[]>,
+  count: () => Promise<number>,
+): Promise<Connection<Row>> {
+  const page = readPageArgs(args, order.key.length);
+  const values = readCursorParts(page, order.key.map((part) => part.check));
+  const rows = await fetch({
+    after: values ? afterKey(order, values) : undefined,
+    orderBy: order.key.map((part) => (order.direction === 'asc' ? asc(part.column) : desc(part.column))),
+    limit: page.size + 1,
+  });
+  return toConnection(rows, page, (row) => order.key.map((part) => part.of(row)), count);
 }
 
-/** How a newest-first list is ordered: a sort column, its id tie-breaker, and the cursor they make. */
-export interface NewestFirstOrder<Row> {
-  sortColumn: PgColumn;
-  idColumn: PgColumn;
-  /** The sort column's SQL type, to cast the cursor's text back (`date`, `timestamptz`, an enum). */
-  sortType: SQL;
-  /** What the cursor's sort part must look like. */
-  isSortValue: CursorPartCheck;
-  /** The row's `[sort value, id]`, the cursor of its edge. */
-  keyOf: (row: Row) => CursorKey;
-}
-
-/**
- * One page of a newest-first `(sort desc, id desc)` list as a connection: the keyset
- * query (one row more than asked, to know whether a next page exists) and, only when
- * `totalCount` is selected, the count under the same filter.
- */
-export async function newestFirstConnection<Table extends PgTable>(
+/** The common case: one table's rows matching `where`, in `order`. */
+export function tableConnection<Table extends PgTable>(
   db: Db,
   table: Table,
-  order: NewestFirstOrder<Table['$inferSelect']>,
+  order: KeysetOrder<Table['$inferSelect']>,
   where: SQL | undefined,
   args: PageArgs,
 ): Promise<Connection<Table['$inferSelect']>> {
-  const page = readPageArgs(args, 2);
-  const cursor = readKeysetCursor(page, order.isSortValue);
-  const rows = (await db
-    .select()
-    .from(table as PgTable)
-    .where(and(where, afterKeysetCursor(order.sortColumn, order.idColumn, cursor, order.sortType)))
-    .orderBy(desc(order.sortColumn), desc(order.idColumn))
-    .limit(page.size + 1)) as Table['$inferSelect'][];
-  return toConnection(rows, page, order.keyOf, async () => {
-    const [row] = await db.select({ total: count() }).from(table as PgTable).where(where);
-    return row?.total ?? 0;
-  });
+  return keysetConnection(
+    args,
+    order,
+    ({ after, orderBy, limit }) =>
+      db
+        .select()
+        .from(table as PgTable)
+        .where(and(where, after))
+        .orderBy(...orderBy)
+        .limit(limit) as Promise<Table['$inferSelect'][]>,
+    async () => {
+      const [row] = await db.select({ total: count() }).from(table as PgTable).where(where);
+      return row?.total ?? 0;
+    },
+  );
 }

@@ -70,8 +70,11 @@ export interface Connection<Node> {
     startCursor: string | null;
     endCursor: string | null;
   };
-  /** Resolved only when selected: counting is a second query. */
-  totalCount: () => Promise<number>;
+  /**
+   * Counted only when selected (a getter: GraphQL reads it only then), and once:
+   * counting is a second query. Never spread a connection — that would read it.
+   */
+  readonly totalCount: Promise<number>;
 }
 
 /**
@@ -97,6 +100,8 @@ export function toConnection<Row>(
     },
     // Promise.resolve adopts a lazy thenable (drizzle's $count) once: one count query,
     // however often GraphQL awaits the value.
-    totalCount: () => (total ??= Promise.resolve(countAll())),
+    get totalCount() {
+      return (total ??= Promise.resolve(countAll()));
+    },
   };
 }

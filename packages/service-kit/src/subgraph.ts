@@ -50,6 +50,17 @@ export interface CallerContext {
 }
 
 /**
+ * The one context shape of every subgraph (docs/subgraph-conventions.md): the database
+ * (for transactions across stores, e.g. `recordOnce`), the stores built once per service,
+ * this request's loaders, and the caller the kit adds from the internal token.
+ */
+export interface SubgraphContext<Database, Stores, Loaders> extends CallerContext {
+  db: Database;
+  stores: Stores;
+  loaders: Loaders;
+}
+
+/**
  * A federation subgraph behind the shared HTTP face. It answers only requests that
  * carry the gateway's internal token for this subgraph (401 otherwise, `_service` and
  * `_entities` included), and enforces its own SDL's access rules on what it resolves.

@@ -4,6 +4,7 @@ import type { Caller } from './authorization/caller.js';
 import { signInternalToken } from './authorization/internal-token.js';
 import { newKeyPair, type KeyPair } from './authorization/keys.js';
 import { ALL_SCOPES } from './authorization/scopes.js';
+import type { SubgraphFactory, SubgraphInstance, SubgraphOptions } from './service.js';
 
 /**
  * A fresh PostgreSQL database for one test run, dropped afterwards. When
@@ -35,7 +36,7 @@ export async function createTestDatabase(
 }
 
 /** The database flavours a suite runs on: PGlite always, PostgreSQL when configured. */
-export const databaseFlavours: readonly ('pglite' | 'postgres')[] = process.env.TEST_DATABASE_URL
+export const databaseFlavours: readonly Flavour[] = process.env.TEST_DATABASE_URL
   ? ['pglite', 'postgres']
   : ['pglite'];
 
@@ -63,4 +64,113 @@ export async function createTestInternalAuth(): Promise<TestInternalAuth> {
       })}`,
     }),
   };
+}
+
+/** A GraphQL response as it arrives over HTTP, with its status. */
+export interface GraphQLResponse<Data = Record<string, unknown>> {
+  status: number;
+  data?: Data | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+export type Flavour = 'pglite' | 'postgres';
+
+/** A real subgraph service started in-process by a test, on a free loopback port. */
+export interface RunningSubgraph {
+  instance: SubgraphInstance;
+  /** The GraphQL endpoint. */
+  url: string;
+  /** Signs internal tokens the service accepts (its key is the service's internalTokenKey). */
+  auth: TestInternalAuth;
+  /**
+   * One operation as the gateway sends it: with an internal token for this subgraph,
+   * by default for a caller holding every scope and a declared purpose; `caller`
+   * narrows who the gateway says is asking.
+   */
+  query<Data = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    caller?: Partial<Caller>,
+  ): Promise<GraphQLResponse<Data>>;
+  /** One operation with exactly these headers (no token unless given). */
+  post<Data = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<GraphQLResponse<Data>>;
+  /** SQL statements the service sent while `action` ran (batching proofs). */
+  statementsDuring(action: () => Promise<unknown>): Promise<number>;
+  /** SQL statements the service has sent since it started. */
+  statementCount(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a subgraph (its `createService`) seeded, on in-memory PGlite or on a fresh
+ * PostgreSQL database that `stop()` drops; the one harness every subgraph's tests use.
+ */
+export async function startSubgraph(
+  create: SubgraphFactory,
+  flavour: Flavour,
+  options: Omit<SubgraphOptions, 'internalTokenKey' | 'databaseUrl'> = {},
+): Promise<RunningSubgraph> {
+  const auth = await createTestInternalAuth();
+  const database = flavour === 'postgres' ? await createTestDatabase() : undefined;
+  let instance: SubgraphInstance;
+  let url: string;
+  try {
+    instance = await create({ seed: true, ...options, databaseUrl: database?.url, internalTokenKey: auth.keyPair.publicKey });
+    try {
+      ({ url } = await instance.http.listen(0));
+    } catch (error) {
+      await instance.http.stop();
+      throw error;
+    }
+  } catch (error) {
+    await database?.drop(); // a failed start must not leave a test database behind
+    throw error;
+  }
+  const post = async <Data>(query: string, variables: Record<string, unknown>, headers: Record<string, string>) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse<Data>, 'status'>;
+    return { status: response.status, ...body };
+  };
+  return {
+    instance,
+    url,
+    auth,
+    post,
+    query: async <Data>(query: string, variables: Record<string, unknown> = {}, caller?: Partial<Caller>) =>
+      post<Data>(query, variables, await auth.headers(instance.name, caller)),
+    statementCount: () => instance.database.statementCount(),
+    async statementsDuring(action) {
+      const before = instance.database.statementCount();
+      await action();
+      return instance.database.statementCount() - before;
+    },
+    async stop() {
+      try {
+        await instance.http.stop();
+      } finally {
+        await database?.drop();
+      }
+    },
+  };
+}
+
+/** `extensions.code` and `extensions.argument` of each error, for compact assertions. */
+export function errorCodes(response: Pick<GraphQLResponse<unknown>, 'errors'>): { code: unknown; argument: unknown }[] {
+  return (response.errors ?? []).map((error) => ({ code: error.extensions?.code, argument: error.extensions?.argument }));
+}
+
+/** The `extensions` (and message) of the only error of a response; fails on none or several. */
+export function onlyErrorOf(response: Pick<GraphQLResponse<unknown>, 'errors'>): Record<string, unknown> & { message: string } {
+  if (response.errors?.length !== 1) throw new Error(`expected exactly one error, got ${JSON.stringify(response.errors)}`);
+  const [error] = response.errors;
+  return { ...error!.extensions, message: error!.message };
 }

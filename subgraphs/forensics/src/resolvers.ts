@@ -1,4 +1,9 @@
 import {
+  idempotentCall,
+  recordOnce,
+  rowRecording,
+  type CallerContext,
+  type Db,
   checkPeriod,
   periodKey,
   requireUuid,
@@ -7,113 +12,138 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { ForensicsContext } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
+import type { ForensicsDb } from './db/database.js';
+import { idempotencyKeys } from './db/schema.js';
 import {
   checkFieldOperationInput,
   checkGraveSiteInput,
   checkIdentificationInput,
   checkMissingPersonInput,
+  checkMissingPersonTransitionInput,
   checkMorgueReviewInput,
   checkMortalRemainsInput,
+  checkRemainsHandoverInput,
   type FieldOperationInput,
   type GraveSiteInput,
   type IdentificationInput,
   type MissingPersonInput,
   type MorgueReviewInput,
+  type MissingPersonTransitionInput,
   type MortalRemainsInput,
+  type RemainsHandoverInput,
 } from './domain/records.js';
 import { normaliseGroupBy, type StatisticsDimension } from './domain/statistics.js';
-import {
-  listFieldOperations,
-  recordFieldOperation,
-  type FieldOperationFilter,
-  type FieldOperationRow,
-} from './stores/field-operation-store.js';
-import { listGraveSites, recordGraveSite, type GraveSiteFilter, type GraveSiteRow } from './stores/grave-site-store.js';
-import {
-  listIdentifications,
-  recordIdentification,
-  type IdentificationFilter,
-  type IdentificationRow,
-} from './stores/identification-store.js';
-import {
-  listMissingPersons,
-  recordMissingPerson,
-  type MissingPersonFilter,
-  type MissingPersonRow,
-} from './stores/missing-person-store.js';
-import { recordMorgueReview, type MorgueReviewRow } from './stores/morgue-review-store.js';
-import {
-  listMortalRemains,
-  recordMortalRemains,
-  type MortalRemainsFilter,
-  type MortalRemainsRow,
-} from './stores/mortal-remains-store.js';
-import { forensicsStatistics } from './stores/statistics-store.js';
+import type {FieldOperationFilter, FieldOperationRow } from './stores/field-operation-store.js';
+import type {GraveSiteFilter, GraveSiteRow } from './stores/grave-site-store.js';
+import type {IdentificationFilter, IdentificationRow } from './stores/identification-store.js';
+import type {MissingPersonFilter, MissingPersonRow } from './stores/missing-person-store.js';
+import type {MorgueReviewRow } from './stores/morgue-review-store.js';
+import type {MortalRemainsFilter, MortalRemainsRow } from './stores/mortal-remains-store.js';
+
+
 
 /*
  * Thin resolvers: read arguments, call a store or a per-request loader. Fields not
  * listed here resolve from the row by name (drizzle rows are camelCase like the SDL).
  */
 
+type Context = ForensicsContext & CallerContext;
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 type InputArgs<Input> = { input: Input };
+/** A `record…` mutation's arguments: its input and, from machine clients, an idempotency key. */
+type RecordArgs<Input> = InputArgs<Input> & { idempotencyKey?: string | null };
+
+/**
+ * Records through the kit's one idempotency mechanism: with a key, a retry answers the
+ * first record (loaded again by id) and records nothing; the payload hashed is the
+ * checked input.
+ */
+function once<Row extends { id: string }>(
+  context: Context,
+  operation: string,
+  args: { idempotencyKey?: string | null },
+  checkedInput: unknown,
+  record: (tx: ForensicsDb) => Promise<Row>,
+  loader: { load(id: string): Promise<Row> },
+): Promise<Row> {
+  const call = idempotentCall(operation, args.idempotencyKey, context.caller, checkedInput);
+  return recordOnce(context.db, idempotencyKeys, call, rowRecording(record as (tx: Db) => Promise<Row>, (id) => loader.load(id)));
+}
 
 /** At most one row per key (UNIQUE in the database): the first or null. */
 const firstOrNull = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
 
   Query: {
     missingPerson: (_: unknown, args: { id: string }, { loaders }: ForensicsContext) =>
       loaders.missingPerson.load(requireUuid(args.id, 'id')),
-    missingPersons: (_: unknown, { filter, ...page }: ListArgs<MissingPersonFilter>, { db }: ForensicsContext) =>
-      listMissingPersons(db, filter ?? {}, page),
-    graveSites: (_: unknown, { filter, ...page }: ListArgs<GraveSiteFilter>, { db }: ForensicsContext) =>
-      listGraveSites(db, filter ?? {}, page),
-    fieldOperations: (_: unknown, { filter, ...page }: ListArgs<FieldOperationFilter>, { db }: ForensicsContext) =>
-      listFieldOperations(db, filter ?? {}, page),
-    mortalRemains: (_: unknown, { filter, ...page }: ListArgs<MortalRemainsFilter>, { db }: ForensicsContext) =>
-      listMortalRemains(db, filter ?? {}, page),
-    identifications: (_: unknown, { filter, ...page }: ListArgs<IdentificationFilter>, { db }: ForensicsContext) =>
-      listIdentifications(db, filter ?? {}, page),
+    missingPersons: (_: unknown, { filter, ...page }: ListArgs<MissingPersonFilter>, { stores }: ForensicsContext) =>
+      stores.missingPersons.connection(filter ?? {}, page),
+    graveSites: (_: unknown, { filter, ...page }: ListArgs<GraveSiteFilter>, { stores }: ForensicsContext) =>
+      stores.graveSites.connection(filter ?? {}, page),
+    fieldOperations: (_: unknown, { filter, ...page }: ListArgs<FieldOperationFilter>, { stores }: ForensicsContext) =>
+      stores.fieldOperations.connection(filter ?? {}, page),
+    mortalRemains: (_: unknown, { filter, ...page }: ListArgs<MortalRemainsFilter>, { stores }: ForensicsContext) =>
+      stores.mortalRemains.connection(filter ?? {}, page),
+    identifications: (_: unknown, { filter, ...page }: ListArgs<IdentificationFilter>, { stores }: ForensicsContext) =>
+      stores.identifications.connection(filter ?? {}, page),
     forensicsStatistics: async (
       _: unknown,
       args: { from: string; to: string; groupBy?: StatisticsDimension[] | null },
-      { db }: ForensicsContext,
+      { stores }: ForensicsContext,
     ) => {
       const period = checkPeriod(args.from, args.to);
       const groupBy = normaliseGroupBy(args.groupBy);
-      return { ...period, groupBy, groups: await forensicsStatistics(db, period, groupBy) };
+      return { ...period, groupBy, groups: await stores.statistics.statistics(period, groupBy) };
     },
   },
 
   Mutation: {
-    recordMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonInput>, { db }: ForensicsContext) => ({
-      missingPerson: await recordMissingPerson(db, checkMissingPersonInput(input)),
-    }),
-    recordGraveSite: async (_: unknown, { input }: InputArgs<GraveSiteInput>, { db }: ForensicsContext) => ({
-      graveSite: await recordGraveSite(db, checkGraveSiteInput(input)),
-    }),
-    recordFieldOperation: async (_: unknown, { input }: InputArgs<FieldOperationInput>, { db }: ForensicsContext) => {
-      const siteId = input.siteId == null ? null : requireUuid(input.siteId, 'input.siteId');
-      return { fieldOperation: await recordFieldOperation(db, checkFieldOperationInput({ ...input, siteId })) };
+    recordMissingPerson: async (_: unknown, args: RecordArgs<MissingPersonInput>, context: Context) => {
+      const input = checkMissingPersonInput(args.input);
+      return { missingPerson: await once(context, 'recordMissingPerson', args, input, (tx) => context.stores.missingPersons.record(input, tx), context.loaders.missingPerson) };
     },
-    recordMortalRemains: async (_: unknown, { input }: InputArgs<MortalRemainsInput>, { db }: ForensicsContext) => {
-      const recoveredBy = requireUuid(input.recoveredBy, 'input.recoveredBy');
-      return { mortalRemains: await recordMortalRemains(db, checkMortalRemainsInput({ ...input, recoveredBy })) };
+    recordGraveSite: async (_: unknown, args: RecordArgs<GraveSiteInput>, context: Context) => {
+      const input = checkGraveSiteInput(args.input);
+      return { graveSite: await once(context, 'recordGraveSite', args, input, (tx) => context.stores.graveSites.record(input, tx), context.loaders.graveSite) };
     },
-    recordMorgueReview: async (_: unknown, { input }: InputArgs<MorgueReviewInput>, { db }: ForensicsContext) => {
-      const remainsId = requireUuid(input.remainsId, 'input.remainsId');
-      return { morgueReview: await recordMorgueReview(db, checkMorgueReviewInput({ ...input, remainsId })) };
-    },
-    recordIdentification: async (_: unknown, { input }: InputArgs<IdentificationInput>, { db }: ForensicsContext) => {
-      const remainsId = requireUuid(input.remainsId, 'input.remainsId');
-      const missingPersonId = input.missingPersonId == null ? null : requireUuid(input.missingPersonId, 'input.missingPersonId');
+    recordFieldOperation: async (_: unknown, args: RecordArgs<FieldOperationInput>, context: Context) => {
+      const siteId = args.input.siteId == null ? null : requireUuid(args.input.siteId, 'input.siteId');
+      const input = checkFieldOperationInput({ ...args.input, siteId });
       return {
-        identification: await recordIdentification(db, checkIdentificationInput({ ...input, remainsId, missingPersonId })),
+        fieldOperation: await once(context, 'recordFieldOperation', args, input, (tx) => context.stores.fieldOperations.record(input, tx), context.loaders.fieldOperation),
       };
     },
+    recordMortalRemains: async (_: unknown, args: RecordArgs<MortalRemainsInput>, context: Context) => {
+      const recoveredBy = requireUuid(args.input.recoveredBy, 'input.recoveredBy');
+      const input = checkMortalRemainsInput({ ...args.input, recoveredBy });
+      return { mortalRemains: await once(context, 'recordMortalRemains', args, input, (tx) => context.stores.mortalRemains.record(input, tx), context.loaders.mortalRemains) };
+    },
+    recordMorgueReview: async (_: unknown, args: RecordArgs<MorgueReviewInput>, context: Context) => {
+      const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
+      const input = checkMorgueReviewInput({ ...args.input, remainsId });
+      return { morgueReview: await once(context, 'recordMorgueReview', args, input, (tx) => context.stores.morgueReviews.record(input, tx), context.loaders.morgueReview) };
+    },
+    recordIdentification: async (_: unknown, args: RecordArgs<IdentificationInput>, context: Context) => {
+      const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
+      const missingPersonId = args.input.missingPersonId == null ? null : requireUuid(args.input.missingPersonId, 'input.missingPersonId');
+      const input = checkIdentificationInput({ ...args.input, remainsId, missingPersonId });
+      return {
+        identification: await once(context, 'recordIdentification', args, input, (tx) => context.stores.identifications.record(input, tx), context.loaders.identification),
+      };
+    },
+    recordRemainsHandover: async (_: unknown, args: RecordArgs<RemainsHandoverInput>, context: Context) => {
+      const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
+      const input = checkRemainsHandoverInput({ ...args.input, remainsId });
+      // What a retry answers is the remains (the handover is theirs): the id recorded is theirs.
+      return { mortalRemains: await once(context, 'recordRemainsHandover', args, input, (tx) => context.stores.remainsHandovers.record(input, tx), context.loaders.mortalRemains) };
+    },
+    transitionMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonTransitionInput>, { stores }: Context) => ({
+      missingPerson: await stores.missingPersons.transition(checkMissingPersonTransitionInput({ ...input, id: requireUuid(input.id, 'input.id') })),
+    }),
   },
 
   MissionReport: {
@@ -130,6 +160,8 @@ export const resolvers = {
       loaders.missingPerson.load(requireUuid(reference.id, 'id')),
     identification: (person: MissingPersonRow, _: unknown, { loaders }: ForensicsContext) =>
       loaders.identificationsByMissingPerson.load(person.id).then(firstOrNull),
+    closure: (person: MissingPersonRow) =>
+      person.closedOn && person.closureReason ? { closedOn: person.closedOn, reason: person.closureReason } : null,
   },
 
   GraveSite: {
@@ -156,6 +188,8 @@ export const resolvers = {
       loaders.identificationsByRemains.load(remains.id).then(firstOrNull),
     morgueReviews: (remains: MortalRemainsRow, _: unknown, { loaders }: ForensicsContext) =>
       loaders.morgueReviewsByRemains.load(remains.id),
+    handover: (remains: MortalRemainsRow, _: unknown, { loaders }: ForensicsContext) =>
+      loaders.handoversByRemains.load(remains.id).then(firstOrNull),
   },
 
   Identification: {

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { syntheticId } from '@mission-graph/service-kit';
 import type { ForensicsDb } from './db/database.js';
 import { MUNICIPALITIES } from './domain/municipalities.js';
+import { PRISTINA_MORGUE } from './domain/records.js';
 import { DISAPPEARANCE_PERIOD, MANDATE_START, PUBLISHED_FIGURES_UNTIL } from './domain/periods.js';
 
 /**
@@ -15,6 +16,8 @@ import { DISAPPEARANCE_PERIOD, MANDATE_START, PUBLISHED_FIGURES_UNTIL } from './
  * (`generate_series`), one statement per table, so seeding takes well under a second.
  * Spreading uses `(n * p) % count` with p coprime to count: a permutation of 0..count-1,
  * so each share (e.g. "the first 219 values are exhumations") is hit exactly.
+ * Remains identified before 2025-04-01 were returned to their families (each with a
+ * handover to a synthetic relative); four cases were closed, one for each closure reason.
  */
 const SEED_FIGURES = {
   missingPersons: 1200,
@@ -25,7 +28,12 @@ const SEED_FIGURES = {
   remainsRecoveredPersons: 30,
   /** Remains still at the morgue without an identification. */
   unidentifiedRemains: 260,
+  /** Cases closed without an identification by the mission, one for each reason. */
+  closedCases: 4,
 } as const;
+
+/** The reasons of the closed cases, earliest disappearance first. */
+const CLOSURE_REASONS = ['FOUND_ALIVE', 'IDENTIFIED_BY_OTHER_AUTHORITY', 'DUPLICATE_CASE', 'REPORT_WITHDRAWN'] as const;
 
 const { published, later } = SEED_FIGURES;
 const operationCount = published.fieldOperations + later.fieldOperations;
@@ -37,7 +45,6 @@ const PUBLISHED_EXCAVATIONS = 200;
 const PUBLISHED_ASSESSMENTS = 250;
 /** Identifications after this day are not yet handed over to the family. */
 const HANDOVER_BACKLOG_FROM = '2025-04-01';
-const MORGUE = 'Pristina morgue';
 /** Identifications from this day on are not yet notified to the family. */
 const FAMILY_NOTIFICATION_BACKLOG_FROM = '2025-08-01';
 /** Identified remains reviewed before identification: identifications first, first+step, … (within the first list page). */
@@ -158,7 +165,7 @@ export async function seedForensics(db: ForensicsDb): Promise<void> {
         (select o.id from forensics.field_operations o where o.kind = 'EXHUMATION'
           order by o.started_on, o.id offset r % ${exhumationCount}::int limit 1)
       end,
-      case when status <> 'RETURNED' then ${MORGUE} end,
+      case when status <> 'RETURNED' then ${PRISTINA_MORGUE} end,
       status::forensics.mortal_remains_status
     from planned cross join ids`);
 
@@ -220,6 +227,31 @@ export async function seedForensics(db: ForensicsDb): Promise<void> {
     where id in (
       select persons.list[${personOfRank(sql.raw('k'))}] from persons,
         generate_series(${firstRecovered}::int, ${firstRecovered + SEED_FIGURES.remainsRecoveredPersons - 1}::int) as k)`);
+
+  // Returned remains went to a relative of the family, two to six weeks after identification.
+  await db.execute(sql`
+    insert into forensics.remains_handovers (id, remains_id, handed_over_on, receiving_relative)
+    select ids.list[r], i.remains_id, i.identified_on + 14 + r % 29,
+      format('Synthetic Relative of MR-%s (next of kin)', lpad(r::text, 5, '0'))
+    from (select ${syntheticIdArray('remains-handover', remainsCount)} as list) as ids
+      cross join generate_series(1, ${remainsCount}::int) as r
+      join forensics.mortal_remains m on m.reference = format('MR-%s', lpad(r::text, 5, '0'))
+      join forensics.identifications i on i.remains_id = m.id
+    where m.status = 'RETURNED'`);
+
+  // A few cases were closed without an identification by the mission, one per reason:
+  // the earliest disappearances still missing, so the first page of the list shows them.
+  await db.execute(sql`
+    with reasons as (select string_to_array(${CLOSURE_REASONS.join(',')}, ',') as list),
+      closing as (
+        select id, row_number() over (order by disappearance_date, case_number) - 1 as k
+        from forensics.missing_persons where status = 'MISSING'
+        order by disappearance_date, case_number limit ${SEED_FIGURES.closedCases}::int)
+    update forensics.missing_persons p
+    set status = 'CLOSED', closed_on = date '2016-03-01' + 90 * closing.k::int,
+      closure_reason = reasons.list[1 + closing.k]::forensics.case_closure_reason
+    from closing, reasons
+    where p.id = closing.id`);
 
   // A site is exhausted once an exhumation there has finished, confirmed once digging started.
   await db.execute(sql`

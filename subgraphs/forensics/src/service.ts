@@ -1,5 +1,5 @@
 import { defineSubgraph } from '@mission-graph/service-kit';
-import { createContext } from './context.js';
+import { contextFactory } from './context.js';
 import * as schema from './db/schema.js';
 import { resolvers } from './resolvers.js';
 import { seedForensics } from './seed.js';
@@ -13,5 +13,5 @@ export const createService = defineSubgraph({
   typeDefs: new URL('./schema.graphql', import.meta.url),
   resolvers,
   seed: seedForensics,
-  context: (db) => () => createContext(db),
+  context: contextFactory,
 });

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { seedOnce, type SubgraphInstance, type SubgraphOptions } from '@mission-graph/service-kit';
 import {
   createTestDatabase,
   createTestInternalAuth,
-  databaseFlavours,
   type TestDatabase,
 } from '@mission-graph/service-kit/testing';
 import { seedForensics } from '../src/seed.js';
@@ -33,7 +33,7 @@ async function rejectionOf(instance: SubgraphInstance, statement: SQL): Promise<
   throw new Error('statement was accepted');
 }
 
-describe.each(databaseFlavours)('forensics database on %s', (flavour) => {
+describeOnEachDatabase('forensics database', (flavour) => {
   // A persistent database (data directory or PostgreSQL database) the service restarts on.
   let location: Pick<SubgraphOptions, 'databaseUrl' | 'dataDir' | 'internalTokenKey'>;
   let testDatabase: TestDatabase | undefined;

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { onlyErrorOf, startForensics, SUBGRAPH, type GraphQLResponse, type RunningForensics } from './helpers.js';
+import { onlyErrorOf, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 const RECORD_PERSON = `mutation ($input: RecordMissingPersonInput!) {
   recordMissingPerson(input: $input) { missingPerson { id caseNumber status disappearanceDate fullName familyContact identification { id } } }
@@ -29,10 +30,10 @@ function dataOf<T>(response: GraphQLResponse<Record<string, T>>): T {
   return Object.values(response.data ?? {})[0]!;
 }
 
-describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
-  let forensics: RunningForensics;
+describeOnEachDatabase('forensics mutations', (flavour) => {
+  let forensics: RunningSubgraph;
   const graphql = <Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
-    forensics.graphql<Data>(query, variables);
+    forensics.query<Data>(query, variables);
   const count = async (from: string, where: string) =>
     (await forensics.instance.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from forensics.${from} where ${where}`)))[0]!.n;
   const statusOf = async (table: string, id: string) =>
@@ -73,7 +74,7 @@ describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
     });
 
   beforeAll(async () => {
-    forensics = await startForensics(flavour);
+    forensics = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await forensics?.stop();
@@ -126,8 +127,8 @@ describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
     });
 
     it('is refused without forensics:write, and nothing is stored', async () => {
-      const headers = await forensics.auth.headers(SUBGRAPH, { scopes: new Set(['forensics:read', 'forensics:personal']) });
-      const { body } = await forensics.post(RECORD_PERSON, { input: { ...input, caseNumber: 'MP-2000-91002' } }, headers);
+      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read', 'forensics:personal']) });
+      const body = await forensics.post(RECORD_PERSON, { input: { ...input, caseNumber: 'MP-2000-91002' } }, headers);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
       expect(await count('missing_persons', `case_number = 'MP-2000-91002'`)).toBe(0);
     });
@@ -283,7 +284,9 @@ describe.each(databaseFlavours)('forensics mutations on %s', (flavour) => {
 
     it('refuses a closed case, unknown ids and a notification before the identification', async () => {
       const closedCase = await newCase();
-      await forensics.instance.database.rows(sql.raw(`update forensics.missing_persons set status = 'CLOSED' where id = '${closedCase}'`));
+      await forensics.instance.database.rows(
+        sql.raw(`update forensics.missing_persons set status = 'CLOSED', closed_on = '2020-01-01', closure_reason = 'FOUND_ALIVE' where id = '${closedCase}'`),
+      );
       const remainsId = await newRemains();
       expect(onlyErrorOf(await identify(remainsId, closedCase))).toMatchObject({ code: 'CONFLICT', currentStatus: 'CLOSED', requestedStatus: 'IDENTIFIED' });
       expect(onlyErrorOf(await identify(syntheticId('mortal-remains', 99999), null))).toMatchObject({ code: 'NOT_FOUND', type: 'MortalRemains' });

@@ -1,15 +1,13 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey } from '@mission-graph/service-kit';
-import type { SecurityResponderCode } from './db/schema.js';
-import type { Stores } from './stores/index.js';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type SubgraphContext } from '@mission-graph/service-kit';
+import type { OperationsDb, SecurityResponderCode } from './db/schema.js';
+import type { ShiftPattern } from './domain/shift-pattern.js';
+import { createStores, type Stores } from './stores/index.js';
 
 /**
  * Per-request context. Loaders are built per request so their caches never outlive
  * (or leak across) a request; each batch of keys becomes one SQL statement.
  */
-export interface OperationsContext {
-  stores: Stores;
-  loaders: Loaders;
-}
+export type OperationsContext = SubgraphContext<OperationsDb, Stores, Loaders>;
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -27,6 +25,7 @@ function createLoaders(stores: Stores) {
       (row) => row.id,
     ),
     deployment: loaderOfOne('Deployment', (ids) => stores.deployments.byIds(ids), (row) => row.id),
+    patrol: loaderOfOne('Patrol', (ids) => stores.patrols.byIds(ids), (row) => row.id),
     engagementRequestsOfIncident: loaderOfMany(
       (ids: readonly string[]) => stores.engagementRequests.byIncidentIds(ids),
       (row) => row.incidentId,
@@ -55,6 +54,8 @@ function createLoaders(stores: Stores) {
   };
 }
 
-export function createContext(stores: Stores): OperationsContext {
-  return { stores, loaders: createLoaders(stores) };
+/** Builds the stores once (with the patrol shift pattern this service runs) and, per request, a context with fresh loaders. */
+export function contextFactory(db: OperationsDb, shiftPattern: ShiftPattern): () => Omit<OperationsContext, 'caller'> {
+  const stores = createStores(db, shiftPattern);
+  return () => ({ db, stores, loaders: createLoaders(stores) });
 }

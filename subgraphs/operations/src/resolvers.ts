@@ -1,4 +1,7 @@
 import {
+  idempotentCall,
+  recordOnce,
+  rowRecording,
   checkPeriod,
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
@@ -9,7 +12,8 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { OperationsContext } from './context.js';
-import type { SecurityResponderCode } from './db/schema.js';
+import type { Resolvers } from './generated/resolvers.js';
+import { idempotencyKeys, type OperationsDb, type SecurityResponderCode } from './db/schema.js';
 import type { DayRange } from './stores/day-range-sql.js';
 import type { DeploymentFilter, DeploymentRow } from './stores/deployment-store.js';
 import type { EngagementRequestRow } from './stores/engagement-request-store.js';
@@ -21,12 +25,16 @@ import type {
 } from './stores/exercise-store.js';
 import type { FormedPoliceUnitRow } from './stores/formed-police-unit-store.js';
 import type { IncidentEventRow } from './stores/incident-events.js';
-import type { IncidentFilter, IncidentRow, ReportIncidentInput } from './stores/incident-store.js';
+import type { IncidentFilter, IncidentRow } from './stores/incident-store.js';
 import type { OfficerFilter } from './stores/officer-store.js';
-import type { LogPatrolInput, PatrolFilter } from './stores/patrol-store.js';
+import type { PatrolFilter } from './stores/patrol-store.js';
+import { checkIncidentReport, type IncidentReport } from './domain/incident.js';
+import { checkPatrolLog, type PatrolLog } from './domain/patrol.js';
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 type Ctx = OperationsContext;
+/** A machine-facing mutation's arguments: its input and, when the client may retry, an idempotency key. */
+type RecordArgs<Shape> = { input: Shape; idempotencyKey?: string | null };
 
 /** A list filter, its period checked before any SQL (`filter.to` may not precede `filter.from`). */
 function checkedFilter<Filter extends DayRange>(filter: Filter): Filter {
@@ -40,7 +48,7 @@ const instantOrNow = (value: string | null | undefined): string => value ?? new 
 type Input<Shape> = { input: Shape };
 
 /** Thin: read and check arguments, ask a store or a loader, return what it gives. */
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
 
   Query: {
@@ -61,9 +69,12 @@ export const resolvers = {
   },
 
   Mutation: {
-    reportIncident: async (_: unknown, { input }: Input<ReportIncidentInput>, { stores }: Ctx) => ({
-      incident: await stores.incidents.report(input),
-    }),
+    reportIncident: async (_: unknown, args: RecordArgs<IncidentReport>, context: Ctx) => {
+      const report = checkIncidentReport(args.input);
+      const call = idempotentCall('reportIncident', args.idempotencyKey, context.caller, report);
+      const recording = rowRecording((tx) => context.stores.incidents.report(report, tx as OperationsDb), (id) => context.loaders.incident.load(id));
+      return { incident: await recordOnce(context.db, idempotencyKeys, call, recording) };
+    },
     requestEngagement: async (
       _: unknown,
       { input }: Input<{ incidentId: string; fromResponder: SecurityResponderCode; requestedAt?: string | null }>,
@@ -120,9 +131,12 @@ export const resolvers = {
         instantOrNow(input.endedAt),
       ),
     }),
-    logPatrol: async (_: unknown, { input }: Input<LogPatrolInput>, { stores }: Ctx) => ({
-      patrol: await stores.patrols.log(input),
-    }),
+    logPatrol: async (_: unknown, args: RecordArgs<PatrolLog>, context: Ctx) => {
+      const shift = checkPatrolLog(args.input, context.stores.patrols.shiftPattern);
+      const call = idempotentCall('logPatrol', args.idempotencyKey, context.caller, shift);
+      const recording = rowRecording((tx) => context.stores.patrols.log(shift, tx as OperationsDb), (id) => context.loaders.patrol.load(id));
+      return { patrol: await recordOnce(context.db, idempotencyKeys, call, recording) };
+    },
     scheduleExercise: async (_: unknown, { input }: Input<ScheduleExerciseInput>, { stores }: Ctx) => ({
       exercise: await stores.exercises.schedule(input),
     }),

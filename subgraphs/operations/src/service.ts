@@ -1,10 +1,9 @@
 import { defineSubgraph } from '@mission-graph/service-kit';
-import { createContext } from './context.js';
+import { contextFactory } from './context.js';
 import { PG_SCHEMA, schema } from './db/schema.js';
 import { resolvers } from './resolvers.js';
 import { seed } from './seed.js';
 import { readShiftPattern } from './domain/shift-pattern.js';
-import { createStores } from './stores/index.js';
 
 /** Operations support: the FPU, the three security responders, incidents, deployments, patrols, exercises. */
 export const createService = defineSubgraph({
@@ -15,8 +14,5 @@ export const createService = defineSubgraph({
   typeDefs: new URL('./schema.graphql', import.meta.url),
   resolvers,
   seed,
-  context: (db) => {
-    const stores = createStores(db, readShiftPattern());
-    return () => createContext(stores);
-  },
+  context: (db) => contextFactory(db, readShiftPattern()),
 });

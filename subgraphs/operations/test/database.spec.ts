@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId, type SubgraphInstance, type SubgraphOptions } from '@mission-graph/service-kit';
 import {
   createTestDatabase,
   createTestInternalAuth,
-  databaseFlavours,
   type TestDatabase,
 } from '@mission-graph/service-kit/testing';
 import { sql, type SQL } from 'drizzle-orm';
@@ -181,7 +181,7 @@ const violations: [rule: string, constraint: string, statement: SQL][] = [
   ],
 ];
 
-describe.each(databaseFlavours)('operations database on %s', (flavour) => {
+describeOnEachDatabase('operations database', (flavour) => {
   let service: SubgraphInstance;
   let testDatabase: TestDatabase | undefined;
   let internalTokenKey: SubgraphOptions['internalTokenKey'];

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticId, type SubgraphInstance } from '@mission-graph/service-kit';
-import {
-  createTestDatabase,
-  createTestInternalAuth,
-  databaseFlavours,
-  type TestDatabase,
-  type TestInternalAuth,
-} from '@mission-graph/service-kit/testing';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
+import { syntheticId, type Caller } from '@mission-graph/service-kit';
+import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { sql } from 'drizzle-orm';
 import { createService } from '../src/service.js';
 
@@ -18,29 +13,11 @@ import { createService } from '../src/service.js';
  * shifts but for the deliberate gaps.
  */
 
-interface GraphQLResponse {
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-}
+describeOnEachDatabase('operations mutations', (flavour) => {
+  let operations: RunningSubgraph;
 
-describe.each(databaseFlavours)('operations mutations on %s', (flavour) => {
-  let service: SubgraphInstance;
-  let testDatabase: TestDatabase | undefined;
-  let url: string;
-  let auth: TestInternalAuth;
-
-  async function query(
-    text: string,
-    variables: Record<string, unknown> = {},
-    caller?: Parameters<TestInternalAuth['headers']>[1],
-  ): Promise<GraphQLResponse> {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await auth.headers('operations', caller)) },
-      body: JSON.stringify({ query: text, variables }),
-    });
-    return (await response.json()) as GraphQLResponse;
-  }
+  const query = (text: string, variables: Record<string, unknown> = {}, caller?: Partial<Caller>): Promise<GraphQLResponse> =>
+    operations.query(text, variables, caller);
 
   async function data<Shape = Record<string, unknown>>(text: string, variables: Record<string, unknown> = {}) {
     const result = await query(text, variables);
@@ -56,7 +33,7 @@ describe.each(databaseFlavours)('operations mutations on %s', (flavour) => {
   }
 
   async function count(table: string): Promise<number> {
-    const [row] = await service.database.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(`operations.${table}`)}`);
+    const [row] = await operations.instance.database.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(`operations.${table}`)}`);
     return row?.n ?? -1;
   }
 
@@ -91,15 +68,11 @@ describe.each(databaseFlavours)('operations mutations on %s', (flavour) => {
   }
 
   beforeAll(async () => {
-    auth = await createTestInternalAuth();
-    if (flavour === 'postgres') testDatabase = await createTestDatabase();
-    service = await createService({ seed: true, databaseUrl: testDatabase?.url, internalTokenKey: auth.keyPair.publicKey });
-    ({ url } = await service.http.listen(0));
+    operations = await startSubgraph(createService, flavour);
   });
 
   afterAll(async () => {
-    await service?.http.stop();
-    await testDatabase?.drop();
+    await operations?.stop();
   });
 
   describe('incidents and engagement', () => {
@@ -180,7 +153,7 @@ describe.each(databaseFlavours)('operations mutations on %s', (flavour) => {
         code: 'CONFLICT',
         extensions: expect.objectContaining({ currentState: 'ACCEPTED', requestedState: 'WITHDRAWN' }),
       });
-      const [row] = await service.database.rows<{ decision: string }>(
+      const [row] = await operations.instance.database.rows<{ decision: string }>(
         sql`select decision from operations.engagement_requests where id = ${syntheticId('engagement-request', 1)}`,
       );
       expect(row?.decision).toBe('ACCEPTED');

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticId, type SubgraphInstance } from '@mission-graph/service-kit';
-import {
-  createTestDatabase,
-  createTestInternalAuth,
-  databaseFlavours,
-  type TestDatabase,
-  type TestInternalAuth,
-} from '@mission-graph/service-kit/testing';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
+import { syntheticId } from '@mission-graph/service-kit';
+import { createTestInternalAuth, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
 /**
@@ -23,35 +18,15 @@ interface Connection<Node> {
 
 const nodesOf = <Node>(connection: Connection<Node>): Node[] => connection.edges.map((edge) => edge.node);
 
-interface GraphQLResponse {
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-}
+describeOnEachDatabase('operations subgraph', (flavour) => {
+  let subgraph: RunningSubgraph;
 
-describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
-  let service: SubgraphInstance;
-  let testDatabase: TestDatabase | undefined;
-  let url: string;
-  let auth: TestInternalAuth;
-
-  /** POSTs one operation with the given headers; the HTTP status and the body. */
-  async function post(
-    text: string,
-    variables: Record<string, unknown>,
-    headers: Record<string, string>,
-  ): Promise<{ status: number; body: GraphQLResponse }> {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: text, variables }),
-    });
-    return { status: response.status, body: (await response.json()) as GraphQLResponse };
-  }
+  /** POSTs one operation with exactly the given headers. */
+  const post = (text: string, variables: Record<string, unknown>, headers: Record<string, string>) =>
+    subgraph.post(text, variables, headers);
 
   /** One operation as the gateway sends it: with an internal token for this subgraph. */
-  async function query(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
-    return (await post(text, variables, await auth.headers('operations'))).body;
-  }
+  const query = (text: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> => subgraph.query(text, variables);
 
   /** The data of a query that must succeed. */
   async function data<Shape = Record<string, unknown>>(
@@ -71,19 +46,11 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
   }
 
   beforeAll(async () => {
-    auth = await createTestInternalAuth();
-    if (flavour === 'postgres') testDatabase = await createTestDatabase();
-    service = await createService({
-      seed: true,
-      databaseUrl: testDatabase?.url,
-      internalTokenKey: auth.keyPair.publicKey,
-    });
-    ({ url } = await service.http.listen(0));
+    subgraph = await startSubgraph(createService, flavour);
   });
 
   afterAll(async () => {
-    await service?.http.stop();
-    await testDatabase?.drop();
+    await subgraph?.stop();
   });
 
   describe('the Formed Police Unit and the mechanism', () => {
@@ -337,7 +304,7 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
     });
 
     it('resolves MissionReport references with one SQL statement for several periods', async () => {
-      const before = service.database.statementCount();
+      const before = subgraph.instance.database.statementCount();
       const { _entities } = await data(
         `query ($representations: [_Any!]!) { _entities(representations: $representations) {
           ... on MissionReport { from to operations { patrols exercises deployments } } } }`,
@@ -349,7 +316,7 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
           ],
         },
       );
-      expect(service.database.statementCount() - before).toBe(1);
+      expect(subgraph.instance.database.statementCount() - before).toBe(1);
       expect(_entities).toEqual([
         { from: '2018-06-01', to: '2025-06-14', operations: { patrols: 1588, exercises: 20, deployments: 26 } },
         // 31 days × 3 shifts; incident 19 (2024-01-18) led to a deployment.
@@ -370,13 +337,13 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
   describe('entities and batching', () => {
     it('resolves Deployment references in one batch, with their incidents in one more', async () => {
       const ids = [1, 2, 3, 29].map((n) => syntheticId('deployment', n));
-      const before = service.database.statementCount();
+      const before = subgraph.instance.database.statementCount();
       const { _entities } = await data<{ _entities: { id: string; incident: { id: string } }[] }>(
         `query ($representations: [_Any!]!) { _entities(representations: $representations) {
           ... on Deployment { id officersCommitted incident { id } } } }`,
         { representations: ids.map((id) => ({ __typename: 'Deployment', id })) },
       );
-      expect(service.database.statementCount() - before).toBe(2);
+      expect(subgraph.instance.database.statementCount() - before).toBe(2);
       expect(_entities.map((entity) => entity.id)).toEqual(ids);
       expect(_entities[0]?.incident.id).toBe(syntheticId('incident', 1));
     });
@@ -396,21 +363,21 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
     });
 
     it('loads the nested fields of a whole page with one statement per field', async () => {
-      const before = service.database.statementCount();
+      const before = subgraph.instance.database.statementCount();
       const { incidents, exercises } = await data<Record<'incidents' | 'exercises', Connection<unknown>>>(`{
         incidents(first: 20) { edges { node { engagementRequests { fromResponder { code } } deployments { id } } } }
         exercises(first: 20) { edges { node { participants { code } } } }
       }`);
       // incidents page, requests, deployments, responders; exercises page, participants.
-      expect(service.database.statementCount() - before).toBe(6);
+      expect(subgraph.instance.database.statementCount() - before).toBe(6);
       expect(incidents.edges).toHaveLength(20);
       expect(exercises.edges).toHaveLength(20);
     });
 
     it('counts only when totalCount is selected', async () => {
-      const before = service.database.statementCount();
+      const before = subgraph.instance.database.statementCount();
       await data('{ patrols(first: 1) { edges { node { id } } } }');
-      expect(service.database.statementCount() - before).toBe(1);
+      expect(subgraph.instance.database.statementCount() - before).toBe(1);
     });
   });
 
@@ -426,27 +393,27 @@ describe.each(databaseFlavours)('operations subgraph on %s', (flavour) => {
     ];
 
     it.each(operations)('refuses %s without an internal token (401 UNAUTHENTICATED)', async (_label, text, variables) => {
-      const { status, body } = await post(text, variables, {});
+      const { status, ...body } = await post(text, variables, {});
       expect(status).toBe(401);
       expect(body.data ?? null).toBeNull();
       expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const { status, body } = await post('{ formedPoliceUnit { id } }', {}, await auth.headers('forensics'));
+      const { status, ...body } = await post('{ formedPoliceUnit { id } }', {}, await subgraph.auth.headers('forensics'));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const { status, body } = await post('{ _service { sdl } }', {}, await stranger.headers('operations'));
+      const { status, ...body } = await post('{ _service { sdl } }', {}, await stranger.headers('operations'));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
 
     it.each(['/health/live', '/health/ready'])('answers %s without a token', async (healthPath) => {
-      const response = await fetch(new URL(healthPath, url));
+      const response = await fetch(new URL(healthPath, subgraph.url));
       expect(response.status).toBe(200);
     });
   });

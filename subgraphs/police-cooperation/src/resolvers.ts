@@ -1,8 +1,7 @@
 import {
   checkPeriod,
-  type CallerContext,
+  idempotentCall,
   periodKey,
-  readPageArgs,
   requireDate,
   requireUuid,
   scalarResolvers,
@@ -10,30 +9,20 @@ import {
   type Period,
 } from '@mission-graph/service-kit';
 import type { PoliceCooperationContext } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
 import type { ExchangeRequestStatus, InformationExchangeRequestRow } from './db/schema.js';
 import {
-  checkIdempotencyKey,
   checkRecordInput,
   type RecordExchangeRequestInput,
 } from './domain/exchange-request-input.js';
 import { checkStatisticsQuery } from './domain/exchange-statistics.js';
+import { ACCURACY_NAME } from './domain/information-accuracy.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
-type Context = PoliceCooperationContext & CallerContext;
+type Context = PoliceCooperationContext;
 
-/** Sort key of the requests list: (request_date, id). */
-const CURSOR_ARITY = 2;
-
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
-
-  /** GraphQL names of the accuracy grades; the database keeps the manual's digits. */
-  InformationAccuracy: {
-    NOT_IN_DOUBT: '1',
-    KNOWN_TO_SOURCE: '2',
-    CORROBORATED: '3',
-    NOT_CORROBORATED: '4',
-  },
 
   Mutation: {
     recordExchangeRequest: async (
@@ -42,10 +31,8 @@ export const resolvers = {
       context: Context,
     ) => {
       const request = checkRecordInput(args.input);
-      const key = checkIdempotencyKey(args.idempotencyKey);
-      // Keys are per client: two machine clients never collide on the same key.
-      const client = context.caller.clientId ?? context.caller.subject ?? 'anonymous';
-      return { request: await context.exchangeRequests.record(request, key ? { client, key } : null) };
+      const call = idempotentCall('recordExchangeRequest', args.idempotencyKey, context.caller, request);
+      return { request: await context.stores.exchangeRequests.record(request, call) };
     },
 
     transitionExchangeRequest: async (
@@ -55,7 +42,7 @@ export const resolvers = {
     ) => {
       const id = requireUuid(args.input.id, 'input.id');
       const occurredOn = requireDate(args.input.occurredOn, 'input.occurredOn');
-      return { request: await context.exchangeRequests.transition(id, args.input.status, occurredOn) };
+      return { request: await context.stores.exchangeRequests.transition(id, args.input.status, occurredOn) };
     },
   },
 
@@ -66,17 +53,17 @@ export const resolvers = {
       context: Context,
     ) => {
       const query = checkStatisticsQuery(args.from, args.to, args.groupBy);
-      return { ...query, groups: await context.exchangeRequests.statistics(query) };
+      return { ...query, groups: await context.stores.exchangeRequests.statistics(query) };
     },
 
     informationExchangeRequest: (_: unknown, args: { id: string }, context: Context) =>
-      context.exchangeRequests.findById(requireUuid(args.id, 'id')),
+      context.stores.exchangeRequests.findById(requireUuid(args.id, 'id')),
 
     informationExchangeRequests: (
       _: unknown,
       args: PageArgs & { filter?: ExchangeRequestFilter | null },
       context: Context,
-    ) => context.exchangeRequests.list(args.filter ?? {}, readPageArgs(args, CURSOR_ARITY)),
+    ) => context.stores.exchangeRequests.connection(args.filter ?? {}, args),
   },
 
   InformationExchangeRequest: {
@@ -86,6 +73,8 @@ export const resolvers = {
     // The person lives in forensics: hand the gateway a reference, no SQL here.
     relatedMissingPerson: (request: InformationExchangeRequestRow) =>
       request.missingPersonId ? { __typename: 'MissingPerson', id: request.missingPersonId } : null,
+
+    informationAccuracy: (request: InformationExchangeRequestRow) => ACCURACY_NAME[request.informationAccuracy],
 
     evaluationCode: (request: InformationExchangeRequestRow) =>
       `${request.sourceReliability}${request.informationAccuracy}`,

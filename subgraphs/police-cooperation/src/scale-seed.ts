@@ -10,7 +10,7 @@
  * adds `n` more; references continue each channel's serial sequence.
  */
 import { sql } from 'drizzle-orm';
-import { openDatabase, rowsOf, seedOnce } from '@mission-graph/service-kit';
+import { openDatabase, rowsOf, runCli, seedOnce, UsageError, wholeNumberOption } from '@mission-graph/service-kit';
 import { PG_SCHEMA, schema } from './db/schema.js';
 import { ADVANCE_REFERENCE_SERIALS, seedExchangeRequests } from './seed.js';
 
@@ -19,14 +19,17 @@ const BATCH = 50_000;
 /** References carry six serial digits per channel. */
 const MAX_SERIAL = 999_999;
 
-function readScale(argv: readonly string[]): number {
-  const index = argv.indexOf('--scale');
-  const value = index >= 0 ? Number(argv[index + 1]) : NaN;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error('usage: seed --scale <n>  (n: a positive integer number of requests to add)');
-  }
-  return value;
-}
+const USAGE = `
+Usage: DATABASE_URL=postgres://… pnpm seed --scale <n>
+
+Adds n synthetic information-exchange requests (dated 2007-09-01 … 2017-08-31, outside the
+published window) to the police-cooperation tables of DATABASE_URL, migrating and seeding
+the database first if needed.
+
+Options:
+  --scale <n>   requests to add, 1 to 10,000,000 (required)
+  -h, --help    this text
+`;
 
 export async function scaleSeed(databaseUrl: string, n: number, log: (line: string) => void = console.log): Promise<void> {
   const database = await openDatabase({
@@ -113,13 +116,10 @@ export async function scaleSeed(databaseUrl: string, n: number, log: (line: stri
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    console.error('DATABASE_URL is required: the scale seed is for PostgreSQL');
-    process.exit(2);
-  }
-  scaleSeed(databaseUrl, readScale(process.argv.slice(2))).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+  await runCli({ usage: USAGE, options: { scale: { type: 'string' } } }, async (values) => {
+    const scale = wholeNumberOption(values.scale, 'scale', 1, 10_000_000);
+    const databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) throw new UsageError('DATABASE_URL is required: the scale seed is for PostgreSQL');
+    await scaleSeed(databaseUrl, scale);
   });
 }

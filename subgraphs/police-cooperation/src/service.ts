@@ -1,9 +1,8 @@
 import { defineSubgraph } from '@mission-graph/service-kit';
-import { createContext } from './context.js';
+import { contextFactory } from './context.js';
 import { PG_SCHEMA, schema } from './db/schema.js';
 import { resolvers } from './resolvers.js';
 import { seedExchangeRequests } from './seed.js';
-import { createExchangeRequestStore } from './stores/exchange-request-store.js';
 
 /** Police cooperation: information-exchange requests with Europol, Interpol and the Serbian MoI. */
 export const createService = defineSubgraph({
@@ -14,8 +13,5 @@ export const createService = defineSubgraph({
   typeDefs: new URL('./schema.graphql', import.meta.url),
   resolvers,
   seed: seedExchangeRequests,
-  context: (db) => {
-    const exchangeRequests = createExchangeRequestStore(db);
-    return () => createContext(exchangeRequests);
-  },
+  context: contextFactory,
 });

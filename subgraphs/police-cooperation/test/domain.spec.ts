@@ -1,8 +1,7 @@
+import { payloadHash, readIdempotencyKey } from '@mission-graph/service-kit';
 import { describe, expect, it } from 'vitest';
 import {
-  checkIdempotencyKey,
   checkRecordInput,
-  payloadHash,
   type RecordExchangeRequestInput,
 } from '../src/domain/exchange-request-input.js';
 import { checkStatisticsQuery } from '../src/domain/exchange-statistics.js';
@@ -19,7 +18,7 @@ const INPUT: RecordExchangeRequestInput = {
   legalBasis: 'Protocol on police cooperation',
   handlingCode: 'H0',
   sourceReliability: 'A',
-  informationAccuracy: '1',
+  informationAccuracy: 'NOT_IN_DOUBT',
 };
 
 const codeOf = (run: () => unknown) => {
@@ -113,11 +112,11 @@ describe('record input', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('checks idempotency keys', () => {
-    expect(checkIdempotencyKey(undefined)).toBeNull();
-    expect(checkIdempotencyKey('order-2027-0001')).toBe('order-2027-0001');
-    expect(codeOf(() => checkIdempotencyKey('short'))).toEqual({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
-    expect(codeOf(() => checkIdempotencyKey('has spaces in it'))).toEqual({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
+  it('checks idempotency keys (the kit\'s one rule)', () => {
+    expect(readIdempotencyKey(undefined)).toBeNull();
+    expect(readIdempotencyKey('order-2027-0001')).toBe('order-2027-0001');
+    expect(codeOf(() => readIdempotencyKey('short'))).toEqual({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
+    expect(codeOf(() => readIdempotencyKey('has spaces in it'))).toEqual({ code: 'BAD_USER_INPUT', argument: 'idempotencyKey' });
   });
 });
 

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { encodeCursor } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { errorCodes, startPoliceCooperation, type RunningSubgraph } from './harness.js';
+import { startSubgraph, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 interface RequestNode {
   id: string;
@@ -44,14 +45,14 @@ function isNewestFirst(a: RequestNode, b: RequestNode): boolean {
   return a.requestDate > b.requestDate || (a.requestDate === b.requestDate && a.id > b.id);
 }
 
-describe.each(databaseFlavours)('informationExchangeRequests on %s', (flavour) => {
+describeOnEachDatabase('informationExchangeRequests', (flavour) => {
   let subgraph: RunningSubgraph;
   const list = (variables: Record<string, unknown>) => subgraph.query<Page>(LIST, variables);
   const total = async (filter: Record<string, unknown>) =>
     (await subgraph.query<Page>(TOTAL, { filter })).data?.informationExchangeRequests.totalCount;
 
   beforeAll(async () => {
-    subgraph = await startPoliceCooperation(flavour);
+    subgraph = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await subgraph?.stop();
@@ -169,7 +170,7 @@ describe.each(databaseFlavours)('informationExchangeRequests on %s', (flavour) =
       subject: expect.stringMatching(/^Subject PC-\d{6} \(synthetic\)$/),
     });
     const missing = await subgraph.query('{ informationExchangeRequest(id: "00000000-0000-4000-8000-000000000000") { id } }');
-    expect(missing).toEqual({ data: { informationExchangeRequest: null } });
+    expect(missing).toEqual({ status: 200, data: { informationExchangeRequest: null } });
   });
 
   it('refuses bad arguments with BAD_USER_INPUT naming the argument, before any SQL', async () => {

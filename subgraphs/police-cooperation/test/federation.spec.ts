@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { syntheticId } from '@mission-graph/service-kit';
-import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
-import {
-  errorCodes,
-  startPoliceCooperation,
-  SUBGRAPH,
-  type GraphQLResponse,
-  type RunningSubgraph,
-} from './harness.js';
+import { createTestInternalAuth, startSubgraph, errorCodes, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 interface Figures {
   europolRequests: number;
@@ -52,7 +47,7 @@ const report = (from: string, to: string) => ({ __typename: 'MissionReport', fro
 const missingPerson = (n: number) => ({ __typename: 'MissingPerson', id: syntheticId('missing-person', n) });
 const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 
-describe.each(databaseFlavours)('federation entities on %s', (flavour) => {
+describeOnEachDatabase('federation entities', (flavour) => {
   let subgraph: RunningSubgraph;
 
   const reports = (representations: unknown[]) =>
@@ -72,7 +67,7 @@ describe.each(databaseFlavours)('federation entities on %s', (flavour) => {
   }
 
   beforeAll(async () => {
-    subgraph = await startPoliceCooperation(flavour);
+    subgraph = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await subgraph?.stop();
@@ -82,6 +77,7 @@ describe.each(databaseFlavours)('federation entities on %s', (flavour) => {
     it('reports the published figures for 1 June 2018 – 14 June 2025, both days included', async () => {
       const response = await reports([report('2018-06-01', '2025-06-14')]);
       expect(response).toEqual({
+        status: 200,
         data: {
           _entities: [
             {
@@ -229,21 +225,21 @@ describe.each(databaseFlavours)('federation entities on %s', (flavour) => {
     ];
 
     it.each(operations)('refuses %s without an internal token (401 UNAUTHENTICATED)', async (_label, query, variables) => {
-      const { status, body } = await subgraph.post(query, variables, {});
+      const { status, ...body } = await subgraph.post(query, variables, {});
       expect(status).toBe(401);
       expect(body.data ?? null).toBeNull();
       expect(errorCodes(body)).toEqual([{ code: 'UNAUTHENTICATED', argument: undefined }]);
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const { status, body } = await subgraph.post(PERSONS, { representations: [missingPerson(1)] }, await subgraph.auth.headers('forensics'));
+      const { status, ...body } = await subgraph.post(PERSONS, { representations: [missingPerson(1)] }, await subgraph.auth.headers('forensics'));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const { status, body } = await subgraph.post('{ _service { sdl } }', {}, await stranger.headers(SUBGRAPH));
+      const { status, ...body } = await subgraph.post('{ _service { sdl } }', {}, await stranger.headers('police-cooperation'));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });

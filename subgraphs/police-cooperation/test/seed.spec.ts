@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import type { SubgraphOptions } from '@mission-graph/service-kit';
 import {
   createTestDatabase,
   createTestInternalAuth,
-  databaseFlavours,
   type TestDatabase,
   type TestInternalAuth,
 } from '@mission-graph/service-kit/testing';
@@ -38,7 +38,7 @@ async function startQueryStop(
   }
 }
 
-describe.each(databaseFlavours)('seed on %s', (flavour) => {
+describeOnEachDatabase('seed', (flavour) => {
   let options: Omit<SubgraphOptions, 'internalTokenKey'>;
   let testDatabase: TestDatabase | undefined;
   let dataDir: string | undefined;

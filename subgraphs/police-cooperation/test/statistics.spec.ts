@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
-import { errorCodes, startPoliceCooperation, type RunningSubgraph } from './harness.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
+import { startSubgraph, errorCodes, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 
 interface Group {
   channel: string | null;
@@ -28,7 +29,7 @@ function median(values: number[]): number | null {
   return (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2;
 }
 
-describe.each(databaseFlavours)('exchangeStatistics on %s', (flavour) => {
+describeOnEachDatabase('exchangeStatistics', (flavour) => {
   let subgraph: RunningSubgraph;
   const statistics = (from: string, to: string, groupBy: string[]) =>
     subgraph.query<{ exchangeStatistics: { from: string; to: string; groupBy: string[]; groups: Group[] } }>(STATISTICS, {
@@ -38,7 +39,7 @@ describe.each(databaseFlavours)('exchangeStatistics on %s', (flavour) => {
     });
 
   beforeAll(async () => {
-    subgraph = await startPoliceCooperation(flavour);
+    subgraph = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await subgraph?.stop();

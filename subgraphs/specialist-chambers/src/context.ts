@@ -1,4 +1,4 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type CallerContext, type Db } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db, type SubgraphContext } from '@mission-graph/service-kit';
 import type * as schema from './db/schema.js';
 import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
 import { createProtectionOfficerStore } from './stores/protection-officer-store.js';
@@ -36,8 +36,10 @@ function createLoaders(stores: Stores) {
     /** A witness's history: one statement per table for every witness of a request. */
     threatAssessmentsByWitnessId: loaderOfMany(stores.threatAssessments.byWitnessIds, (row) => row.witnessId),
     relocationsByWitnessId: loaderOfMany(stores.relocations.byWitnessIds, (row) => row.witnessId),
-    /** Officers assigned to each witness: the basis of need-to-know. */
-    officersByWitnessId: loaderOfMany(stores.protectionOfficers.byWitnessIds, (row) => row.witnessId),
+    /** Officers whose assignment to each witness is approved and not revoked: the basis of need-to-know. */
+    officersByWitnessId: loaderOfMany(stores.protectionOfficers.approvedOfficersOf, (row) => row.witnessId),
+    /** Each assignment's steps, oldest first. */
+    historyByAssignmentId: loaderOfMany(stores.protectionOfficers.historyOf, (row) => row.assignmentId),
     /** Each support request's workflow history, oldest first. */
     historyBySupportRequestId: loaderOfMany(stores.supportRequests.historyOf, (row) => row.supportRequestId),
     /** Keyed by `periodKey` ("from|to"): every period of a request is counted in one statement. */
@@ -49,16 +51,11 @@ function createLoaders(stores: Stores) {
   };
 }
 
-export interface SpecialistChambersContext {
-  stores: Stores;
-  loaders: ReturnType<typeof createLoaders>;
-}
-
-/** What resolvers see: this subgraph's context plus the caller the kit adds from the internal token. */
-export type ResolverContext = SpecialistChambersContext & CallerContext;
+/** What every resolver of one request sees (the floor plan's one context shape). */
+export type SpecialistChambersContext = SubgraphContext<Db<typeof schema>, Stores, ReturnType<typeof createLoaders>>;
 
 /** Builds the stores once and, per request, a context with fresh loaders. */
-export function contextFactory(db: Db<typeof schema>): () => Promise<SpecialistChambersContext> {
+export function contextFactory(db: Db<typeof schema>): () => Omit<SpecialistChambersContext, 'caller'> {
   const stores = createStores(db);
-  return async () => ({ stores, loaders: createLoaders(stores) });
+  return () => ({ db, stores, loaders: createLoaders(stores) });
 }

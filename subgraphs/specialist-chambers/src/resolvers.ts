@@ -1,18 +1,22 @@
 import {
+  idempotentCall,
+  recordOnce,
+  requireDate,
+  rowRecording,
+  type Db,
   checkPeriod,
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
   periodKey,
-  readPageArgs,
   requireUuid,
   scalarResolvers,
-  toConnection,
-  type CursorKey,
   type PageArgs,
-  type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
-import type { ResolverContext as Context } from './context.js';
+import type { SpecialistChambersContext as Context } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
+import type * as schema from './db/schema.js';
+import { idempotencyKeys } from './db/schema.js';
 import { mayKnow, needToKnowError, witnessAccessBasis, type WitnessAccessBasis } from './domain/need-to-know.js';
 import {
   checkNote,
@@ -20,13 +24,14 @@ import {
   type SubmitSupportRequestInput,
 } from './domain/support-request-workflow.js';
 import { witnessHistory, type WitnessEventRow } from './domain/witness-history.js';
+import { checkOfficerSubject, requirePrincipal } from './domain/protection-officer-assignment.js';
 import {
   checkAssessmentSummary,
-  checkOfficerSubject,
   checkReferral,
   type ReferWitnessInput,
 } from './domain/witness-programme.js';
 import type { ProtectedWitnessFilter, ProtectedWitnessRow } from './stores/protected-witness-store.js';
+import type { AssignmentEventRow, AssignmentRow } from './stores/protection-officer-store.js';
 import type { SupportRequestFilter, SupportRequestRow } from './stores/support-request-store.js';
 import type { ThreatAssessmentRow } from './stores/threat-assessment-store.js';
 
@@ -34,29 +39,21 @@ interface ListArgs<Filter> extends PageArgs {
   filter?: Filter | null;
 }
 
+/** A machine-facing mutation's arguments: its input and, when the client may retry, an idempotency key. */
+interface RecordArgs<Input> {
+  input: Input;
+  idempotencyKey?: string | null;
+}
+
 /** An entity representation as the gateway sends it: unchecked JSON. */
 type Representation = Record<string, unknown>;
-
-/** Both lists sort by `(date desc, id desc)`: a cursor has two parts. */
-const DATE_ID_CURSOR_ARITY = 2;
-
-async function connectionOf<Filter, Row>(
-  store: { list(filter: Filter, page: PageRequest): Promise<Row[]>; count(filter: Filter): Promise<number> },
-  filter: Filter,
-  args: PageArgs,
-  cursorKeyOf: (row: Row) => CursorKey,
-) {
-  const page = readPageArgs(args, DATE_ID_CURSOR_ARITY);
-  const rows = await store.list(filter, page);
-  return toConnection(rows, page, cursorKeyOf, () => store.count(filter));
-}
 
 async function accessBasisOf(witness: ProtectedWitnessRow, { loaders, caller }: Context): Promise<WitnessAccessBasis> {
   const officers = await loaders.officersByWitnessId.load(witness.id);
   return witnessAccessBasis(caller, officers.map((row) => row.officerSubject));
 }
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
 
   Query: {
@@ -66,20 +63,28 @@ export const resolvers = {
     supportRequests: (_: unknown, args: ListArgs<SupportRequestFilter>, { stores }: Context) => {
       const filter = args.filter ?? {};
       checkPeriodBounds(filter.from, filter.to, FILTER_PERIOD_ARGUMENTS);
-      return connectionOf(stores.supportRequests, filter, args, (row) => [row.requestedOn, row.id]);
+      return stores.supportRequests.connection(filter, args);
     },
 
     protectedWitness: (_: unknown, args: { id: string }, { loaders }: Context) =>
       loaders.protectedWitnessById.load(requireUuid(args.id, 'id')),
 
     protectedWitnesses: (_: unknown, args: ListArgs<ProtectedWitnessFilter>, { stores }: Context) =>
-      connectionOf(stores.protectedWitnesses, args.filter ?? {}, args, (row) => [row.referredOn, row.id]),
+      stores.protectedWitnesses.connection(args.filter ?? {}, args),
+
+    protectionOfficerProposals: (_: unknown, args: PageArgs, { stores }: Context) => stores.protectionOfficers.pendingProposals(args),
   },
 
   Mutation: {
-    submitSupportRequest: async (_: unknown, { input }: { input: SubmitSupportRequestInput }, { stores }: Context) => ({
-      supportRequest: await stores.supportRequests.submit(checkSubmission(input)),
-    }),
+    submitSupportRequest: async (_: unknown, args: RecordArgs<SubmitSupportRequestInput>, context: Context) => {
+      const request = checkSubmission(args.input);
+      const call = idempotentCall('submitSupportRequest', args.idempotencyKey, context.caller, request);
+      const recording = rowRecording(
+        (tx) => context.stores.supportRequests.submit(request, tx as Db<typeof schema>),
+        (id) => context.loaders.supportRequestById.load(id),
+      );
+      return { supportRequest: await recordOnce(context.db, idempotencyKeys, call, recording) };
+    },
 
     transitionSupportRequest: async (
       _: unknown,
@@ -122,23 +127,58 @@ export const resolvers = {
 
     recordRelocation: async (
       _: unknown,
-      { input }: { input: { witnessId: string; occurredOn: string; toLocation: string } },
+      args: RecordArgs<{ witnessId: string; occurredOn: string; toLocation: string }>,
+      context: Context,
+    ) => {
+      const { stores, caller } = context;
+      const relocation = {
+        witnessId: requireUuid(args.input.witnessId, 'input.witnessId'),
+        occurredOn: requireDate(args.input.occurredOn, 'input.occurredOn'),
+        toLocation: args.input.toLocation.trim(),
+      };
+      const call = idempotentCall('recordRelocation', args.idempotencyKey, caller, relocation);
+      const witness = await recordOnce(context.db, idempotencyKeys, call, {
+        record: async (tx) => {
+          const recorded = await stores.relocations.record(relocation, caller, tx as Db<typeof schema>);
+          return { id: recorded.relocationId, result: recorded.witness };
+        },
+        // A retry answers the witness as it is now, and only to a caller who may still
+        // move it: need-to-know is decided again, not remembered.
+        replay: async (relocationId) => {
+          const [moved] = await stores.relocations.witnessIdsOf([relocationId]);
+          const witness = await context.loaders.protectedWitnessById.load(moved!.witnessId);
+          if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError();
+          return witness;
+        },
+      });
+      return { protectedWitness: witness };
+    },
+
+    proposeProtectionOfficer: async (
+      _: unknown,
+      { input }: { input: { witnessId: string; officer: string } },
       { stores, caller }: Context,
     ) => ({
-      protectedWitness: await stores.relocations.record(
-        { witnessId: requireUuid(input.witnessId, 'input.witnessId'), occurredOn: input.occurredOn, toLocation: input.toLocation },
-        caller,
+      assignment: await stores.protectionOfficers.propose(
+        requireUuid(input.witnessId, 'input.witnessId'),
+        checkOfficerSubject(input.officer),
+        requirePrincipal(caller),
       ),
     }),
 
-    assignProtectionOfficer: async (
+    approveProtectionOfficer: async (_: unknown, { input }: { input: { assignmentId: string } }, { stores, caller }: Context) => ({
+      assignment: await stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requirePrincipal(caller)),
+    }),
+
+    revokeProtectionOfficer: async (
       _: unknown,
       { input }: { input: { witnessId: string; officer: string } },
-      { stores }: Context,
+      { stores, caller }: Context,
     ) => ({
-      protectedWitness: await stores.protectionOfficers.assign(
+      protectedWitness: await stores.protectionOfficers.revoke(
         requireUuid(input.witnessId, 'input.witnessId'),
         checkOfficerSubject(input.officer),
+        requirePrincipal(caller),
       ),
     }),
   },
@@ -183,6 +223,17 @@ export const resolvers = {
       ]);
       return witnessHistory(assessments, relocations);
     },
+  },
+
+  ProtectionOfficerAssignment: {
+    witness: (assignment: AssignmentRow, _: unknown, { loaders }: Context) => loaders.protectedWitnessById.load(assignment.witnessId),
+    officer: (assignment: AssignmentRow) => assignment.officerSubject,
+    history: (assignment: AssignmentRow, _: unknown, { loaders }: Context) => loaders.historyByAssignmentId.load(assignment.id),
+  },
+
+  ProtectionOfficerAssignmentStep: {
+    by: (step: AssignmentEventRow) => step.actor,
+    at: (step: AssignmentEventRow) => step.occurredAt,
   },
 
   WitnessEvent: {

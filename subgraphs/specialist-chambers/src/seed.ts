@@ -13,7 +13,9 @@ import {
   supportRequests,
   threatAssessments,
   witnessIdentities,
-  witnessProtectionOfficers,
+  protectionOfficerAction,
+  protectionOfficerAssignmentEvents,
+  protectionOfficerAssignments,
   witnessRiskLevel,
 } from './db/schema.js';
 
@@ -41,8 +43,11 @@ import {
  *                       the last one ends at the identity's current location
  *   protection officers officer-NN (synthetic principal ids = token subjects):
  *                       witness n has officer-{1 + (n - 1) % 12}, and even n also
- *                       officer-{1 + (n + 5) % 12} (60 assignments; test/harness.ts
- *                       `officersOf` computes the same)
+ *                       officer-{1 + (n + 5) % 12} (60 assignments; test/seed-facts.ts
+ *                       `officersOf` computes the same), each proposed by
+ *                       programme-manager-01 at 09:00 UTC a week after referral and
+ *                       approved by programme-manager-02 at 11:00 (120 history steps);
+ *                       and one proposal awaiting approval (officer-13 for witness 1)
  *   EXITED witnesses are written as RELOCATED and closed (moved to EXITED) last, as
  *   the database refuses additions to a closed file.
  * Support-request history: each request's submission (REQUESTED, 09:00 UTC on
@@ -195,19 +200,63 @@ async function seedWitnessHistory(tx: Db<typeof schema>): Promise<void> {
     where w.status in ('RELOCATED', 'EXITED')`);
 }
 
-/** 1–2 officers a witness; the formula is repeated in test/harness.ts (`officersOf`). */
+/** The programme managers who propose and approve the seeded assignments (four eyes). */
+export const SEED_PROPOSER = 'programme-manager-01';
+export const SEED_APPROVER = 'programme-manager-02';
+const MAX_OFFICERS = 2;
+/** The one seeded proposal awaiting approval: officer-13 for witness 1 (KESTREL-01). */
+export const PENDING_PROPOSAL = { witness: 1, officer: 'officer-13', at: '2026-11-02T09:00:00Z' } as const;
+
+/**
+ * 1–2 officers a witness (the formula is repeated in test/seed-facts.ts, `officersOf`),
+ * each assignment proposed by one programme manager and approved by another a week
+ * after referral. One statement for the assignments, one for their history.
+ */
 async function seedProtectionOfficers(tx: Db<typeof schema>): Promise<void> {
   const witnessIds = syntheticIds('protected-witness', PROTECTED_WITNESSES);
+  const assignmentIds = syntheticIds('protection-officer-assignment', PROTECTED_WITNESSES * MAX_OFFICERS);
   await tx.execute(sql`
-    insert into ${witnessProtectionOfficers} (witness_id, officer_subject, assigned_at)
-    select (${witnessIds}::uuid[])[n], 'officer-' || lpad(officer::text, 2, '0'), (w.referred_on + 7 + time '09:00') at time zone 'UTC'
+    insert into ${protectionOfficerAssignments} (id, witness_id, officer_subject, proposed_by)
+    select (${assignmentIds}::uuid[])[${MAX_OFFICERS} * (n - 1) + assigned.k], (${witnessIds}::uuid[])[n],
+      'officer-' || lpad(assigned.officer::text, 2, '0'), ${SEED_PROPOSER}
     from generate_series(1, ${PROTECTED_WITNESSES}) as n
-    join ${protectedWitnesses} as w on w.id = (${witnessIds}::uuid[])[n]
     cross join lateral (
-      select 1 + (n - 1) % ${SEEDED_OFFICERS} as officer
+      select 1 as k, 1 + (n - 1) % ${SEEDED_OFFICERS} as officer
       union all
-      select 1 + (n + 5) % ${SEEDED_OFFICERS} where n % 2 = 0
+      select 2, 1 + (n + 5) % ${SEEDED_OFFICERS} where n % 2 = 0
     ) as assigned`);
+  // One statement per step: the history's trigger checks each step against the ones
+  // already written, so every proposal is in before any approval.
+  const steps = [
+    { i: 1, action: 'PROPOSED', actor: SEED_PROPOSER, at: '09:00' },
+    { i: 2, action: 'APPROVED', actor: SEED_APPROVER, at: '11:00' },
+  ] as const;
+  const eventIds = syntheticIds('protection-officer-assignment-event', PROTECTED_WITNESSES * MAX_OFFICERS * steps.length);
+  for (const step of steps) {
+    await tx.execute(sql`
+      insert into ${protectionOfficerAssignmentEvents} (id, assignment_id, action, actor, occurred_at)
+      select
+        (${eventIds}::uuid[])[${steps.length} * (array_position(${assignmentIds}::uuid[], a.id) - 1) + ${step.i}],
+        a.id, ${step.action}::${enumType(protectionOfficerAction)}, ${step.actor},
+        (w.referred_on + 7 + ${step.at}::time) at time zone 'UTC'
+      from ${protectionOfficerAssignments} as a
+      join ${protectedWitnesses} as w on w.id = a.witness_id`);
+  }
+  // And one proposal still awaiting approval, so the approval queue is not empty.
+  const pending = syntheticId('protection-officer-assignment', PROTECTED_WITNESSES * MAX_OFFICERS + 1);
+  await tx.insert(protectionOfficerAssignments).values({
+    id: pending,
+    witnessId: syntheticId('protected-witness', PENDING_PROPOSAL.witness),
+    officerSubject: PENDING_PROPOSAL.officer,
+    proposedBy: SEED_PROPOSER,
+  });
+  await tx.insert(protectionOfficerAssignmentEvents).values({
+    id: syntheticId('protection-officer-assignment-event', PROTECTED_WITNESSES * MAX_OFFICERS * steps.length + 1),
+    assignmentId: pending,
+    action: 'PROPOSED',
+    actor: SEED_PROPOSER,
+    occurredAt: PENDING_PROPOSAL.at,
+  });
 }
 
 /** Witnesses n % 5 = 4 leave the programme, after their history was written. */

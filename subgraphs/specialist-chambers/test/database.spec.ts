@@ -10,10 +10,10 @@ import { sql } from 'drizzle-orm';
 import {
   createTestDatabase,
   createTestInternalAuth,
-  databaseFlavours,
   type TestDatabase,
 } from '@mission-graph/service-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import {
   protectedWitnesses,
   relocations,
@@ -21,11 +21,10 @@ import {
   supportRequestTransitions,
   threatAssessments,
   witnessIdentities,
-  witnessProtectionOfficers,
 } from '../src/db/schema.js';
 import { createService } from '../src/service.js';
 
-describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) => {
+describeOnEachDatabase('specialist-chambers storage', (flavour) => {
   // PGlite on disk (not in memory) so that a second start sees the first one's data.
   let dataDir: string | undefined;
   let testDatabase: TestDatabase | undefined;
@@ -168,18 +167,11 @@ describe.each(databaseFlavours)('specialist-chambers storage on %s', (flavour) =
       () => db().insert(threatAssessments).values({ id: syntheticId('threat-assessment', 1002), witnessId: seededWitness(5), occurredOn: '2020-01-01', riskLevel: 'LOW', summary: 'Synthetic summary.' })],
     ['a relocation of a witness not admitted', 'relocations_witness_admitted',
       () => db().insert(relocations).values({ id: syntheticId('relocation', 1001), witnessId: seededWitness(5), occurredOn: '2026-01-02', fromLocation: 'Synthetic A', toLocation: 'Synthetic B' })],
-    ['an officer assigned to an exited witness', 'witness_protection_officers_witness_open',
-      () => db().insert(witnessProtectionOfficers).values({ witnessId: seededWitness(4), officerSubject: 'officer-99' })],
-    ['an officer assigned twice', 'witness_protection_officers_pk',
-      () => db().insert(witnessProtectionOfficers).values({ witnessId: seededWitness(1), officerSubject: 'officer-01' })],
-    ['an officer id with whitespace', 'witness_protection_officers_subject_format',
-      () => db().insert(witnessProtectionOfficers).values({ witnessId: seededWitness(1), officerSubject: 'officer 99' })],
     ['erasing a witness', 'protected_witnesses_never_erased', rawSql(sql`delete from ${protectedWitnesses} where id = ${seededWitness(4)}`)],
     ['erasing an identity', 'witness_identities_never_erased', rawSql(sql`delete from ${witnessIdentities} where witness_id = ${seededWitness(4)}`)],
     ['erasing a threat assessment', 'threat_assessments_never_erased', rawSql(sql`delete from ${threatAssessments} where witness_id = ${seededWitness(4)}`)],
     ['rewriting a relocation', 'relocations_never_erased', rawSql(sql`update ${relocations} set to_location = 'Synthetic Elsewhere' where witness_id = ${seededWitness(4)}`)],
     ['erasing a relocation', 'relocations_never_erased', rawSql(sql`delete from ${relocations} where witness_id = ${seededWitness(4)}`)],
-    ['unassigning an officer', 'witness_protection_officers_never_erased', rawSql(sql`delete from ${witnessProtectionOfficers} where witness_id = ${seededWitness(4)}`)],
     ['emptying the witness table', 'protected_witnesses_never_erased', rawSql(sql`truncate ${protectedWitnesses} cascade`)],
   ])('refuses %s (%s)', async (_label, constraint, write) => {
     const error = await write().then(

@@ -12,7 +12,6 @@ import {
   type SupportRequestStatus,
 } from '../src/domain/support-request-workflow.js';
 import {
-  checkOfficerSubject,
   checkReferral,
   checkRelocatable,
   checkRelocationTarget,
@@ -20,6 +19,15 @@ import {
   WITNESS_TRANSITIONS,
   type WitnessStatus,
 } from '../src/domain/witness-programme.js';
+import {
+  assignmentStatus,
+  checkApproval,
+  checkOfficerSubject,
+  checkProposal,
+  opensNeedToKnow,
+  requirePrincipal,
+  type AssignmentFacts,
+} from '../src/domain/protection-officer-assignment.js';
 
 /** The error a rule throws, for assertions on its code and extensions. */
 function thrown(action: () => unknown): Record<string, unknown> & { message: string } {
@@ -186,5 +194,46 @@ describe('need-to-know', () => {
   it('is NONE without a subject, or for a witness without officers', () => {
     expect(witnessAccessBasis(caller({}), officers)).toBe('NONE');
     expect(witnessAccessBasis(caller({ subject: 'officer-03' }), [])).toBe('NONE');
+  });
+});
+
+describe('four eyes on protection-officer assignments', () => {
+  const pending: AssignmentFacts = { officerSubject: 'officer-07', proposedBy: 'manager-1', status: 'PROPOSED' };
+
+  it('refuses self-proposal, and names no one else', () => {
+    expect(thrown(() => checkProposal('officer-07', 'officer-07'))).toMatchObject({ code: 'FORBIDDEN', reason: 'SELF_PROPOSAL' });
+    expect(() => checkProposal('manager-1', 'officer-07')).not.toThrow();
+  });
+
+  it('refuses approval by the proposer and by the proposed officer; a third principal approves', () => {
+    expect(thrown(() => checkApproval('manager-1', pending))).toMatchObject({ code: 'FORBIDDEN', reason: 'PROPOSER_CANNOT_APPROVE' });
+    const self = thrown(() => checkApproval('officer-07', pending));
+    expect(self).toMatchObject({ code: 'FORBIDDEN', reason: 'OFFICER_CANNOT_APPROVE' });
+    expect(() => checkApproval('manager-2', pending)).not.toThrow();
+  });
+
+  it('approves only a pending proposal, whoever asks (the state is said before who may act)', () => {
+    for (const status of ['APPROVED', 'REVOKED'] as const) {
+      expect(thrown(() => checkApproval('manager-2', { ...pending, status }))).toMatchObject({
+        code: 'CONFLICT',
+        currentStatus: status,
+        requestedStatus: 'APPROVED',
+      });
+    }
+  });
+
+  it('needs a named principal: a token without a subject cannot take part', () => {
+    const caller = { authenticated: true, scopes: new Set<string>() };
+    expect(thrown(() => requirePrincipal(caller))).toMatchObject({ code: 'FORBIDDEN', reason: 'PRINCIPAL_REQUIRED' });
+    expect(thrown(() => requirePrincipal({ ...caller, subject: '  ' }))).toMatchObject({ reason: 'PRINCIPAL_REQUIRED' });
+    expect(requirePrincipal({ ...caller, subject: 'manager-1' })).toBe('manager-1');
+  });
+
+  it('derives the status from the history: revocation is final, only APPROVED opens need-to-know', () => {
+    expect(assignmentStatus(['PROPOSED'])).toBe('PROPOSED');
+    expect(assignmentStatus(['PROPOSED', 'APPROVED'])).toBe('APPROVED');
+    expect(assignmentStatus(['PROPOSED', 'APPROVED', 'REVOKED'])).toBe('REVOKED');
+    expect(assignmentStatus(['PROPOSED', 'REVOKED'])).toBe('REVOKED');
+    expect(['PROPOSED', 'APPROVED', 'REVOKED'].filter((status) => opensNeedToKnow(status as AssignmentFacts['status']))).toEqual(['APPROVED']);
   });
 });

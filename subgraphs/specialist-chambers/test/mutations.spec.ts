@@ -4,13 +4,22 @@
  * behind.
  */
 import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
+import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { protectedWitnesses, relocations, supportRequests, supportRequestTransitions, threatAssessments, witnessProtectionOfficers } from '../src/db/schema.js';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
+import {
+  protectedWitnesses,
+  protectionOfficerAssignmentEvents,
+  protectionOfficerAssignments,
+  relocations,
+  supportRequests,
+  supportRequestTransitions,
+  threatAssessments,
+} from '../src/db/schema.js';
 import { createProtectedWitnessStore } from '../src/stores/protected-witness-store.js';
 import { createSupportRequestStore } from '../src/stores/support-request-store.js';
-import { startService, type GraphQLResponse, type RunningService } from './harness.js';
 
 const REQUEST = 'id reference kind status deployment { id } history { fromStatus toStatus occurredAt note }';
 const SUBMIT = `mutation($input: SubmitSupportRequestInput!) { submitSupportRequest(input: $input) { supportRequest { ${REQUEST} } } }`;
@@ -21,7 +30,11 @@ const REFER = `mutation($input: ReferWitnessInput!) { referWitness(input: $input
 const ASSESS = `mutation($input: RecordThreatAssessmentInput!) { recordThreatAssessment(input: $input) { protectedWitness { ${WITNESS} } threatAssessment { id riskLevel occurredOn } } }`;
 const MOVE = `mutation($input: TransitionWitnessInput!) { transitionWitness(input: $input) { protectedWitness { ${WITNESS} } } }`;
 const RELOCATE = `mutation($input: RecordRelocationInput!) { recordRelocation(input: $input) { protectedWitness { ${WITNESS} identity { currentLocation } } } }`;
-const ASSIGN = `mutation($input: AssignProtectionOfficerInput!) { assignProtectionOfficer(input: $input) { protectedWitness { ${WITNESS} } } }`;
+const PROPOSE = `mutation($input: ProposeProtectionOfficerInput!) { proposeProtectionOfficer(input: $input) { assignment { id status } } }`;
+const APPROVE = `mutation($input: ApproveProtectionOfficerInput!) { approveProtectionOfficer(input: $input) { assignment { id status } } }`;
+/** Two programme managers: one proposes, the other approves (four eyes). */
+const PROPOSER: Partial<Caller> = { subject: 'manager-test-1' };
+const APPROVER: Partial<Caller> = { subject: 'manager-test-2' };
 
 interface RequestView {
   id: string;
@@ -45,22 +58,23 @@ const errorOf = (response: GraphQLResponse<unknown>) => {
   return { ...response.errors![0]!.extensions, message: response.errors![0]!.message };
 };
 
-describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour) => {
-  let running: RunningService;
+describeOnEachDatabase('specialist-chambers mutations', (flavour) => {
+  let running: RunningSubgraph;
   beforeAll(async () => {
-    running = await startService(flavour);
+    running = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await running?.stop();
   });
 
-  const count = async (table: typeof supportRequests | typeof supportRequestTransitions | typeof protectedWitnesses | typeof threatAssessments | typeof relocations | typeof witnessProtectionOfficers) => {
-    const [row] = await running.service.database.rows<{ n: number }>(sql`select count(*)::int as n from ${table}`);
+  const tables = [supportRequests, supportRequestTransitions, protectedWitnesses, threatAssessments, relocations, protectionOfficerAssignments, protectionOfficerAssignmentEvents];
+  const count = async (table: (typeof tables)[number]) => {
+    const [row] = await running.instance.database.rows<{ n: number }>(sql`select count(*)::int as n from ${table}`);
     return row!.n;
   };
   /** Counts of every table a mutation may write. */
   const snapshot = async () =>
-    Promise.all([supportRequests, supportRequestTransitions, protectedWitnesses, threatAssessments, relocations, witnessProtectionOfficers].map(count));
+    Promise.all(tables.map(count));
 
   describe('support requests', () => {
     let sequence = 0;
@@ -166,18 +180,18 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       // Past the domain's checks, straight to the store: the status update succeeds,
       // then the history insert breaks a CHECK — and the status must stay as it was.
       const { id } = await submit();
-      const store = createSupportRequestStore(running.service.database.db as never);
+      const store = createSupportRequestStore(running.instance.database.db as never);
       await expect(store.transition({ id, status: 'APPROVED', note: '   ' })).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', argument: 'input.note' },
       });
-      const [row] = await running.service.database.rows<{ status: string; steps: number }>(
+      const [row] = await running.instance.database.rows<{ status: string; steps: number }>(
         sql`select status, (select count(*)::int from ${supportRequestTransitions} where support_request_id = ${id}) as steps from ${supportRequests} where id = ${id}`,
       );
       expect(row).toEqual({ status: 'REQUESTED', steps: 1 });
     });
 
     it('seeds a history for every request and links 30 operational ones to deployments 1–30, newest first', async () => {
-      const [seeded] = await running.service.database.rows<{ transitions: number; linked: number; operational: number; distinct: number }>(sql`
+      const [seeded] = await running.instance.database.rows<{ transitions: number; linked: number; operational: number; distinct: number }>(sql`
         select
           (select count(*)::int from ${supportRequestTransitions} t join ${supportRequests} r on r.id = t.support_request_id where r.reference like '%-20__-0___' and r.reference not like '%-2026-9%') as transitions,
           (select count(*)::int from ${supportRequests} where deployment_id is not null and reference not like '%-2026-9%') as linked,
@@ -189,7 +203,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       });
       expect(response.data?.supportRequest.history.map((step) => step.toStatus)).toEqual(['REQUESTED', 'APPROVED', 'IN_PROGRESS', 'COMPLETED']);
       // Deployment 1 goes to the newest linked request: an operational one in progress or completed.
-      const [linked] = await running.service.database.rows<{ id: string; reference: string; kind: string; status: string }>(
+      const [linked] = await running.instance.database.rows<{ id: string; reference: string; kind: string; status: string }>(
         sql`select id, reference, kind, status from ${supportRequests} where deployment_id = ${syntheticId('deployment', 1)}`,
       );
       expect(linked).toMatchObject({ kind: 'OPERATIONAL', status: expect.stringMatching(/^(IN_PROGRESS|COMPLETED)$/) });
@@ -236,8 +250,14 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       running.query<{ transitionWitness: { protectedWitness: WitnessView } }>(MOVE, { input: { witnessId, status } });
     const relocate = (witnessId: string, caller: Partial<Caller>, toLocation = 'Synthetic Test Town 02', occurredOn = '2026-02-01') =>
       running.query<{ recordRelocation: { protectedWitness: WitnessView } }>(RELOCATE, { input: { witnessId, occurredOn, toLocation } }, caller);
-    const assign = (witnessId: string, who = officer) =>
-      running.query<{ assignProtectionOfficer: { protectedWitness: WitnessView } }>(ASSIGN, { input: { witnessId, officer: who } });
+    const propose = (witnessId: string, who = officer) =>
+      running.query<{ proposeProtectionOfficer: { assignment: { id: string; status: string } } }>(PROPOSE, { input: { witnessId, officer: who } }, PROPOSER);
+    /** Proposed by one manager, approved by another; the first error, if any. */
+    const assign = async (witnessId: string, who = officer): Promise<GraphQLResponse<unknown>> => {
+      const proposed = await propose(witnessId, who);
+      if (proposed.errors) return proposed;
+      return running.query(APPROVE, { input: { assignmentId: proposed.data!.proposeProtectionOfficer.assignment.id } }, APPROVER);
+    };
 
     it('takes a witness from referral to exit; the file is closed, not erased', async () => {
       const witness = await refer();
@@ -285,7 +305,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       const admitted = errorOf(await move(witness.id, 'ADMITTED'));
       expect(admitted).toMatchObject({ code: 'CONFLICT', currentStatus: 'REFERRED', requestedStatus: 'ADMITTED' });
       expect(await snapshot()).toEqual(before);
-      const [row] = await running.service.database.rows<{ status: string }>(sql`select status from ${protectedWitnesses} where id = ${witness.id}`);
+      const [row] = await running.instance.database.rows<{ status: string }>(sql`select status from ${protectedWitnesses} where id = ${witness.id}`);
       expect(row?.status).toBe('REFERRED');
     });
 
@@ -331,12 +351,10 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       expect(await snapshot()).toEqual(before);
     });
 
-    it('assigns an officer once: a second assignment is a CONFLICT', async () => {
+    it('refuses a malformed officer id, storing nothing', async () => {
       const witness = await refer();
-      expect((await assign(witness.id)).errors).toBeUndefined();
       const before = await snapshot();
-      expect(errorOf(await assign(witness.id))).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_ASSIGNED' });
-      expect(errorOf(await assign(witness.id, 'has space'))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.officer' });
+      expect(errorOf(await propose(witness.id, 'has space'))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.officer' });
       expect(await snapshot()).toEqual(before);
     });
 
@@ -363,7 +381,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
     it('rolls a referral back whole when the identity cannot be written', async () => {
       // Past the domain's checks, straight to the store: the witness row is inserted,
       // then the identity breaks a CHECK — and no witness may be left behind.
-      const store = createProtectedWitnessStore(running.service.database.db as never);
+      const store = createProtectedWitnessStore(running.instance.database.db as never);
       await expect(
         store.refer({
           codename: 'ROLLBACK-01',
@@ -372,7 +390,7 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
           identity: { fullName: '  ', dateOfBirth: '1980-01-01', currentLocation: 'Synthetic Town' },
         }),
       ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'input.identity.fullName' } });
-      const rows = await running.service.database.rows(sql`select 1 from ${protectedWitnesses} where codename = 'ROLLBACK-01'`);
+      const rows = await running.instance.database.rows(sql`select 1 from ${protectedWitnesses} where codename = 'ROLLBACK-01'`);
       expect(rows).toEqual([]);
     });
 
@@ -383,11 +401,18 @@ describe.each(databaseFlavours)('specialist-chambers mutations on %s', (flavour)
       for (const [query, input] of [
         [ASSESS, { witnessId, occurredOn: '2026-01-20', riskLevel: 'LOW', summary: 'Synthetic.' }],
         [MOVE, { witnessId, status: 'EXITED' }],
-        [ASSIGN, { witnessId, officer: 'officer-99' }],
         [RELOCATE, { witnessId, occurredOn: '2026-01-20', toLocation: 'Synthetic Elsewhere' }],
       ] as const) {
         expect(errorOf(await running.query(query, { input }, caller))).toMatchObject({ code: 'UNAUTHORIZED_FIELD_OR_TYPE' });
       }
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('needs witness-protection:assign (not :write) to propose or approve an officer', async () => {
+      const withoutAssign = { ...PROPOSER, scopes: new Set(ALL_SCOPES.filter((scope) => scope !== 'witness-protection:assign')) };
+      const before = await snapshot();
+      const response = await running.query(PROPOSE, { input: { witnessId: syntheticId('protected-witness', 7), officer: 'officer-99' } }, withoutAssign);
+      expect(errorOf(response)).toMatchObject({ code: 'UNAUTHORIZED_FIELD_OR_TYPE' });
       expect(await snapshot()).toEqual(before);
     });
 

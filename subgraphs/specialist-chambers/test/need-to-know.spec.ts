@@ -5,11 +5,13 @@
  * the glass with both the break-glass scope and an X-Break-Glass justification.
  */
 import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { databaseFlavours } from '@mission-graph/service-kit/testing';
+import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
 import { witnessIdentities, relocations } from '../src/db/schema.js';
-import { asOfficerOf, BREAK_GLASS, officersOf, startService, type GraphQLResponse, type RunningService } from './harness.js';
+import { asOfficerOf, BREAK_GLASS, officersOf } from './seed-facts.js';
 
 const WITNESS = `accessBasis codename identity { fullName dateOfBirth currentLocation }
   history { __typename ... on ThreatAssessment { occurredOn riskLevel } ... on Relocation { occurredOn fromLocation toLocation } }`;
@@ -28,17 +30,17 @@ const withoutScope = (scope: string, more: Partial<Caller> = {}): Partial<Caller
   ...more,
 });
 
-describe.each(databaseFlavours)('need-to-know on %s', (flavour) => {
-  let running: RunningService;
+describeOnEachDatabase('need-to-know', (flavour) => {
+  let running: RunningSubgraph;
   /** Every identity value and relocation place the seed holds: none may leak. */
   let secrets: string[];
 
   beforeAll(async () => {
-    running = await startService(flavour);
-    const identities = await running.service.database.rows<{ full_name: string; date_of_birth: string; current_location: string }>(
+    running = await startSubgraph(createService, flavour);
+    const identities = await running.instance.database.rows<{ full_name: string; date_of_birth: string; current_location: string }>(
       sql`select full_name, date_of_birth::text, current_location from ${witnessIdentities}`,
     );
-    const places = await running.service.database.rows<{ from_location: string; to_location: string }>(
+    const places = await running.instance.database.rows<{ from_location: string; to_location: string }>(
       sql`select from_location, to_location from ${relocations}`,
     );
     secrets = [

@@ -8,10 +8,12 @@
  * witness), 24 relocations (1–2 for each relocated or exited witness).
  */
 import { ALL_SCOPES, encodeCursor, syntheticId, type Caller } from '@mission-graph/service-kit';
-import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
+import { createTestInternalAuth, startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
 import { buildASTSchema, isObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asOfficerOf, BREAK_GLASS, startService, SUBGRAPH, type GraphQLResponse, type RunningService } from './harness.js';
+import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
+import { asOfficerOf, BREAK_GLASS } from './seed-facts.js';
 
 interface Page<Node> {
   totalCount?: number;
@@ -90,11 +92,11 @@ const isNewestFirst = (events: readonly HistoryEvent[]) =>
     return !next || event.occurredOn > next.occurredOn || (event.occurredOn === next.occurredOn && event.id > next.id);
   });
 
-describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
-  let running: RunningService;
+describeOnEachDatabase('specialist-chambers', (flavour) => {
+  let running: RunningSubgraph;
 
   beforeAll(async () => {
-    running = await startService(flavour);
+    running = await startSubgraph(createService, flavour);
   });
   afterAll(async () => {
     await running?.stop();
@@ -303,7 +305,7 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
 
   describe('MissionReport', () => {
     it('counts support requests per period, both bounds inclusive, all periods in one statement', async () => {
-      let body: Awaited<ReturnType<RunningService['query']>> | undefined;
+      let body: Awaited<ReturnType<RunningSubgraph['query']>> | undefined;
       const statements = await running.statementsDuring(async () => {
         body = await running.query(MISSION_REPORTS, {
           representations: [
@@ -357,7 +359,7 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
     it('resolves support requests and witnesses by key, one statement per batch', async () => {
       const requestIds = [3, 1, 2, 150, 300].map((n) => syntheticId('support-request', n));
       const witnessIds = [40, 1, 7].map((n) => syntheticId('protected-witness', n));
-      let body: Awaited<ReturnType<RunningService['query']>> | undefined;
+      let body: Awaited<ReturnType<RunningSubgraph['query']>> | undefined;
       const statements = await running.statementsDuring(async () => {
         body = await running.query(
           /* GraphQL */ `query($representations: [_Any!]!) {
@@ -525,7 +527,7 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const response = await running.post('{ _service { sdl } }', {}, await stranger.headers(SUBGRAPH));
+      const response = await running.post('{ _service { sdl } }', {}, await stranger.headers('specialist-chambers'));
       expect(response.status).toBe(401);
       expect(errorsOf(response)).toEqual([{ code: 'UNAUTHENTICATED', path: undefined }]);
     });

@@ -1,5 +1,5 @@
 /**
- * The OAuth2 scopes of the graph (DESIGN.md, "Scopes"). Rules in the subgraph SDL
+ * The OAuth2 scopes of the graph (docs/scopes.md lists them). Rules in the subgraph SDL
  * name these strings; the development token command and the tests use this list.
  */
 export const SCOPES = {
@@ -16,8 +16,10 @@ export const SCOPES = {
   'chambers:read': 'support requests of the Specialist Chambers and Prosecutor’s Office',
   'chambers:write': 'submit and move support requests',
   'witness-protection:read': 'programme records under pseudonym (codename, status, risk)',
-  'witness-protection:write': 'refer, assess, admit, relocate witnesses; assign protection officers',
+  'witness-protection:write': 'refer, assess, admit and relocate witnesses',
   'witness-protection:identity': 'real identity, location, relocations of a protected witness',
+  'witness-protection:assign':
+    'propose, approve (never one’s own proposal, never as the proposed officer) and revoke protection-officer assignments',
   'witness-protection:break-glass':
     'with an X-Break-Glass justification, the identity of a witness one is not assigned to (emergency; always flagged in the audit trail)',
   'audit:read': 'the audit trail',
@@ -27,3 +29,6 @@ export const SCOPES = {
 export type Scope = keyof typeof SCOPES;
 
 export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];
+
+/** The scope that, with an `X-Break-Glass` justification, opens a witness one is not assigned to. */
+export const BREAK_GLASS_SCOPE = 'witness-protection:break-glass' satisfies Scope;

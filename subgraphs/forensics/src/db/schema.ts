@@ -1,3 +1,4 @@
+import { idempotencyKeysTable } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -33,6 +34,14 @@ export const missingPersonStatus = forensics.enum('missing_person_status', [
   'REMAINS_RECOVERED',
   'IDENTIFIED',
   'CLOSED',
+]);
+
+/** Why a missing-person case was closed without an identification by the mission (a fixed list). */
+export const caseClosureReason = forensics.enum('case_closure_reason', [
+  'FOUND_ALIVE',
+  'IDENTIFIED_BY_OTHER_AUTHORITY',
+  'DUPLICATE_CASE',
+  'REPORT_WITHDRAWN',
 ]);
 
 export const graveSiteKind = forensics.enum('grave_site_kind', ['CLANDESTINE', 'UNMARKED', 'MASS']);
@@ -89,6 +98,9 @@ export const missingPersons = forensics.table(
     placeLastSeen: text('place_last_seen'),
     /** How to reach the family (name and phone or address). Personal data. */
     familyContact: text('family_contact'),
+    /** Day the case was closed, and why; both set exactly when the status is CLOSED. */
+    closedOn: date('closed_on', { mode: 'string' }),
+    closureReason: caseClosureReason('closure_reason'),
     // Deliberately no ethnicity, religion or national origin: the mandate covers every
     // missing person of the period regardless of them, so the model never records them.
   },
@@ -105,6 +117,11 @@ export const missingPersons = forensics.table(
     ),
     check('missing_persons_municipality_known', sql`${t.municipality} in (${municipalityList})`),
     check('missing_persons_name_given', sql`btrim(${t.fullName}) <> ''`),
+    check(
+      'missing_persons_closed_with_reason',
+      sql`(${t.status} = 'CLOSED') = (${t.closedOn} is not null) and (${t.closedOn} is null) = (${t.closureReason} is null)`,
+    ),
+    check('missing_persons_closed_within_mandate', sql`${t.closedOn} >= ${dateLiteral(MANDATE_START)}`),
     index('missing_persons_by_disappearance').on(t.disappearanceDate, t.caseNumber),
     index('missing_persons_by_status').on(t.status, t.disappearanceDate, t.caseNumber),
     index('missing_persons_by_municipality').on(t.municipality, t.disappearanceDate, t.caseNumber),
@@ -233,3 +250,50 @@ export const morgueReviews = forensics.table(
     index('morgue_reviews_by_remains').on(t.remainsId, t.reviewedOn.desc(), t.id.desc()),
   ],
 );
+
+/**
+ * The return of identified remains to their family: when, and to whom (personal data:
+ * the receiving relative's name, and relationship when given). One per set of remains;
+ * it moves them to RETURNED in the same transaction, and a deferred trigger (migration
+ * `return_remains_and_close_cases`) refuses RETURNED remains without one. Never rewritten.
+ */
+export const remainsHandovers = forensics.table(
+  'remains_handovers',
+  {
+    id: uuid('id').primaryKey(),
+    remainsId: uuid('remains_id')
+      .notNull()
+      .unique()
+      .references(() => mortalRemains.id),
+    handedOverOn: date('handed_over_on', { mode: 'string' }).notNull(),
+    /** Who received the remains for the family. Personal data. */
+    receivingRelative: text('receiving_relative').notNull(),
+  },
+  (t) => [
+    check('remains_handovers_within_mandate', sql`${t.handedOverOn} >= ${dateLiteral(MANDATE_START)}`),
+    check('remains_handovers_relative_named', sql`length(btrim(${t.receivingRelative})) between 1 and 300`),
+  ],
+);
+
+/**
+ * Idempotency keys of this subgraph's `record…` mutations (the kit's one mechanism,
+ * `recordOnce`): per client, the payload hash and the id of what the first call recorded.
+ */
+export const idempotencyKeys = idempotencyKeysTable(forensics);
+export type IdentificationRow = typeof identifications.$inferSelect;
+export type FieldOperationRow = typeof fieldOperations.$inferSelect;
+export type GraveSiteRow = typeof graveSites.$inferSelect;
+export type MortalRemainsRow = typeof mortalRemains.$inferSelect;
+export type RemainsHandoverRow = typeof remainsHandovers.$inferSelect;
+export type MorgueReviewRow = typeof morgueReviews.$inferSelect;
+export type MissingPersonRow = typeof missingPersons.$inferSelect;
+
+// The enums' value types: defined once, by the pgEnums above; the domain imports them.
+export type MissingPersonStatus = (typeof missingPersonStatus.enumValues)[number];
+export type CaseClosureReason = (typeof caseClosureReason.enumValues)[number];
+export type GraveSiteKind = (typeof graveSiteKind.enumValues)[number];
+export type GraveSiteStatus = (typeof graveSiteStatus.enumValues)[number];
+export type FieldOperationKind = (typeof fieldOperationKind.enumValues)[number];
+export type MortalRemainsStatus = (typeof mortalRemainsStatus.enumValues)[number];
+export type IdentificationMethod = (typeof identificationMethod.enumValues)[number];
+export type MorgueNextAction = (typeof morgueNextAction.enumValues)[number];

@@ -1,6 +1,17 @@
 import { badUserInput, requireDate } from '@mission-graph/service-kit';
 import { MUNICIPALITIES } from './municipalities.js';
 import { DISAPPEARANCE_PERIOD, MANDATE_START } from './periods.js';
+import type {
+  CaseClosureReason,
+  FieldOperationKind,
+  GraveSiteKind,
+  GraveSiteStatus,
+  IdentificationMethod,
+  MissingPersonStatus,
+  MorgueNextAction,
+} from '../db/schema.js';
+
+export type { CaseClosureReason, FieldOperationKind, GraveSiteKind, GraveSiteStatus, IdentificationMethod, MorgueNextAction };
 
 /**
  * The rules on what may be recorded, as plain functions: each checks one mutation's
@@ -10,17 +21,6 @@ import { DISAPPEARANCE_PERIOD, MANDATE_START } from './periods.js';
  */
 
 export const PRISTINA_MORGUE = 'Pristina morgue';
-
-export type GraveSiteKind = 'CLANDESTINE' | 'UNMARKED' | 'MASS';
-export type GraveSiteStatus = 'SUSPECTED' | 'CONFIRMED' | 'EXHAUSTED';
-export type FieldOperationKind = 'ASSESSMENT' | 'SURVEY' | 'EXCAVATION' | 'EXHUMATION';
-export type IdentificationMethod = 'DNA' | 'ANTHROPOLOGICAL' | 'DENTAL' | 'FINGERPRINTS' | 'CIRCUMSTANTIAL';
-export type MorgueNextAction =
-  | 'NEW_DNA_SAMPLES'
-  | 'ANTHROPOLOGICAL_REEXAMINATION'
-  | 'ANTE_MORTEM_COMPARISON'
-  | 'REASSOCIATION'
-  | 'NO_FURTHER_ACTION';
 
 const KNOWN_MUNICIPALITIES = new Set(MUNICIPALITIES.map((m) => m.name));
 
@@ -244,4 +244,75 @@ export function checkIdentificationInput(input: IdentificationInput): {
     confirmingInstitution: requireText(input.confirmingInstitution, 'input.confirmingInstitution'),
     familyNotifiedOn,
   };
+}
+
+/** Today (UTC) as `YYYY-MM-DD`: the latest day a handover or closure may carry. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** A day within the mandate and not in the future. */
+function requirePastMandateDate(value: unknown, argument: string, today: string): string {
+  const day = requireMandateDate(value, argument);
+  if (day > today) throw badUserInput(argument, `must not be in the future (today is ${today}); got ${day}`);
+  return day;
+}
+
+export interface RemainsHandoverInput {
+  remainsId: string;
+  handedOverOn: string;
+  receivingRelative: string;
+}
+
+/**
+ * The return of remains to the family. The receiving relative is personal data: a
+ * refusal names the argument, never the value.
+ */
+export function checkRemainsHandoverInput(input: RemainsHandoverInput, today = todayUtc()): RemainsHandoverInput {
+  const receivingRelative = typeof input.receivingRelative === 'string' ? input.receivingRelative.trim() : '';
+  if (receivingRelative.length < 1 || receivingRelative.length > 300) {
+    throw badUserInput('input.receivingRelative', `must have 1 to 300 characters (trimmed); got ${receivingRelative.length}`);
+  }
+  return {
+    remainsId: input.remainsId,
+    handedOverOn: requirePastMandateDate(input.handedOverOn, 'input.handedOverOn', today),
+    receivingRelative,
+  };
+}
+
+export interface MissingPersonTransitionInput {
+  id: string;
+  status: MissingPersonStatus;
+  closure?: { closedOn: string; reason: CaseClosureReason } | null;
+}
+
+/** What a case transition writes: the status, and the closure for CLOSED (null otherwise). */
+export interface MissingPersonTransition {
+  id: string;
+  status: MissingPersonStatus;
+  closedOn: string | null;
+  closureReason: CaseClosureReason | null;
+}
+
+/**
+ * A move of a case, checked on its own (its legality from the current status is the
+ * store's, under the row's lock): IDENTIFIED only by an identification, CLOSED with a
+ * closure and nothing else with one.
+ */
+export function checkMissingPersonTransitionInput(input: MissingPersonTransitionInput, today = todayUtc()): MissingPersonTransition {
+  if (input.status === 'IDENTIFIED') {
+    throw badUserInput('input.status', 'a case becomes IDENTIFIED only by recording its identification (recordIdentification)');
+  }
+  const closure = input.closure ?? null;
+  if (input.status === 'CLOSED') {
+    if (closure === null) throw badUserInput('input.closure', 'is required to close a case: the day and the reason');
+    return {
+      id: input.id,
+      status: 'CLOSED',
+      closedOn: requirePastMandateDate(closure.closedOn, 'input.closure.closedOn', today),
+      closureReason: closure.reason,
+    };
+  }
+  if (closure !== null) throw badUserInput('input.closure', `is only for CLOSED; got status ${input.status}`);
+  return { id: input.id, status: input.status, closedOn: null, closureReason: null };
 }

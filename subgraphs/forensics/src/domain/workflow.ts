@@ -1,5 +1,6 @@
 import { conflict } from '@mission-graph/service-kit';
 import type { GraphQLError } from 'graphql';
+import type { MissingPersonStatus, MorgueNextAction, MortalRemainsStatus } from '../db/schema.js';
 
 /**
  * The status workflows of missing-person cases and mortal remains. The database
@@ -7,8 +8,7 @@ import type { GraphQLError } from 'graphql';
  * the service checks them first to answer with a CONFLICT naming both states.
  */
 
-export type MissingPersonStatus = 'MISSING' | 'REMAINS_RECOVERED' | 'IDENTIFIED' | 'CLOSED';
-export type MortalRemainsStatus = 'UNIDENTIFIED' | 'UNDER_REVIEW' | 'IDENTIFIED' | 'RETURNED';
+export type { MissingPersonStatus, MortalRemainsStatus };
 
 /** The states a case may move to from each state; IDENTIFIED and CLOSED are final. */
 export const MISSING_PERSON_TRANSITIONS: Readonly<Record<MissingPersonStatus, readonly MissingPersonStatus[]>> = {
@@ -60,7 +60,7 @@ export function isReviewable(status: MortalRemainsStatus): boolean {
  * back to unidentified when the review ends with no further action.
  */
 export function remainsStatusAfterReview(
-  nextAction: 'NEW_DNA_SAMPLES' | 'ANTHROPOLOGICAL_REEXAMINATION' | 'ANTE_MORTEM_COMPARISON' | 'REASSOCIATION' | 'NO_FURTHER_ACTION',
+  nextAction: MorgueNextAction,
 ): MortalRemainsStatus {
   return nextAction === 'NO_FURTHER_ACTION' ? 'UNIDENTIFIED' : 'UNDER_REVIEW';
 }

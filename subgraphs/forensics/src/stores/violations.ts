@@ -1,5 +1,4 @@
-import { badUserInput, conflict, type DatabaseViolation } from '@mission-graph/service-kit';
-import type { GraphQLError } from 'graphql';
+import { badUserInput, conflict, type ViolationMap } from '@mission-graph/service-kit';
 
 /**
  * The typed error each database constraint of the forensics schema answers with, for
@@ -7,7 +6,7 @@ import type { GraphQLError } from 'graphql';
  * precise message; these cover what only the database can see (concurrent writers,
  * rows that vanished) and guarantee no raw SQL error reaches a client.
  */
-type Mapping = Record<string, (violation: DatabaseViolation) => GraphQLError>;
+type Mapping = ViolationMap;
 
 const bad = (argument: string, message: string) => () => badUserInput(argument, message);
 
@@ -82,4 +81,24 @@ export const IDENTIFICATION_VIOLATIONS: Mapping = {
     conflict('The remains changed status meanwhile and cannot be identified', { requestedStatus: 'IDENTIFIED' }),
   missing_persons_status_transition: () =>
     conflict('The missing-person case changed status meanwhile and cannot be identified', { requestedStatus: 'IDENTIFIED' }),
+};
+
+export const REMAINS_HANDOVER_VIOLATIONS: Mapping = {
+  remains_handovers_remains_id_unique: () =>
+    conflict('These remains were returned already', { argument: 'input.remainsId', currentStatus: 'RETURNED', requestedStatus: 'RETURNED' }),
+  remains_handovers_within_mandate: bad('input.handedOverOn', 'must be on or after 2008-12-09, the start of the mandate'),
+  remains_handovers_relative_named: bad('input.receivingRelative', 'must have 1 to 300 characters'),
+  remains_handovers_of_identified_remains: () =>
+    conflict('Only identified remains are returned to a family', { argument: 'input.remainsId', requestedStatus: 'RETURNED' }),
+  remains_handovers_after_identification: bad('input.handedOverOn', 'must not be before the identification'),
+  remains_handovers_remains_id_mortal_remains_id_fk: () => badUserInput('input.remainsId', 'names no recorded remains'),
+  mortal_remains_status_transition: () =>
+    conflict('The remains changed status meanwhile and cannot be returned', { requestedStatus: 'RETURNED' }),
+};
+
+export const MISSING_PERSON_TRANSITION_VIOLATIONS: Mapping = {
+  missing_persons_status_transition: () =>
+    conflict('The missing-person case changed status meanwhile; this move is not legal from its current status'),
+  missing_persons_closed_with_reason: bad('input.closure', 'is required with CLOSED, and only with it'),
+  missing_persons_closed_within_mandate: bad('input.closure.closedOn', 'must be on or after 2008-12-09, the start of the mandate'),
 };

@@ -1,4 +1,4 @@
-import type { Db } from '@mission-graph/service-kit';
+import { idempotencyKeysTable, type Db } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -305,7 +305,14 @@ export const deploymentOfficers = operations.table(
   ],
 );
 
+/**
+ * Idempotency keys of this subgraph's `record…` mutations (the kit's one mechanism,
+ * `recordOnce`): per client, the payload hash and the id of what the first call recorded.
+ */
+export const idempotencyKeys = idempotencyKeysTable(operations);
+
 export const schema = {
+  idempotencyKeys,
   securityResponders,
   formedPoliceUnits,
   officers,
@@ -322,3 +329,12 @@ export type OperationsSchema = typeof schema;
 export type SecurityResponderCode = (typeof securityResponderCode.enumValues)[number];
 export type OfficerRank = (typeof officerRank.enumValues)[number];
 export type OperationsDb = Db<OperationsSchema>;
+export type IncidentKind = (typeof incidentKind.enumValues)[number];
+export type PatrolKind = (typeof patrolKind.enumValues)[number];
+export type PatrolRow = typeof patrols.$inferSelect;
+export type IncidentRow = typeof incidents.$inferSelect;
+export type OfficerRow = typeof officers.$inferSelect;
+export type SecurityResponderRow = typeof securityResponders.$inferSelect;
+export type DeploymentRow = typeof deployments.$inferSelect;
+export type EngagementRequestRow = typeof engagementRequests.$inferSelect;
+export type ExerciseRow = typeof exercises.$inferSelect;

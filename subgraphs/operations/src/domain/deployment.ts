@@ -2,19 +2,21 @@ import { badUserInput, conflict } from '@mission-graph/service-kit';
 import { epochOf } from './text.js';
 
 /**
- * Officers committed to open deployments never exceed the unit's authorized strength:
- * a new deployment may commit at most the available strength (authorized − deployed).
+ * At no instant do the unit's deployments commit more officers than its authorized
+ * strength: a new deployment may commit at most what its busiest instant leaves
+ * available (authorized − the most deployed at once from its start on), `busiestAt`.
  */
-export function checkOfficersAvailable(requested: number, available: number, authorized: number): number {
+export function checkOfficersAvailable(requested: number, available: number, authorized: number, busiestAt?: string): number {
   if (!Number.isInteger(requested) || requested < 1) {
     throw badUserInput('input.officersCommitted', `must be a whole number of at least 1; got ${requested}`);
   }
   if (requested > available) {
+    const when = busiestAt ? ` at ${new Date(epochOf(busiestAt)).toISOString()}, the busiest instant of the deployment's period` : '';
     const error = badUserInput(
       'input.officersCommitted',
-      `the unit has ${available} of its ${authorized} officers available; ${requested} requested`,
+      `the unit has ${available} of its ${authorized} officers available${when}; ${requested} requested`,
     );
-    Object.assign(error.extensions, { availableStrength: available, requested });
+    Object.assign(error.extensions, { availableStrength: available, requested, ...(busiestAt ? { busiestAt: new Date(epochOf(busiestAt)).toISOString() } : {}) });
     throw error;
   }
   return requested;

@@ -1,10 +1,13 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
-import { badUserInput, conflict, notFound } from '@mission-graph/service-kit';
+import { badUserInput, conflict, notFound, rowsOf } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import {
@@ -22,9 +25,9 @@ import { requireNotBefore } from '../domain/text.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import type { OfficerRow } from './officer-store.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
+import type { DeploymentRow } from '../db/schema.js';
 
-export type DeploymentRow = typeof deployments.$inferSelect;
 
 export type DeploymentOfficerRow = OfficerRow & { deploymentId: string };
 
@@ -47,20 +50,18 @@ function matching(filter: DeploymentFilter): SQL | undefined {
 }
 
 /** Newest first by `startedAt`, the id breaking ties; the cursor is `(startedAt, id)`. */
-const DEPLOYMENTS_ORDER: NewestFirstOrder<typeof deployments.$inferSelect> = {
-  sortColumn: deployments.startedAt,
-  idColumn: deployments.id,
-  sortType: sql`timestamptz`,
-  isSortValue: isInstant,
-  keyOf: (row) => [row.startedAt, row.id],
+const DEPLOYMENTS_ORDER: KeysetOrder<typeof deployments.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(deployments.startedAt, sql`timestamptz`, isInstant, (row) => row.startedAt), idPart(deployments.id)],
 };
 
-export function deploymentStore(db: OperationsDb) {
+export function createDeploymentStore(db: OperationsDb) {
   return {
     /**
-     * Deploys the FPU on Kosovo Police's accepted request for the incident. The unit
-     * row is locked first, so deployments committed at the same moment are counted one
-     * after the other against the available strength.
+     * Deploys the FPU on Kosovo Police's accepted request for the incident. At no instant
+     * from its start on may the unit's deployments exceed its strength, back-dated ones
+     * included. The unit row is locked first, so deployments committed at the same moment
+     * are counted one after the other.
      */
     async deploy(input: DeployInput): Promise<DeploymentRow> {
       const named = checkNamedOfficers(input.officerIds, input.officersCommitted);
@@ -98,12 +99,12 @@ export function deploymentStore(db: OperationsDb) {
             });
           }
 
-          const [strength] = await tx
-            .select({ deployed: sql<number>`coalesce(sum(${deployments.officersCommitted}), 0)::int` })
-            .from(deployments)
-            .where(and(eq(deployments.unitId, unit.id), isNull(deployments.endedAt)));
-          const deployed = strength?.deployed ?? 0;
-          checkOfficersAvailable(input.officersCommitted, unit.authorizedStrength - deployed, unit.authorizedStrength);
+          // The busiest instant from the start on (the new deployment is open-ended): the
+          // database's own deployed_peak, which its trigger checks again.
+          const [busiest] = rowsOf<{ peak: number; peak_at: string }>(
+            await tx.execute(sql`select peak, peak_at::text from operations.deployed_peak(${unit.id}::uuid, null, ${input.startedAt}::timestamptz, null)`),
+          );
+          checkOfficersAvailable(input.officersCommitted, unit.authorizedStrength - (busiest?.peak ?? 0), unit.authorizedStrength, busiest?.peak_at);
 
           if (named.length > 0) {
             const found = await tx
@@ -147,7 +148,7 @@ export function deploymentStore(db: OperationsDb) {
           return deployment;
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -167,7 +168,7 @@ export function deploymentStore(db: OperationsDb) {
           );
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -194,7 +195,11 @@ export function deploymentStore(db: OperationsDb) {
     /** Most recently started first; the cursor is `(startedAt, id)`. */
     async connection(filter: DeploymentFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, deployments, DEPLOYMENTS_ORDER, where, args);
+      return tableConnection(db, deployments, DEPLOYMENTS_ORDER, where, args);
     },
   };
 }
+
+export type { DeploymentRow };
+
+export type DeploymentStore = ReturnType<typeof createDeploymentStore>;

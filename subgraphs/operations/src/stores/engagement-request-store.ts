@@ -1,3 +1,4 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import { conflict, notFound } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
@@ -10,9 +11,9 @@ import {
 } from '../domain/engagement.js';
 import { requireNotBefore } from '../domain/text.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
+import type { EngagementRequestRow } from '../db/schema.js';
 
-export type EngagementRequestRow = typeof engagementRequests.$inferSelect;
 
 export interface RequestEngagementInput {
   incidentId: string;
@@ -22,7 +23,7 @@ export interface RequestEngagementInput {
 
 const LIVE = ['PENDING', 'ACCEPTED'] as const;
 
-export function engagementRequestStore(db: OperationsDb) {
+export function createEngagementRequestStore(db: OperationsDb) {
   /** Moves a pending request to `decision` at `at`, in one transaction with the row locked. */
   async function answer(id: string, decision: EngagementDecision, at: string, argument: string) {
     try {
@@ -40,7 +41,7 @@ export function engagementRequestStore(db: OperationsDb) {
         );
       });
     } catch (error) {
-      return rethrowTyped(error);
+      return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
     }
   }
 
@@ -102,7 +103,7 @@ export function engagementRequestStore(db: OperationsDb) {
           );
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -112,3 +113,7 @@ export function engagementRequestStore(db: OperationsDb) {
     withdraw: (id: string, withdrawnAt: string) => answer(id, 'WITHDRAWN', withdrawnAt, 'input.withdrawnAt'),
   };
 }
+
+export type { EngagementRequestRow };
+
+export type EngagementRequestStore = ReturnType<typeof createEngagementRequestStore>;

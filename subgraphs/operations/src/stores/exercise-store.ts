@@ -1,7 +1,10 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isIsoDate,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
   notFound,
 } from '@mission-graph/service-kit';
@@ -18,10 +21,10 @@ import { checkExerciseDays, checkOutcomeRecordable, readExerciseParticipants } f
 import { requireText } from '../domain/text.js';
 import { dateWithin, type DayRange } from './day-range-sql.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
 import type { SecurityResponderRow } from './security-responder-store.js';
+import type { ExerciseRow } from '../db/schema.js';
 
-export type ExerciseRow = typeof exercises.$inferSelect;
 export type ExerciseParticipantRow = SecurityResponderRow & { exerciseId: string };
 
 export interface ScheduleExerciseInput {
@@ -45,15 +48,12 @@ export interface ExerciseFilter extends DayRange {
 }
 
 /** Newest first by `startsOn`, the id breaking ties; the cursor is `(startsOn, id)`. */
-const EXERCISES_ORDER: NewestFirstOrder<typeof exercises.$inferSelect> = {
-  sortColumn: exercises.startsOn,
-  idColumn: exercises.id,
-  sortType: sql`date`,
-  isSortValue: isIsoDate,
-  keyOf: (row) => [row.startsOn, row.id],
+const EXERCISES_ORDER: KeysetOrder<typeof exercises.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(exercises.startsOn, sql`date`, isIsoDate, (row) => row.startsOn), idPart(exercises.id)],
 };
 
-export function exerciseStore(db: OperationsDb) {
+export function createExerciseStore(db: OperationsDb) {
   function matching(filter: ExerciseFilter): SQL | undefined {
     const takesPart = filter.participant
       ? exists(
@@ -94,7 +94,7 @@ export function exerciseStore(db: OperationsDb) {
           return exercise;
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -116,14 +116,14 @@ export function exerciseStore(db: OperationsDb) {
           );
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
     /** Latest start first; the cursor is `(startsOn, id)`. */
     async connection(filter: ExerciseFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, exercises, EXERCISES_ORDER, where, args);
+      return tableConnection(db, exercises, EXERCISES_ORDER, where, args);
     },
 
     /** The responders taking part in several exercises, each exercise's first tier first. */
@@ -136,3 +136,7 @@ export function exerciseStore(db: OperationsDb) {
         .orderBy(asc(securityResponders.tier)),
   };
 }
+
+export type { ExerciseRow };
+
+export type ExerciseStore = ReturnType<typeof createExerciseStore>;

@@ -12,7 +12,7 @@ export interface FormedPoliceUnitRow {
   availableStrength: number;
 }
 
-export function formedPoliceUnitStore(db: OperationsDb) {
+export function createFormedPoliceUnitStore(db: OperationsDb) {
   return {
     /** The mission's FPU with its strength right now, derived from its open deployments. */
     async theUnit(): Promise<FormedPoliceUnitRow> {
@@ -36,3 +36,5 @@ export function formedPoliceUnitStore(db: OperationsDb) {
     },
   };
 }
+
+export type FormedPoliceUnitStore = ReturnType<typeof createFormedPoliceUnitStore>;

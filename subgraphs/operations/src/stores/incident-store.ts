@@ -1,26 +1,23 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { incidents, type OperationsDb } from '../db/schema.js';
-import { requireText } from '../domain/text.js';
+import type { IncidentReport } from '../domain/incident.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import { incidentTimelines } from './incident-events.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
+import type { IncidentRow } from '../db/schema.js';
 
-export type IncidentRow = typeof incidents.$inferSelect;
 
-export interface ReportIncidentInput {
-  kind: IncidentRow['kind'];
-  occurredAt: string;
-  municipality: string;
-  description: string;
-}
 
 export interface IncidentFilter extends DayRange {
   kind?: IncidentRow['kind'] | null;
@@ -36,29 +33,20 @@ function matching(filter: IncidentFilter): SQL | undefined {
 }
 
 /** Newest first by `occurredAt`, the id breaking ties; the cursor is `(occurredAt, id)`. */
-const INCIDENTS_ORDER: NewestFirstOrder<typeof incidents.$inferSelect> = {
-  sortColumn: incidents.occurredAt,
-  idColumn: incidents.id,
-  sortType: sql`timestamptz`,
-  isSortValue: isInstant,
-  keyOf: (row) => [row.occurredAt, row.id],
+const INCIDENTS_ORDER: KeysetOrder<typeof incidents.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(incidents.occurredAt, sql`timestamptz`, isInstant, (row) => row.occurredAt), idPart(incidents.id)],
 };
 
-export function incidentStore(db: OperationsDb) {
+export function createIncidentStore(db: OperationsDb) {
   return {
-    /** Kosovo Police report an incident. */
-    async report(input: ReportIncidentInput): Promise<IncidentRow> {
-      const values = {
-        id: randomUUID(),
-        kind: input.kind,
-        occurredAt: input.occurredAt,
-        municipality: requireText(input.municipality, 'input.municipality'),
-        description: requireText(input.description, 'input.description'),
-      };
+    /** Kosovo Police report an incident (on `on`: the store's database, or a caller's transaction). */
+    async report(report: IncidentReport, on: OperationsDb = db): Promise<IncidentRow> {
+      const values = { id: randomUUID(), ...report };
       try {
-        return await db.transaction(async (tx) => onlyRow(await tx.insert(incidents).values(values).returning()));
+        return await on.transaction(async (tx) => onlyRow(await tx.insert(incidents).values(values).returning()));
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
 
@@ -70,7 +58,11 @@ export function incidentStore(db: OperationsDb) {
     /** Newest first; the cursor is `(occurredAt, id)`. */
     async connection(filter: IncidentFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, incidents, INCIDENTS_ORDER, where, args);
+      return tableConnection(db, incidents, INCIDENTS_ORDER, where, args);
     },
   };
 }
+
+export type { IncidentRow };
+
+export type IncidentStore = ReturnType<typeof createIncidentStore>;

@@ -1,27 +1,27 @@
 import type { OperationsDb } from '../db/schema.js';
 import { DEFAULT_SHIFT_PATTERN, type ShiftPattern } from '../domain/shift-pattern.js';
-import { deploymentStore } from './deployment-store.js';
-import { engagementRequestStore } from './engagement-request-store.js';
-import { exerciseStore } from './exercise-store.js';
-import { formedPoliceUnitStore } from './formed-police-unit-store.js';
-import { incidentStore } from './incident-store.js';
-import { missionFiguresStore } from './mission-figures-store.js';
-import { officerStore } from './officer-store.js';
-import { patrolStore } from './patrol-store.js';
-import { securityResponderStore } from './security-responder-store.js';
+import { createDeploymentStore } from './deployment-store.js';
+import { createEngagementRequestStore } from './engagement-request-store.js';
+import { createExerciseStore } from './exercise-store.js';
+import { createFormedPoliceUnitStore } from './formed-police-unit-store.js';
+import { createIncidentStore } from './incident-store.js';
+import { createMissionFiguresStore } from './mission-figures-store.js';
+import { createOfficerStore } from './officer-store.js';
+import { createPatrolStore } from './patrol-store.js';
+import { createSecurityResponderStore } from './security-responder-store.js';
 
 /** The stores of this subgraph; stateless, so built once per service. */
 export function createStores(db: OperationsDb, shiftPattern: ShiftPattern = DEFAULT_SHIFT_PATTERN) {
   return {
-    responders: securityResponderStore(db),
-    unit: formedPoliceUnitStore(db),
-    officers: officerStore(db),
-    incidents: incidentStore(db),
-    engagementRequests: engagementRequestStore(db),
-    deployments: deploymentStore(db),
-    patrols: patrolStore(db, shiftPattern),
-    exercises: exerciseStore(db),
-    missionFigures: missionFiguresStore(db),
+    responders: createSecurityResponderStore(db),
+    unit: createFormedPoliceUnitStore(db),
+    officers: createOfficerStore(db),
+    incidents: createIncidentStore(db),
+    engagementRequests: createEngagementRequestStore(db),
+    deployments: createDeploymentStore(db),
+    patrols: createPatrolStore(db, shiftPattern),
+    exercises: createExerciseStore(db),
+    missionFigures: createMissionFiguresStore(db),
   };
 }
 

@@ -12,7 +12,7 @@ export interface OperationsFiguresRow {
   deployments: number;
 }
 
-export function missionFiguresStore(db: OperationsDb) {
+export function createMissionFiguresStore(db: OperationsDb) {
   return {
     /**
      * The figures of several periods in one statement: the periods travel as one JSON
@@ -31,3 +31,5 @@ export function missionFiguresStore(db: OperationsDb) {
     },
   };
 }
+
+export type MissionFiguresStore = ReturnType<typeof createMissionFiguresStore>;

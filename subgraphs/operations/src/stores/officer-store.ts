@@ -1,28 +1,27 @@
 import {
   isOneOf,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { and, eq } from 'drizzle-orm';
 import { officerRank, officers, typeOf, type OfficerRank, type OperationsDb } from '../db/schema.js';
+import type { OfficerRow } from '../db/schema.js';
 
-export type OfficerRow = typeof officers.$inferSelect;
 
 export interface OfficerFilter {
   rank?: OfficerRank | null;
 }
 
 /** Most senior rank first (the enum runs junior to senior), the id breaking ties. */
-const OFFICERS_ORDER: NewestFirstOrder<typeof officers.$inferSelect> = {
-  sortColumn: officers.rank,
-  idColumn: officers.id,
-  sortType: typeOf(officerRank),
-  isSortValue: isOneOf(officerRank.enumValues),
-  keyOf: (row) => [row.rank, row.id],
+const OFFICERS_ORDER: KeysetOrder<typeof officers.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(officers.rank, typeOf(officerRank), isOneOf(officerRank.enumValues), (row) => row.rank), idPart(officers.id)],
 };
 
-export function officerStore(db: OperationsDb) {
+export function createOfficerStore(db: OperationsDb) {
   return {
     /**
      * Most senior rank first; the cursor is `(rank, id)`. Not ordered by name or
@@ -30,7 +29,11 @@ export function officerStore(db: OperationsDb) {
      */
     async connection(unitId: string, filter: OfficerFilter, args: PageArgs) {
       const where = and(eq(officers.unitId, unitId), filter.rank ? eq(officers.rank, filter.rank) : undefined);
-      return newestFirstConnection(db, officers, OFFICERS_ORDER, where, args);
+      return tableConnection(db, officers, OFFICERS_ORDER, where, args);
     },
   };
 }
+
+export type { OfficerRow };
+
+export type OfficerStore = ReturnType<typeof createOfficerStore>;

@@ -1,27 +1,24 @@
+import { rethrowAsTypedError } from '@mission-graph/service-kit';
 import {
   isInstant,
-  newestFirstConnection,
-  type NewestFirstOrder,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { notFound, rowsOf, type Period } from '@mission-graph/service-kit';
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { formedPoliceUnits, patrols, type OperationsDb } from '../db/schema.js';
-import { shiftEndOf, type ShiftPattern } from '../domain/shift-pattern.js';
-import { requireText } from '../domain/text.js';
+import type { CheckedPatrolLog } from '../domain/patrol.js';
+import type { ShiftPattern } from '../domain/shift-pattern.js';
 import { instantWithin, type DayRange } from './day-range-sql.js';
 import { onlyRow } from './rows.js';
-import { rethrowTyped } from './typed-errors.js';
+import { OPERATIONS_VIOLATIONS } from './violations.js';
+import type { PatrolRow } from '../db/schema.js';
 
-export type PatrolRow = typeof patrols.$inferSelect;
 
-export interface LogPatrolInput {
-  shiftStart: string;
-  area: string;
-  route: string;
-  kind?: PatrolRow['kind'] | null;
-}
 
 /** Coverage of a period by patrols on duty; hours as fractions where gaps are partial. */
 export interface PatrolCoverageRow {
@@ -42,36 +39,31 @@ function matching(filter: PatrolFilter): SQL | undefined {
 }
 
 /** Newest first by `shiftStart`, the id breaking ties; the cursor is `(shiftStart, id)`. */
-const PATROLS_ORDER: NewestFirstOrder<typeof patrols.$inferSelect> = {
-  sortColumn: patrols.shiftStart,
-  idColumn: patrols.id,
-  sortType: sql`timestamptz`,
-  isSortValue: isInstant,
-  keyOf: (row) => [row.shiftStart, row.id],
+const PATROLS_ORDER: KeysetOrder<typeof patrols.$inferSelect> = {
+  direction: 'desc',
+  key: [keyPart(patrols.shiftStart, sql`timestamptz`, isInstant, (row) => row.shiftStart), idPart(patrols.id)],
 };
 
-export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
+export function createPatrolStore(db: OperationsDb, shiftPattern: ShiftPattern) {
   return {
-    /** Logs one shift of the pattern; its end follows from the pattern. */
-    async log(input: LogPatrolInput): Promise<PatrolRow> {
-      const values = {
-        id: randomUUID(),
-        kind: input.kind ?? 'MOBILE_RECONNAISSANCE',
-        shiftStart: input.shiftStart,
-        shiftEnd: shiftEndOf(input.shiftStart, pattern),
-        area: requireText(input.area, 'input.area'),
-        route: requireText(input.route, 'input.route'),
-      };
+    /** The shift pattern patrols are logged in (PATROL_SHIFT_HOURS). */
+    shiftPattern,
+
+    /** Logs one shift (on `on`: the store's database, or a caller's transaction). */
+    async log(shift: CheckedPatrolLog, on: OperationsDb = db): Promise<PatrolRow> {
+      const values = { id: randomUUID(), ...shift };
       try {
-        return await db.transaction(async (tx) => {
+        return await on.transaction(async (tx) => {
           const [unit] = await tx.select({ id: formedPoliceUnits.id }).from(formedPoliceUnits);
           if (!unit) throw notFound('FormedPoliceUnit', 'EULEX_FPU');
           return onlyRow(await tx.insert(patrols).values({ ...values, unitId: unit.id }).returning());
         });
       } catch (error) {
-        return rethrowTyped(error);
+        return rethrowAsTypedError(error, OPERATIONS_VIOLATIONS);
       }
     },
+
+    byIds: (ids: readonly string[]): Promise<PatrolRow[]> => db.select().from(patrols).where(inArray(patrols.id, [...ids])),
 
     /**
      * Covered hours and every gap of a period (UTC days, both inclusive), in one
@@ -117,7 +109,11 @@ export function patrolStore(db: OperationsDb, pattern: ShiftPattern) {
     /** Latest shift first; the cursor is `(shiftStart, id)`. */
     async connection(filter: PatrolFilter, args: PageArgs) {
       const where = matching(filter);
-      return newestFirstConnection(db, patrols, PATROLS_ORDER, where, args);
+      return tableConnection(db, patrols, PATROLS_ORDER, where, args);
     },
   };
 }
+
+export type { PatrolRow };
+
+export type PatrolStore = ReturnType<typeof createPatrolStore>;

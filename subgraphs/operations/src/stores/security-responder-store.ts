@@ -1,9 +1,9 @@
 import { asc, inArray } from 'drizzle-orm';
 import { securityResponders, type OperationsDb, type SecurityResponderCode } from '../db/schema.js';
+import type { SecurityResponderRow } from '../db/schema.js';
 
-export type SecurityResponderRow = typeof securityResponders.$inferSelect;
 
-export function securityResponderStore(db: OperationsDb) {
+export function createSecurityResponderStore(db: OperationsDb) {
   return {
     /** The whole mechanism, first responder first. */
     all: (): Promise<SecurityResponderRow[]> =>
@@ -13,3 +13,7 @@ export function securityResponderStore(db: OperationsDb) {
       db.select().from(securityResponders).where(inArray(securityResponders.code, [...codes])),
   };
 }
+
+export type { SecurityResponderRow };
+
+export type SecurityResponderStore = ReturnType<typeof createSecurityResponderStore>;

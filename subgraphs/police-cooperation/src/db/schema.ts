@@ -1,3 +1,4 @@
+import { idempotencyKeysTable } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
 import { check, date, foreignKey, index, integer, pgSchema, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
@@ -191,30 +192,13 @@ export const exchangeRequestTransitions = policeCooperation.table(
 );
 
 /**
- * Idempotency keys of `recordExchangeRequest`, per calling client: the first recording
- * under a key stores the hash of its canonical payload and the request it created.
+ * Idempotency keys of this subgraph's `record…` mutations (the kit's one mechanism,
+ * `recordOnce`): per client, the payload hash and the id of what the first call recorded.
  */
-export const exchangeRequestIdempotencyKeys = policeCooperation.table(
-  'exchange_request_idempotency_keys',
-  {
-    /** The caller's client id (or subject): two clients never share a key space. */
-    client: text('client').notNull(),
-    key: text('key').notNull(),
-    /** sha256 (hex) of the canonical payload. */
-    payloadHash: text('payload_hash').notNull(),
-    requestId: uuid('request_id')
-      .primaryKey()
-      .references(() => informationExchangeRequests.id, { onDelete: 'cascade' }),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-  },
-  (table) => [
-    unique('exchange_request_idempotency_keys_client_key_unique').on(table.client, table.key),
-    check('exchange_request_idempotency_keys_key_format', sql`${table.key} ~ '^[A-Za-z0-9._:-]{8,128}$'`),
-    check('exchange_request_idempotency_keys_hash_format', sql`${table.payloadHash} ~ '^[0-9a-f]{64}$'`),
-  ],
-);
+export const idempotencyKeys = idempotencyKeysTable(policeCooperation);
 
 export const schema = {
+  idempotencyKeys,
   exchangeChannel,
   exchangeDirection,
   exchangeRequestStatus,
@@ -226,7 +210,6 @@ export const schema = {
   interpolReferenceSerial,
   informationExchangeRequests,
   exchangeRequestTransitions,
-  exchangeRequestIdempotencyKeys,
 };
 
 export type InformationExchangeRequestRow = typeof informationExchangeRequests.$inferSelect;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { badUserInput, requireDate, requireUuid } from '@mission-graph/service-kit';
 import type {
   ExchangeChannel,
@@ -7,6 +6,7 @@ import type {
   InformationAccuracy,
   SourceReliability,
 } from '../db/schema.js';
+import { ACCURACY_GRADE, type InformationAccuracyName } from './information-accuracy.js';
 
 /** `RecordExchangeRequestInput` as GraphQL hands it over (enum values already internal). */
 export interface RecordExchangeRequestInput {
@@ -20,7 +20,7 @@ export interface RecordExchangeRequestInput {
   handlingCode: HandlingCode;
   handlingConditions?: string | null;
   sourceReliability: SourceReliability;
-  informationAccuracy: InformationAccuracy;
+  informationAccuracy: InformationAccuracyName;
   relatedMissingPersonId?: string | null;
 }
 
@@ -47,9 +47,6 @@ export const TEXT_LIMITS = {
   legalBasis: 500,
   handlingConditions: 500,
 } as const;
-
-/** Mirrors the CHECK `exchange_request_idempotency_keys_key_format`. */
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 function requiredText(value: unknown, field: keyof typeof TEXT_LIMITS): string {
   const text = typeof value === 'string' ? value.trim() : '';
@@ -104,31 +101,10 @@ export function checkRecordInput(input: RecordExchangeRequestInput): NewExchange
     handlingCode: input.handlingCode,
     handlingConditions,
     sourceReliability: input.sourceReliability,
-    informationAccuracy: input.informationAccuracy,
+    informationAccuracy: ACCURACY_GRADE[input.informationAccuracy],
     missingPersonId:
       input.relatedMissingPersonId === undefined || input.relatedMissingPersonId === null
         ? null
         : requireUuid(input.relatedMissingPersonId, 'input.relatedMissingPersonId'),
   };
-}
-
-/** A client's idempotency key, or null when none was given. */
-export function checkIdempotencyKey(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) {
-    throw badUserInput('idempotencyKey', 'must be 8 to 128 characters of letters, digits, ".", "_", ":" or "-"');
-  }
-  return value;
-}
-
-/**
- * sha256 (hex) of the canonical form of a checked input: keys sorted, every field
- * present (null when absent), text already trimmed. Two payloads that record the same
- * request hash alike, whatever their key order or surrounding whitespace.
- */
-export function payloadHash(request: NewExchangeRequest): string {
-  const canonical = Object.keys(request)
-    .sort()
-    .map((key) => [key, request[key as keyof NewExchangeRequest]]);
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

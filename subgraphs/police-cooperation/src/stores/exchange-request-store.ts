@@ -1,24 +1,25 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import {
-  afterKeysetCursor,
   badUserInput,
-  conflict,
   notFound,
+  recordOnce,
   rethrowAsTypedError,
+  type IdempotentCall,
   checkPeriodBounds,
   FILTER_PERIOD_ARGUMENTS,
   isIsoDate,
-  readKeysetCursor,
   rowsOf,
-  toConnection,
+  tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
+  type PageArgs,
   type Connection,
-  type CursorKey,
   type Db,
-  type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
 import {
-  exchangeRequestIdempotencyKeys as idempotencyKeys,
+  idempotencyKeys,
   exchangeRequestTransitions as transitions,
   informationExchangeRequests as requests,
   type ExchangeChannel,
@@ -26,14 +27,15 @@ import {
   type ExchangeRequestStatus,
   type ExchangeRequestTransitionRow,
   type HandlingCode,
-  type InformationAccuracy,
   type InformationExchangeRequestRow,
   type SourceReliability,
   type schema,
 } from '../db/schema.js';
-import { payloadHash, type NewExchangeRequest } from '../domain/exchange-request-input.js';
+import type { NewExchangeRequest } from '../domain/exchange-request-input.js';
+import { ACCURACY_GRADE, type InformationAccuracyName } from '../domain/information-accuracy.js';
 import type { StatisticsDimension, StatisticsQuery } from '../domain/exchange-statistics.js';
 import { entryStatus, planTransition } from '../domain/exchange-workflow.js';
+import { EXCHANGE_REQUEST_RECORD_VIOLATIONS, EXCHANGE_REQUEST_TRANSITION_VIOLATIONS } from './violations.js';
 
 /** The `InformationExchangeRequestFilter` input; absent fields do not filter. */
 export interface ExchangeRequestFilter {
@@ -46,7 +48,7 @@ export interface ExchangeRequestFilter {
   hasRelatedMissingPerson?: boolean | null;
   handlingCode?: HandlingCode | null;
   sourceReliability?: SourceReliability | null;
-  informationAccuracy?: InformationAccuracy | null;
+  informationAccuracy?: InformationAccuracyName | null;
 }
 
 /** One group of `exchangeStatistics`; a dimension not grouped by is null. */
@@ -84,40 +86,6 @@ const DIMENSION_NAME: Readonly<Record<StatisticsDimension, keyof StatisticsGroup
   STATUS: 'status',
 };
 
-/** Raised inside the recording transaction when another recording holds the key: rolls it back. */
-class IdempotencyKeyTaken extends Error {}
-
-/** Database constraint violations of recording and transitions, as typed errors. */
-const RECORD_VIOLATIONS = {
-  information_exchange_requests_h3_conditions: () =>
-    badUserInput('input.handlingConditions', 'is required with handling code H3 and only with it'),
-  information_exchange_requests_serbian_moi_legal_basis: () =>
-    badUserInput('input.legalBasis', 'is required for the Serbian Ministry of Interior channel'),
-  information_exchange_requests_legal_basis_present: () => badUserInput('input.legalBasis', 'must not be empty'),
-  information_exchange_requests_text_lengths: () => badUserInput('input', 'a text field is longer than its limit'),
-  information_exchange_requests_counterpart_present: () => badUserInput('input.counterpart', 'must not be empty'),
-  information_exchange_requests_unit_present: () => badUserInput('input.kosovoPoliceUnit', 'must not be empty'),
-  information_exchange_requests_subject_present: () => badUserInput('input.subject', 'must not be empty'),
-  information_exchange_requests_reference_format: () =>
-    conflict('The reference serials of this channel are exhausted (six digits); no request was recorded'),
-  information_exchange_requests_reference_unique: () =>
-    conflict('A request with the generated reference exists already; no request was recorded, retry'),
-  exchange_request_idempotency_keys_key_format: () =>
-    badUserInput('idempotencyKey', 'must be 8 to 128 characters of letters, digits, ".", "_", ":" or "-"'),
-};
-const TRANSITION_VIOLATIONS = {
-  information_exchange_requests_legal_transition: () =>
-    conflict('The request changed state meanwhile and this move is not legal from its current state; nothing was changed'),
-  exchange_request_transitions_request_sequence_unique: () =>
-    conflict('The request changed state meanwhile; nothing was changed, read it again and retry'),
-  exchange_request_transitions_chain_target: () =>
-    conflict('The request changed state meanwhile; nothing was changed, read it again and retry'),
-  exchange_request_transitions_chain_shape: () =>
-    badUserInput('input.occurredOn', "must not be before the request's latest step"),
-  exchange_request_transitions_legal_step: () => conflict('This move is not a legal step of the workflow; nothing was changed'),
-  information_exchange_requests_answered_after_request: () =>
-    badUserInput('input.occurredOn', 'an answer must not be dated before the request'),
-};
 
 /** `PoliceCooperationFigures` of one period. */
 export interface PeriodFigures extends Period {
@@ -130,25 +98,17 @@ const MAX_REFERENCE_FRAGMENT = 64;
 
 /** The list order, newest first; `id` breaks ties so the key is unique. */
 const NEWEST_FIRST = [desc(requests.requestDate), desc(requests.id)];
-const cursorKeyOf = (row: InformationExchangeRequestRow): CursorKey => [row.requestDate, row.id];
+const NEWEST_FIRST_ORDER: KeysetOrder<InformationExchangeRequestRow> = {
+  direction: 'desc',
+  key: [keyPart(requests.requestDate, sql`date`, isIsoDate, (row) => row.requestDate), idPart(requests.id)],
+};
 
 /** All SQL about information-exchange requests. */
 export function createExchangeRequestStore(db: Db<typeof schema>) {
   return {
     /** One page, newest first, continuing after the cursor's (request_date, id). */
-    async list(filter: ExchangeRequestFilter, page: PageRequest): Promise<Connection<InformationExchangeRequestRow>> {
-      const where = filterConditions(filter);
-      const after = afterKeysetCursor(requests.requestDate, requests.id, readKeysetCursor(page, isIsoDate), sql`date`);
-      const rows = await db
-        .select()
-        .from(requests)
-        .where(and(...where, after))
-        .orderBy(...NEWEST_FIRST)
-        .limit(page.size + 1);
-      return toConnection(rows, page, cursorKeyOf, async () => {
-        const [result] = await db.select({ total: count() }).from(requests).where(and(...where));
-        return result?.total ?? 0;
-      });
+    connection(filter: ExchangeRequestFilter, args: PageArgs): Promise<Connection<InformationExchangeRequestRow>> {
+      return tableConnection(db, requests, NEWEST_FIRST_ORDER, and(...filterConditions(filter)), args);
     },
 
     async findById(id: string): Promise<InformationExchangeRequestRow | null> {
@@ -181,79 +141,53 @@ export function createExchangeRequestStore(db: Db<typeof schema>) {
 
     /**
      * Records a request and its first history entry in one transaction. With an
-     * idempotency key, the first recording under the key (per client) wins: a retry
-     * with the same payload gets that request back and creates nothing, one with a
-     * different payload is refused with CONFLICT. Concurrent retries meet at the
-     * UNIQUE (client, key) constraint: all but one roll back and answer the winner.
+     * idempotency key (the kit's `recordOnce`), the first recording under the key (per
+     * client) wins: a retry with the same payload gets that request back and creates
+     * nothing, one with a different payload is refused with CONFLICT.
      */
-    async record(request: NewExchangeRequest, idempotency: { client: string; key: string } | null) {
-      const hash = payloadHash(request);
-      if (idempotency) {
-        const replay = await this.replay(idempotency, hash);
-        if (replay) return replay;
-      }
+    async record(request: NewExchangeRequest, call: IdempotentCall | null): Promise<InformationExchangeRequestRow> {
       const { prefix, sequence } = CHANNEL_REFERENCES[request.channel];
-      try {
-        return await db.transaction(async (tx) => {
-          const [row] = await tx
-            .insert(requests)
-            .values({
-              reference: sql`${prefix} || '-' || to_char(${request.requestDate}::date, 'YYYY') || '-' || lpad(nextval(${sequence}::regclass)::text, 6, '0')`,
-              channel: request.channel,
-              direction: request.direction,
-              counterpart: request.counterpart,
-              kosovoPoliceUnit: request.kosovoPoliceUnit,
-              requestDate: request.requestDate,
-              status: entryStatus(request.direction),
-              subject: request.subject,
-              missingPersonId: request.missingPersonId,
-              legalBasis: request.legalBasis,
-              handlingCode: request.handlingCode,
-              handlingConditions: request.handlingConditions,
-              sourceReliability: request.sourceReliability,
-              informationAccuracy: request.informationAccuracy,
-            })
-            .returning();
-          await tx.insert(transitions).values({
-            requestId: row!.id,
-            sequence: 1,
-            toStatus: row!.status,
-            occurredOn: row!.requestDate,
-          });
-          if (idempotency) {
-            const claimed = await tx
-              .insert(idempotencyKeys)
-              .values({ ...idempotency, payloadHash: hash, requestId: row!.id })
-              .onConflictDoNothing({ target: [idempotencyKeys.client, idempotencyKeys.key] })
-              .returning({ requestId: idempotencyKeys.requestId });
-            if (claimed.length === 0) throw new IdempotencyKeyTaken();
+      return recordOnce(db, idempotencyKeys, call, {
+        record: async (outer) => {
+          try {
+            return await outer.transaction(async (tx) => {
+              const [row] = await tx
+                .insert(requests)
+                .values({
+                  reference: sql`${prefix} || '-' || to_char(${request.requestDate}::date, 'YYYY') || '-' || lpad(nextval(${sequence}::regclass)::text, 6, '0')`,
+                  channel: request.channel,
+                  direction: request.direction,
+                  counterpart: request.counterpart,
+                  kosovoPoliceUnit: request.kosovoPoliceUnit,
+                  requestDate: request.requestDate,
+                  status: entryStatus(request.direction),
+                  subject: request.subject,
+                  missingPersonId: request.missingPersonId,
+                  legalBasis: request.legalBasis,
+                  handlingCode: request.handlingCode,
+                  handlingConditions: request.handlingConditions,
+                  sourceReliability: request.sourceReliability,
+                  informationAccuracy: request.informationAccuracy,
+                })
+                .returning();
+              await tx.insert(transitions).values({
+                requestId: row!.id,
+                sequence: 1,
+                toStatus: row!.status,
+                occurredOn: row!.requestDate,
+              });
+              return { id: row!.id, result: row! };
+            });
+          } catch (error) {
+            return rethrowAsTypedError(error, EXCHANGE_REQUEST_RECORD_VIOLATIONS);
           }
-          return row!;
-        });
-      } catch (error) {
-        if (error instanceof IdempotencyKeyTaken && idempotency) {
-          const replay = await this.replay(idempotency, hash);
-          if (replay) return replay;
-        }
-        return rethrowAsTypedError(error, RECORD_VIOLATIONS);
-      }
-    },
-
-    /** The request first recorded under the key, if any; CONFLICT when its payload differs. */
-    async replay(idempotency: { client: string; key: string }, hash: string) {
-      const [found] = await db
-        .select({ payloadHash: idempotencyKeys.payloadHash, request: requests })
-        .from(idempotencyKeys)
-        .innerJoin(requests, eq(requests.id, idempotencyKeys.requestId))
-        .where(and(eq(idempotencyKeys.client, idempotency.client), eq(idempotencyKeys.key, idempotency.key)));
-      if (!found) return null;
-      if (found.payloadHash !== hash) {
-        throw conflict(
-          `Idempotency key "${idempotency.key}" was already used to record request ${found.request.reference} with a different payload; nothing was recorded`,
-          { idempotencyKey: idempotency.key, reference: found.request.reference },
-        );
-      }
-      return found.request;
+        },
+        replay: async (id) => {
+          const [row] = await db.select().from(requests).where(eq(requests.id, id));
+          if (!row) throw notFound('InformationExchangeRequest', id);
+          return row;
+        },
+      });
     },
 
     /**
@@ -299,7 +233,7 @@ export function createExchangeRequestStore(db: Db<typeof schema>) {
           return updated!;
         });
       } catch (error) {
-        return rethrowAsTypedError(error, TRANSITION_VIOLATIONS);
+        return rethrowAsTypedError(error, EXCHANGE_REQUEST_TRANSITION_VIOLATIONS);
       }
     },
 
@@ -363,7 +297,7 @@ function filterConditions(filter: ExchangeRequestFilter): SQL[] {
   if (filter.status) conditions.push(eq(requests.status, filter.status));
   if (filter.handlingCode) conditions.push(eq(requests.handlingCode, filter.handlingCode));
   if (filter.sourceReliability) conditions.push(eq(requests.sourceReliability, filter.sourceReliability));
-  if (filter.informationAccuracy) conditions.push(eq(requests.informationAccuracy, filter.informationAccuracy));
+  if (filter.informationAccuracy) conditions.push(eq(requests.informationAccuracy, ACCURACY_GRADE[filter.informationAccuracy]));
   if (period.from) conditions.push(gte(requests.requestDate, period.from));
   if (period.to) conditions.push(lte(requests.requestDate, period.to));
   if (filter.hasRelatedMissingPerson === true) conditions.push(isNotNull(requests.missingPersonId));

@@ -1,5 +1,6 @@
+import { idempotencyKeysTable } from '@mission-graph/service-kit';
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, date, foreignKey, index, pgSchema, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Read model of the Specialist Chambers pillar: support requests from the Kosovo
@@ -197,22 +198,77 @@ export const relocations = specialistChambers.table(
 );
 
 /**
- * Protection officers assigned to a witness, by principal id (the `sub` of the
- * officer's token). Only they may see the witness's identity, location and
- * relocations (need-to-know); anyone else needs break-glass.
+ * A protection officer's assignment to a witness, four eyes: proposed by one
+ * principal, approved by another (never the proposer, never the officer), revocable.
+ * Only approved, unrevoked assignments open need-to-know. The row itself never
+ * changes (who, for whom, proposed by whom); what happened to it, and when, is its
+ * append-only history below. Triggers (migration `protection_officer_four_eyes`)
+ * refuse UPDATE, DELETE and TRUNCATE of both tables.
  */
-export const witnessProtectionOfficers = specialistChambers.table(
-  'witness_protection_officers',
+export const protectionOfficerAssignments = specialistChambers.table(
+  'protection_officer_assignments',
   {
+    id: uuid('id').primaryKey(),
     witnessId: uuid('witness_id')
       .notNull()
       .references(() => protectedWitnesses.id),
+    /** The officer's principal id: the `sub` of the officer's token. */
     officerSubject: text('officer_subject').notNull(),
-    assignedAt: timestamp('assigned_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /** The principal who proposed the assignment (its PROPOSED event's actor). */
+    proposedBy: text('proposed_by').notNull(),
   },
   (t) => [
-    primaryKey({ name: 'witness_protection_officers_pk', columns: [t.witnessId, t.officerSubject] }),
     // A token subject: no blanks, no whitespace, bounded.
-    check('witness_protection_officers_subject_format', sql`${t.officerSubject} ~ '^[^[:space:]]{1,200}$'`),
+    check('protection_officer_assignments_officer_format', sql`${t.officerSubject} ~ '^[^[:space:]]{1,200}$'`),
+    check('protection_officer_assignments_proposer_format', sql`${t.proposedBy} ~ '^[^[:space:]]{1,200}$'`),
+    // Four eyes, first pair: nobody proposes themselves.
+    check('protection_officer_assignments_not_self_proposed', sql`${t.proposedBy} <> ${t.officerSubject}`),
+    index('protection_officer_assignments_witness_idx').on(t.witnessId, t.officerSubject),
   ],
 );
+
+export const protectionOfficerAction = specialistChambers.enum('protection_officer_action', ['PROPOSED', 'APPROVED', 'REVOKED']);
+
+/**
+ * The dated history of each assignment: one row per step, each step at most once
+ * (UNIQUE (assignment_id, action)), in time order. Append-only: the trigger
+ * `protection_officer_assignment_events_legal` refuses an approval without a
+ * proposal, by the proposer or the officer, after a revocation, or dated before the
+ * step it follows; UPDATE, DELETE and TRUNCATE are refused.
+ */
+export const protectionOfficerAssignmentEvents = specialistChambers.table(
+  'protection_officer_assignment_events',
+  {
+    id: uuid('id').primaryKey(),
+    assignmentId: uuid('assignment_id').notNull(),
+    action: protectionOfficerAction('action').notNull(),
+    /** Who took the step: the `sub` of their token. */
+    actor: text('actor').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Named here: the generated name would pass PostgreSQL's 63-character limit.
+    foreignKey({
+      name: 'protection_officer_assignment_events_assignment_fk',
+      columns: [t.assignmentId],
+      foreignColumns: [protectionOfficerAssignments.id],
+    }),
+    unique('protection_officer_assignment_events_once').on(t.assignmentId, t.action),
+    // The approval queue: pending proposals, newest first.
+    index('protection_officer_assignment_events_action_idx').on(t.action, t.occurredAt, t.assignmentId),
+    check('protection_officer_assignment_events_actor_format', sql`${t.actor} ~ '^[^[:space:]]{1,200}$'`),
+  ],
+);
+
+/**
+ * Idempotency keys of this subgraph's `record…` mutations (the kit's one mechanism,
+ * `recordOnce`): per client, the payload hash and the id of what the first call recorded.
+ */
+export const idempotencyKeys = idempotencyKeysTable(specialistChambers);
+export type WitnessIdentityRow = typeof witnessIdentities.$inferSelect;
+export type ThreatAssessmentRow = typeof threatAssessments.$inferSelect;
+export type ProtectedWitnessRow = typeof protectedWitnesses.$inferSelect;
+export type RelocationRow = typeof relocations.$inferSelect;
+export type SupportRequestRow = typeof supportRequests.$inferSelect;
+export type SupportRequestTransitionRow = typeof supportRequestTransitions.$inferSelect;
+export type AssignmentEventRow = typeof protectionOfficerAssignmentEvents.$inferSelect;

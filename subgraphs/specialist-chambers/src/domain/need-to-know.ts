@@ -1,10 +1,8 @@
-import type { Caller } from '@mission-graph/service-kit';
+import { BREAK_GLASS_SCOPE, type Caller } from '@mission-graph/service-kit';
 import { GraphQLError } from 'graphql';
 
 /** How a caller may see one protected witness's identity, location and relocations. */
 export type WitnessAccessBasis = 'ASSIGNED' | 'BREAK_GLASS' | 'NONE';
-
-export const BREAK_GLASS_SCOPE = 'witness-protection:break-glass';
 
 /**
  * Need-to-know, decided per witness: the officers assigned to the witness (by token

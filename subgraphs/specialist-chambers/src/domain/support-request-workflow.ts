@@ -1,6 +1,6 @@
 import { badUserInput, conflict, requireDate, requireUuid } from '@mission-graph/service-kit';
 import type { GraphQLError } from 'graphql';
-import type { SupportRequestRow } from '../stores/support-request-store.js';
+import type { SupportRequestRow } from '../db/schema.js';
 
 export type SupportRequestStatus = SupportRequestRow['status'];
 export type SupportRequestKind = SupportRequestRow['kind'];

@@ -1,5 +1,4 @@
-import type { RelocationRow } from '../stores/relocation-store.js';
-import type { ThreatAssessmentRow } from '../stores/threat-assessment-store.js';
+import type { RelocationRow, ThreatAssessmentRow } from '../db/schema.js';
 
 /** One event of a witness's history, tagged with its GraphQL type. */
 export type WitnessEventRow =

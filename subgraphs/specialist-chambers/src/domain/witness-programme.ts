@@ -1,6 +1,6 @@
 import { badUserInput, conflict, requireDate } from '@mission-graph/service-kit';
 import type { GraphQLError } from 'graphql';
-import type { ProtectedWitnessRow } from '../stores/protected-witness-store.js';
+import type { ProtectedWitnessRow } from '../db/schema.js';
 
 export type WitnessStatus = ProtectedWitnessRow['status'];
 export type RiskLevel = ProtectedWitnessRow['riskLevel'];
@@ -133,12 +133,4 @@ export function checkRelocationTarget(currentLocation: string, toLocation: strin
   const target = notBlank(toLocation, 'input.toLocation', 200);
   if (target === currentLocation) throw badUserInput('input.toLocation', 'must differ from the current location');
   return target;
-}
-
-/** A principal id: the `sub` of the officer's token, no whitespace, at most 200 characters. */
-export function checkOfficerSubject(officer: string): string {
-  if (!/^\S{1,200}$/.test(officer)) {
-    throw badUserInput('input.officer', 'must be a principal id (the sub of a token): 1 to 200 characters, no whitespace');
-  }
-  return officer;
 }

@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import {
-  afterKeysetCursor,
+tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
+  type PageArgs,
+  type Connection,
   conflict,
   isIsoDate,
-  readKeysetCursor,
   rethrowAsTypedError,
   rowsOf,
   type Db,
-  type PageRequest,
 } from '@mission-graph/service-kit';
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
 import { protectedWitnesses, relocations, threatAssessments, witnessIdentities } from '../db/schema.js';
 import { checkWitnessTransition, type ReferWitnessInput, type WitnessFile } from '../domain/witness-programme.js';
-import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
+import { WITNESS_VIOLATIONS } from './violations.js';
+import { lockWitness } from './witness-lock.js';
+import type { ProtectedWitnessRow } from '../db/schema.js';
 
-export type ProtectedWitnessRow = typeof protectedWitnesses.$inferSelect;
 
 export interface ProtectedWitnessFilter {
   status?: ProtectedWitnessRow['status'] | null;
@@ -23,6 +27,12 @@ export interface ProtectedWitnessFilter {
 }
 
 /** All SQL about protected witnesses under codename; reads never touch identities. */
+/** Newest first (`referredOn`), the id breaking ties. */
+const MOST_RECENTLY_REFERRED: KeysetOrder<ProtectedWitnessRow> = {
+  direction: 'desc',
+  key: [keyPart(protectedWitnesses.referredOn, sql`date`, isIsoDate, (row) => row.referredOn), idPart(protectedWitnesses.id)],
+};
+
 export function createProtectedWitnessStore(db: Db<typeof schema>) {
   const matching = (filter: ProtectedWitnessFilter) =>
     and(
@@ -31,25 +41,9 @@ export function createProtectedWitnessStore(db: Db<typeof schema>) {
     );
 
   return {
-    /** One page plus one row (to tell whether a next page exists), most recently referred first. */
-    list(filter: ProtectedWitnessFilter, page: PageRequest): Promise<ProtectedWitnessRow[]> {
-      const after = afterKeysetCursor(
-        protectedWitnesses.referredOn,
-        protectedWitnesses.id,
-        readKeysetCursor(page, isIsoDate),
-        sql`date`,
-      );
-      return db
-        .select()
-        .from(protectedWitnesses)
-        .where(and(matching(filter), after))
-        .orderBy(desc(protectedWitnesses.referredOn), desc(protectedWitnesses.id))
-        .limit(page.size + 1);
-    },
-
-    async count(filter: ProtectedWitnessFilter): Promise<number> {
-      const [row] = await db.select({ total: count() }).from(protectedWitnesses).where(matching(filter));
-      return row?.total ?? 0;
+    /** One page, newest first; the cursor is `(referredOn, id)`. */
+    connection(filter: ProtectedWitnessFilter, args: PageArgs): Promise<Connection<ProtectedWitnessRow>> {
+      return tableConnection(db, protectedWitnesses, MOST_RECENTLY_REFERRED, matching(filter), args);
     },
 
     byIds(ids: readonly string[]): Promise<ProtectedWitnessRow[]> {
@@ -99,3 +93,5 @@ export function createProtectedWitnessStore(db: Db<typeof schema>) {
 }
 
 export type ProtectedWitnessStore = ReturnType<typeof createProtectedWitnessStore>;
+
+export type { ProtectedWitnessRow };

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { rethrowAsTypedError, type Caller, type Db } from '@mission-graph/service-kit';
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
-import { protectedWitnesses, relocations, witnessIdentities, witnessProtectionOfficers } from '../db/schema.js';
+import { protectedWitnesses, relocations, witnessIdentities } from '../db/schema.js';
 import { mayKnow, needToKnowError, witnessAccessBasis } from '../domain/need-to-know.js';
 import { checkEventDate, checkRelocatable, checkRelocationTarget } from '../domain/witness-programme.js';
 import type { ProtectedWitnessRow } from './protected-witness-store.js';
-import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
+import { approvedOfficersOf } from './protection-officer-store.js';
+import { WITNESS_VIOLATIONS } from './violations.js';
+import { lockWitness } from './witness-lock.js';
+import type { RelocationRow } from '../db/schema.js';
 
 export interface NewRelocation {
   witnessId: string;
@@ -14,7 +17,12 @@ export interface NewRelocation {
   toLocation: string;
 }
 
-export type RelocationRow = typeof relocations.$inferSelect;
+
+/** What a relocation recorded: its id, and the witness as moved. */
+export interface RecordedRelocation {
+  relocationId: string;
+  witness: ProtectedWitnessRow;
+}
 
 /**
  * All SQL about relocations of protected witnesses: whereabouts, as sensitive as the
@@ -22,6 +30,11 @@ export type RelocationRow = typeof relocations.$inferSelect;
  */
 export function createRelocationStore(db: Db<typeof schema>) {
   return {
+    /** The witness each of these relocations moved. */
+    witnessIdsOf(relocationIds: readonly string[]): Promise<{ id: string; witnessId: string }[]> {
+      return db.select({ id: relocations.id, witnessId: relocations.witnessId }).from(relocations).where(inArray(relocations.id, [...relocationIds]));
+    },
+
     /** Every relocation of these witnesses, in one statement; each witness's newest first. */
     byWitnessIds(witnessIds: readonly string[]): Promise<RelocationRow[]> {
       return db
@@ -37,15 +50,12 @@ export function createRelocationStore(db: Db<typeof schema>) {
      * becomes RELOCATED — one transaction. Only a caller with need-to-know (assigned,
      * or break-glass) may move a witness: the move reveals and decides whereabouts.
      */
-    async record(input: NewRelocation, caller: Caller): Promise<ProtectedWitnessRow> {
+    async record(input: NewRelocation, caller: Caller, on: Db<typeof schema> = db): Promise<RecordedRelocation> {
       try {
-        return await db.transaction(async (tx) => {
+        return await on.transaction(async (tx) => {
           const witness = await lockWitness(tx, input.witnessId);
-          const officers = await tx
-            .select({ subject: witnessProtectionOfficers.officerSubject })
-            .from(witnessProtectionOfficers)
-            .where(eq(witnessProtectionOfficers.witnessId, input.witnessId));
-          if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.subject)))) throw needToKnowError();
+          const officers = await approvedOfficersOf(tx, [input.witnessId]);
+          if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.officerSubject)))) throw needToKnowError();
           checkRelocatable(witness.status);
           const occurredOn = checkEventDate(input.occurredOn, witness.referredOn, 'input.occurredOn');
           const [identity] = await tx
@@ -54,18 +64,19 @@ export function createRelocationStore(db: Db<typeof schema>) {
             .where(eq(witnessIdentities.witnessId, input.witnessId));
           const fromLocation = identity!.currentLocation;
           const toLocation = checkRelocationTarget(fromLocation, input.toLocation);
-          await tx.insert(relocations).values({ id: randomUUID(), witnessId: input.witnessId, occurredOn, fromLocation, toLocation });
+          const relocationId = randomUUID();
+          await tx.insert(relocations).values({ id: relocationId, witnessId: input.witnessId, occurredOn, fromLocation, toLocation });
           await tx
             .update(witnessIdentities)
             .set({ currentLocation: toLocation })
             .where(eq(witnessIdentities.witnessId, input.witnessId));
-          if (witness.status === 'RELOCATED') return witness;
+          if (witness.status === 'RELOCATED') return { relocationId, witness };
           const [updated] = await tx
             .update(protectedWitnesses)
             .set({ status: 'RELOCATED' })
             .where(eq(protectedWitnesses.id, input.witnessId))
             .returning();
-          return updated!;
+          return { relocationId, witness: updated! };
         });
       } catch (error) {
         rethrowAsTypedError(error, WITNESS_VIOLATIONS);
@@ -75,3 +86,5 @@ export function createRelocationStore(db: Db<typeof schema>) {
 }
 
 export type RelocationStore = ReturnType<typeof createRelocationStore>;
+
+export type { RelocationRow };

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import {
-  afterKeysetCursor,
-  badUserInput,
+tableConnection,
+  idPart,
+  keyPart,
+  type KeysetOrder,
+  type PageArgs,
+  type Connection,
   conflict,
   isIsoDate,
   notFound,
   rethrowAsTypedError,
-  readKeysetCursor,
   rowsOf,
   type Db,
-  type PageRequest,
   type Period,
 } from '@mission-graph/service-kit';
-import { and, asc, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { GraphQLError } from 'graphql';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
+import { SUPPORT_REQUEST_VIOLATIONS } from './violations.js';
 import { supportRequests, supportRequestTransitions } from '../db/schema.js';
 import {
   checkDeploymentLink,
@@ -22,9 +24,8 @@ import {
   illegalSupportRequestTransition,
   type NewSupportRequest,
 } from '../domain/support-request-workflow.js';
+import type { SupportRequestRow, SupportRequestTransitionRow } from '../db/schema.js';
 
-export type SupportRequestRow = typeof supportRequests.$inferSelect;
-export type SupportRequestTransitionRow = typeof supportRequestTransitions.$inferSelect;
 
 export interface TransitionSupportRequest {
   id: string;
@@ -33,17 +34,6 @@ export interface TransitionSupportRequest {
   deploymentId?: unknown;
 }
 
-/** Typed errors for the constraints a write may hit (the domain checks the same rules first). */
-const SUBMISSION_VIOLATIONS: Record<string, () => GraphQLError> = {
-  support_requests_reference_format: () => badUserInput('input.reference', 'must look like "KSC-2025-0042"'),
-  support_requests_reference_matches_institution: () =>
-    badUserInput('input.reference', 'KSC- references belong to the Chambers, SPO- ones to the Prosecutor\'s Office'),
-  support_requests_title_not_blank: () => badUserInput('input.title', 'must have 1 to 200 characters'),
-  support_requests_description_not_blank: () => badUserInput('input.description', 'must not be blank'),
-  support_requests_deployment_only_operational: () =>
-    badUserInput('input.deploymentId', 'only an OPERATIONAL support request can be linked to a deployment'),
-  support_request_transitions_note_length: () => badUserInput('input.note', 'must have 1 to 2000 characters'),
-};
 
 export interface SupportRequestFilter {
   institution?: SupportRequestRow['institution'] | null;
@@ -59,6 +49,12 @@ export interface SupportRequestFigures extends Period {
 }
 
 /** All SQL about support requests. */
+/** Newest first (`requestedOn`), the id breaking ties. */
+const NEWEST_FIRST: KeysetOrder<SupportRequestRow> = {
+  direction: 'desc',
+  key: [keyPart(supportRequests.requestedOn, sql`date`, isIsoDate, (row) => row.requestedOn), idPart(supportRequests.id)],
+};
+
 export function createSupportRequestStore(db: Db<typeof schema>) {
   const matching = (filter: SupportRequestFilter) =>
     and(
@@ -70,25 +66,9 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
     );
 
   return {
-    /** One page plus one row (to tell whether a next page exists), newest first. */
-    list(filter: SupportRequestFilter, page: PageRequest): Promise<SupportRequestRow[]> {
-      const after = afterKeysetCursor(
-        supportRequests.requestedOn,
-        supportRequests.id,
-        readKeysetCursor(page, isIsoDate),
-        sql`date`,
-      );
-      return db
-        .select()
-        .from(supportRequests)
-        .where(and(matching(filter), after))
-        .orderBy(desc(supportRequests.requestedOn), desc(supportRequests.id))
-        .limit(page.size + 1);
-    },
-
-    async count(filter: SupportRequestFilter): Promise<number> {
-      const [row] = await db.select({ total: count() }).from(supportRequests).where(matching(filter));
-      return row?.total ?? 0;
+    /** One page, newest first; the cursor is `(requestedOn, id)`. */
+    connection(filter: SupportRequestFilter, args: PageArgs): Promise<Connection<SupportRequestRow>> {
+      return tableConnection(db, supportRequests, NEWEST_FIRST, matching(filter), args);
     },
 
     byIds(ids: readonly string[]): Promise<SupportRequestRow[]> {
@@ -114,9 +94,9 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
     },
 
     /** A new request in status REQUESTED, with its first history entry, in one transaction. */
-    async submit(request: NewSupportRequest): Promise<SupportRequestRow> {
+    async submit(request: NewSupportRequest, on: Db<typeof schema> = db): Promise<SupportRequestRow> {
       try {
-        return await db.transaction(async (tx) => {
+        return await on.transaction(async (tx) => {
           const [row] = await tx
             .insert(supportRequests)
             .values({ id: randomUUID(), ...request, status: 'REQUESTED' })
@@ -132,7 +112,7 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
         });
       } catch (error) {
         rethrowAsTypedError(error, {
-          ...SUBMISSION_VIOLATIONS,
+          ...SUPPORT_REQUEST_VIOLATIONS,
           support_requests_reference_unique: () =>
             conflict(`A support request with reference ${request.reference} already exists`, {
               reason: 'DUPLICATE_REFERENCE',
@@ -174,7 +154,7 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
       } catch (error) {
         const illegal = () => illegalSupportRequestTransition(current ?? change.status, change.status);
         rethrowAsTypedError(error, {
-          ...SUBMISSION_VIOLATIONS,
+          ...SUPPORT_REQUEST_VIOLATIONS,
           support_requests_status_transition: illegal,
           support_request_transitions_legal: illegal,
         });
@@ -203,3 +183,5 @@ export function createSupportRequestStore(db: Db<typeof schema>) {
 }
 
 export type SupportRequestStore = ReturnType<typeof createSupportRequestStore>;
+
+export type { SupportRequestRow, SupportRequestTransitionRow };

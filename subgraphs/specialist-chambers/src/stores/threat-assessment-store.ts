@@ -5,7 +5,9 @@ import type * as schema from '../db/schema.js';
 import { protectedWitnesses, threatAssessments } from '../db/schema.js';
 import { checkEventDate, checkWitnessOpen } from '../domain/witness-programme.js';
 import type { ProtectedWitnessRow } from './protected-witness-store.js';
-import { lockWitness, WITNESS_VIOLATIONS } from './witness-violations.js';
+import { WITNESS_VIOLATIONS } from './violations.js';
+import { lockWitness } from './witness-lock.js';
+import type { ThreatAssessmentRow } from '../db/schema.js';
 
 export interface NewThreatAssessment {
   witnessId: string;
@@ -14,7 +16,6 @@ export interface NewThreatAssessment {
   summary: string;
 }
 
-export type ThreatAssessmentRow = typeof threatAssessments.$inferSelect;
 
 /** All SQL about threat assessments of protected witnesses (under codename only). */
 export function createThreatAssessmentStore(db: Db<typeof schema>) {
@@ -60,3 +61,5 @@ export function createThreatAssessmentStore(db: Db<typeof schema>) {
 }
 
 export type ThreatAssessmentStore = ReturnType<typeof createThreatAssessmentStore>;
+
+export type { ThreatAssessmentRow };

@@ -2,8 +2,8 @@ import type { Db } from '@mission-graph/service-kit';
 import { inArray } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
 import { witnessIdentities } from '../db/schema.js';
+import type { WitnessIdentityRow } from '../db/schema.js';
 
-export type WitnessIdentityRow = typeof witnessIdentities.$inferSelect;
 
 /**
  * All SQL about witnesses' real identities. Apart from the witness store so that the
@@ -18,3 +18,5 @@ export function createWitnessIdentityStore(db: Db<typeof schema>) {
 }
 
 export type WitnessIdentityStore = ReturnType<typeof createWitnessIdentityStore>;
+
+export type { WitnessIdentityRow };

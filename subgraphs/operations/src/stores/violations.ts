@@ -1,4 +1,4 @@
-import { badUserInput, conflict, rethrowAsTypedError } from '@mission-graph/service-kit';
+import { badUserInput, conflict, type ViolationMap } from '@mission-graph/service-kit';
 import { GraphQLError } from 'graphql';
 import { ENGAGEMENT_NOT_REQUESTED } from '../domain/engagement.js';
 
@@ -8,7 +8,7 @@ import { ENGAGEMENT_NOT_REQUESTED } from '../domain/engagement.js';
  * message; these are the backstop when the database is the one that refuses (a rule
  * checked in the same transaction by a concurrent writer, a rule only the database sees).
  */
-const BY_CONSTRAINT: Record<string, () => GraphQLError> = {
+export const OPERATIONS_VIOLATIONS: ViolationMap = {
   incidents_municipality_not_blank: () => badUserInput('input.municipality', 'must not be blank'),
   incidents_description_not_blank: () => badUserInput('input.description', 'must not be blank'),
   engagement_requests_one_live_per_tier_idx: () =>
@@ -68,7 +68,3 @@ const BY_CONSTRAINT: Record<string, () => GraphQLError> = {
   exercises_outcome_not_blank: () => badUserInput('input.outcome', 'outcome and lessons learned must not be blank'),
 };
 
-/** Rethrows a constraint violation as its typed error; anything else unchanged (masked as internal). */
-export function rethrowTyped(error: unknown): never {
-  return rethrowAsTypedError(error, BY_CONSTRAINT);
-}

@@ -1,22 +1,5 @@
-import { badUserInput, conflict, notFound, type Db } from '@mission-graph/service-kit';
-import { eq } from 'drizzle-orm';
-import type { GraphQLError } from 'graphql';
-import type * as schema from '../db/schema.js';
-import { protectedWitnesses } from '../db/schema.js';
-import type { ProtectedWitnessRow } from './protected-witness-store.js';
-
-/** A transaction handle, as `db.transaction` passes it. */
-export type Tx = Parameters<Parameters<Db<typeof schema>['transaction']>[0]>[0];
-
-/**
- * Loads and locks one witness for the rest of the transaction: every write to a
- * witness's file goes through here, so concurrent writes to one file queue up.
- */
-export async function lockWitness(tx: Tx, id: string): Promise<ProtectedWitnessRow> {
-  const [row] = await tx.select().from(protectedWitnesses).where(eq(protectedWitnesses.id, id)).for('update');
-  if (!row) throw notFound('ProtectedWitness', id);
-  return row;
-}
+import { badUserInput, conflict, type ViolationMap } from '@mission-graph/service-kit';
+import { FOUR_EYES_REFUSALS } from '../domain/protection-officer-assignment.js';
 
 const closed = () =>
   conflict('The protected witness has EXITED and the file is closed: nothing can be added to it', {
@@ -28,7 +11,7 @@ const closed = () =>
  * The programme's constraints and triggers, by name, as typed errors. Messages name
  * the argument, never the value of an identity field.
  */
-export const WITNESS_VIOLATIONS: Record<string, () => GraphQLError> = {
+export const WITNESS_VIOLATIONS: ViolationMap = {
   protected_witnesses_codename_format: () => badUserInput('input.codename', 'must be a word of 3 to 12 capitals and a number, like "KESTREL-07"'),
   witness_identities_full_name_not_blank: () => badUserInput('input.identity.fullName', 'must not be blank'),
   witness_identities_current_location_not_blank: () => badUserInput('input.identity.currentLocation', 'must not be blank'),
@@ -44,13 +27,34 @@ export const WITNESS_VIOLATIONS: Record<string, () => GraphQLError> = {
   relocations_witness_open: closed,
   relocations_witness_admitted: () =>
     conflict('Only an ADMITTED or RELOCATED protected witness can be relocated', { requestedStatus: 'RELOCATED', reason: 'NOT_ADMITTED' }),
-  witness_protection_officers_subject_format: () =>
+  protection_officer_assignments_officer_format: () =>
     badUserInput('input.officer', 'must be a principal id: 1 to 200 characters, no whitespace'),
-  witness_protection_officers_witness_open: closed,
+  protection_officer_assignment_events_witness_open: closed,
+  protection_officer_assignments_not_self_proposed: FOUR_EYES_REFUSALS.selfProposal,
+  protection_officer_assignment_events_not_approved_by_proposer: FOUR_EYES_REFUSALS.proposerApproval,
+  protection_officer_assignment_events_not_approved_by_officer: FOUR_EYES_REFUSALS.officerApproval,
+  // A concurrent step got there first (the service reads the assignment under the
+  // witness's lock, so only another writer than the service meets these).
+  protection_officer_assignment_events_once: () =>
+    conflict('This assignment changed meanwhile; nothing was changed, read it again', { reason: 'CHANGED_MEANWHILE' }),
+  protection_officer_assignment_events_revocation_final: () =>
+    conflict('This assignment was revoked and cannot be approved', { currentStatus: 'REVOKED', requestedStatus: 'APPROVED' }),
   protected_witnesses_status_transition: () =>
     conflict('This status change is not a legal move of the protection programme', { reason: 'ILLEGAL_TRANSITION' }),
   protected_witnesses_assessment_required: () =>
     conflict('An assessed or admitted protected witness needs a threat assessment', { reason: 'THREAT_ASSESSMENT_REQUIRED' }),
   protected_witnesses_relocation_required: () =>
     conflict('A relocated protected witness needs a recorded relocation', { reason: 'RELOCATION_REQUIRED' }),
+};
+
+/** Support requests: the constraints a write may hit (the domain checks the same rules first). */
+export const SUPPORT_REQUEST_VIOLATIONS: ViolationMap = {
+  support_requests_reference_format: () => badUserInput('input.reference', 'must look like "KSC-2025-0042"'),
+  support_requests_reference_matches_institution: () =>
+    badUserInput('input.reference', 'KSC- references belong to the Chambers, SPO- ones to the Prosecutor\'s Office'),
+  support_requests_title_not_blank: () => badUserInput('input.title', 'must have 1 to 200 characters'),
+  support_requests_description_not_blank: () => badUserInput('input.description', 'must not be blank'),
+  support_requests_deployment_only_operational: () =>
+    badUserInput('input.deploymentId', 'only an OPERATIONAL support request can be linked to a deployment'),
+  support_request_transitions_note_length: () => badUserInput('input.note', 'must have 1 to 2000 characters'),
 };

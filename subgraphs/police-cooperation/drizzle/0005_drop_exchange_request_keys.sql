@@ -1,0 +1,1 @@
+DROP TABLE "police_cooperation"."exchange_request_idempotency_keys" CASCADE;
