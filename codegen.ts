@@ -38,6 +38,7 @@ function modelsOf(types: readonly string[]): Record<string, string> {
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
+    ...subgraph('audit', '../context.js#AuditContext', modelsOf(['AuditEvent', 'AuditEventConnection'])),
     ...subgraph('forensics', '../context.js#ForensicsContext', modelsOf(['MissingPerson', 'GraveSite', 'FieldOperation', 'MortalRemains', 'MorgueReview', 'Identification', 'RemainsHandover', 'MissingPersonConnection', 'GraveSiteConnection', 'FieldOperationConnection', 'MortalRemainsConnection', 'IdentificationConnection', 'MissionReport', 'ForensicsFigures'])),
     ...subgraph('operations', '../context.js#OperationsContext', modelsOf(['SecurityResponder', 'FormedPoliceUnit', 'Officer', 'Incident', 'IncidentEvent', 'EngagementRequest', 'Deployment', 'Patrol', 'PatrolCoverage', 'Exercise', 'OfficerConnection', 'IncidentConnection', 'DeploymentConnection', 'PatrolConnection', 'ExerciseConnection', 'MissionReport', 'OperationsFigures'])),
     ...subgraph('police-cooperation', '../context.js#PoliceCooperationContext', modelsOf(['InformationExchangeRequest', 'ExchangeRequestTransition', 'ExchangeStatisticsGroup', 'InformationExchangeRequestConnection', 'MissingPerson', 'MissionReport', 'PoliceCooperationFigures'])),

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CryptoKey, JWK } from 'jose';
-import { devKeyPair, publicKeyFromJwk } from './authorization/keys.js';
 import { fileURLToPath } from 'node:url';
-import { readConfig, requireInProduction, SUBGRAPH_PRODUCTION_REQUIRED, subgraphEnv } from './config.js';
+import type { CryptoKey, JWK } from 'jose';
+import type { z } from 'zod';
+import { devKeyPair, publicKeyFromJwk } from './authorization/keys.js';
+import { readConfig, requireInProduction, SUBGRAPH_PRODUCTION_REQUIRED, subgraphEnv, type EnvShape } from './config.js';
 import { countRows, openDatabase, seedOnce, type Database, type Db } from './database.js';
 import type { HttpService } from './http.js';
 import type { Logger } from './logger.js';
@@ -17,6 +18,12 @@ export const INTERNAL_TOKEN_KEY_NAME = 'internal-token';
 export interface SubgraphOptions {
   /** PostgreSQL URL; without it, embedded PGlite. */
   databaseUrl?: string | undefined;
+  /**
+   * PostgreSQL URL of the role that owns the subgraph's schema and runs its migrations,
+   * when the service itself connects (`databaseUrl`) as a role with fewer rights.
+   * Default: `databaseUrl`.
+   */
+  migrationDatabaseUrl?: string | undefined;
   /** Embedded data directory root (`.data`); without it (and without databaseUrl), in memory. */
   dataDir?: string | undefined;
   /** Seed synthetic data on first start (default true). */
@@ -54,9 +61,37 @@ export interface SubgraphInstance {
   database: Database<any>;
 }
 
-export type SubgraphFactory = ((options: SubgraphOptions) => Promise<SubgraphInstance>) & {
+/**
+ * A subgraph's own environment variables, besides those every subgraph reads
+ * (`subgraphEnv`): read and checked by `startSubgraph` with the others, and known to
+ * the deployment checks (tests/deploy), so a manifest that lacks one fails there.
+ */
+export interface SubgraphEnvironment<Shape extends EnvShape = EnvShape, Options = object> {
+  /** zod schema of each variable (`NAME_FILE` works for each, as for every variable). */
+  shape: Shape;
+  /** Of these, the ones production refuses to start without. */
+  requiredInProduction: readonly (keyof Shape & string)[];
+  /** The options of the subgraph's factory they make, from the variables read and checked. */
+  options(env: z.infer<z.ZodObject<Shape>>): Options;
+}
+
+/**
+ * A subgraph's own variables as the kit and the deployment checks read them, whatever
+ * their names (`options` is a method, so a `SubgraphEnvironment` of any shape is one).
+ */
+export interface OwnEnvironment<Options = object> {
+  shape: EnvShape;
+  requiredInProduction: readonly string[];
+  options(env: Record<string, unknown>): Options;
+}
+
+export type SubgraphFactory<Options extends SubgraphOptions = SubgraphOptions, Instance extends SubgraphInstance = SubgraphInstance> = ((
+  options: Options,
+) => Promise<Instance>) & {
   /** The subgraph's name, known before it is built (logs, the startup server). */
   serviceName?: string;
+  /** Its own environment variables, if it reads any besides those of every subgraph. */
+  environment?: OwnEnvironment<Partial<Options>>;
 };
 
 /**
@@ -79,13 +114,18 @@ export async function startSubgraph(
 ): Promise<HttpService> {
   const name = create.serviceName ?? 'subgraph';
   const env = readConfig(subgraphEnv(defaultPort), environment);
-  requireInProduction(env, SUBGRAPH_PRODUCTION_REQUIRED);
+  const own = create.environment;
+  const ownEnv = own ? readConfig(own.shape, environment) : {};
+  // One message naming every missing variable, the subgraph's own included.
+  requireInProduction({ ...ownEnv, ...env }, [...SUBGRAPH_PRODUCTION_REQUIRED, ...(own?.requiredInProduction ?? [])]);
+  const ownOptions = own ? own.options(ownEnv) : {};
   const starting = await listenWhileStarting(name, env.PORT, env.HOST, logger, metrics);
   try {
     const internalTokenKey = env.INTERNAL_TOKEN_PUBLIC_KEY
       ? await publicKeyFromJwk(env.INTERNAL_TOKEN_PUBLIC_KEY as JWK)
       : (await devKeyPair(env.DATA_DIR, INTERNAL_TOKEN_KEY_NAME)).publicKey;
     const instance = await create({
+      ...ownOptions,
       internalTokenKey,
       databaseUrl: env.DATABASE_URL,
       dataDir: env.DATA_DIR,
@@ -109,8 +149,28 @@ export async function startSubgraph(
   }
 }
 
+/**
+ * What a subgraph runs besides answering from its database — e.g. the audit trail, whose
+ * checkpointer signs the chain's head on a timer. Prepared once the database is migrated
+ * (and seeded), started when the service is built, stopped after in-flight requests
+ * drained and before the database closes.
+ */
+export interface SubgraphRuntime {
+  /** Readiness besides the database's (the audit service: its checkpoints are being written). */
+  isReady?: () => boolean | Promise<boolean>;
+  /** Starts background work (timers); called once the service is built, before it answers. */
+  start?: () => void;
+  /** Finishes background work; called at stop, before the database closes. */
+  stop?: () => Promise<void>;
+}
+
 /** What makes one subgraph: its tables, migrations, SDL, resolvers, seed and context. */
-export interface SubgraphDefinition<TSchema extends Record<string, unknown>, Ctx extends object> {
+export interface SubgraphDefinition<
+  TSchema extends Record<string, unknown>,
+  Ctx extends object,
+  Options extends SubgraphOptions = SubgraphOptions,
+  Runtime extends SubgraphRuntime = SubgraphRuntime,
+> {
   /** Package folder name: names the embedded data directory. */
   name: string;
   /** The Postgres schema holding its tables and migration journal. */
@@ -122,25 +182,43 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, Ctx
   /** The SDL file beside the resolvers. */
   typeDefs: URL;
   resolvers: object;
-  /** Synthetic data, written once per database (see seedOnce). */
-  seed: (tx: Db<TSchema>) => Promise<void>;
+  /** Synthetic data, written once per database (see seedOnce); none for a subgraph that starts empty (the audit trail). */
+  seed?: (tx: Db<TSchema>) => Promise<void>;
+  /** Its own environment variables besides those of every subgraph (see SubgraphEnvironment). */
+  environment?: OwnEnvironment<Partial<Options>>;
+  /**
+   * What it runs besides its database (see SubgraphRuntime), given the migrated database
+   * and the service's options; a refusal here (e.g. a database role with too many rights)
+   * stops the start, and the database is closed.
+   */
+  prepare?: (database: Database<TSchema>, options: Options) => Promise<Runtime>;
   /** Prepared once per service; the returned function builds each request's context. */
-  context: (db: Db<TSchema>) => (request: IncomingMessage) => Ctx | Promise<Ctx>;
+  context: (db: Db<TSchema>, runtime: Runtime) => (request: IncomingMessage) => Ctx | Promise<Ctx>;
   /** HTTP routes besides GraphQL (e.g. an internal endpoint), given the service's options. */
-  routes?: (db: Db<TSchema>, options: SubgraphOptions) => HttpRoutes;
+  routes?: (db: Db<TSchema>, options: Options, runtime: Runtime) => HttpRoutes;
 }
 
 /** Tried before GraphQL; returns true when it answered the request. */
 export type HttpRoutes = (request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean;
 
+/** A subgraph built by `defineSubgraph`, with what its `prepare` made (tests reach into it). */
+export interface DefinedSubgraphInstance<Runtime extends SubgraphRuntime = SubgraphRuntime> extends SubgraphInstance {
+  runtime: Runtime;
+}
+
 /**
- * The one way a subgraph is built: open and migrate its database, seed once, serve
- * its schema. A failed start closes the database so the process can exit.
+ * The one way a subgraph is built: open and migrate its database (as the schema owner
+ * when `migrationDatabaseUrl` is given), seed once, prepare what it runs besides, serve
+ * its schema — with the kit's logging, metrics, startup progress and statement bound.
+ * A failed start closes the database so the process can exit.
  */
-export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx extends object>(
-  definition: SubgraphDefinition<TSchema, Ctx>,
-): SubgraphFactory {
-  const factory: SubgraphFactory = async (options) => {
+export function defineSubgraph<
+  TSchema extends Record<string, unknown>,
+  Ctx extends object,
+  Options extends SubgraphOptions = SubgraphOptions,
+  Runtime extends SubgraphRuntime = SubgraphRuntime,
+>(definition: SubgraphDefinition<TSchema, Ctx, Options, Runtime>): SubgraphFactory<Options, DefinedSubgraphInstance<Runtime>> {
+  const factory: SubgraphFactory<Options, DefinedSubgraphInstance<Runtime>> = async (options) => {
     options.onProgress?.('migrating');
     const database = await openDatabase({
       service: definition.name,
@@ -148,19 +226,22 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
       schema: definition.tables,
       migrationsFolder: fileURLToPath(definition.migrationsFolder),
       databaseUrl: options.databaseUrl,
+      migrationUrl: options.migrationDatabaseUrl,
       dataDir: options.dataDir,
       statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       gauges: options.metrics?.database,
       logger: options.logger,
     });
     try {
-      if (options.seed !== false) {
+      if (definition.seed && options.seed !== false) {
         options.onProgress?.('seeding');
         const seeded = await seedOnce(database, definition.pgSchema, definition.seed);
         if (seeded) options.onProgress?.('seeded', { rows: await countRows(database, definition.pgSchema) });
         else options.onProgress?.('already seeded');
       }
-      const requestContext = definition.context(database.db);
+      // Without a prepare step the runtime is empty: nothing besides the database.
+      const runtime = definition.prepare ? await definition.prepare(database, options) : ({} as Runtime);
+      const requestContext = definition.context(database.db, runtime);
       const http = createSubgraphService({
         name: definition.name,
         typeDefs: loadTypeDefs(definition.typeDefs),
@@ -168,20 +249,25 @@ export function defineSubgraph<TSchema extends Record<string, unknown>, Ctx exte
         internalTokenKey: options.internalTokenKey,
         ...(options.onOperation ? { onOperation: options.onOperation } : {}),
         context: async (request) => requestContext(request),
-        ...(definition.routes ? { routes: definition.routes(database.db, options) } : {}),
-        isReady: database.isReady,
+        ...(definition.routes ? { routes: definition.routes(database.db, options, runtime) } : {}),
+        isReady: async () => (await database.isReady()) && (runtime.isReady ? await runtime.isReady() : true),
         development: options.development ?? false,
-        onStop: database.close,
+        onStop: async () => {
+          await runtime.stop?.();
+          await database.close();
+        },
         logger: options.logger,
         metrics: options.metrics,
         ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
       });
-      return { name: definition.name, http, database };
+      runtime.start?.();
+      return { name: definition.name, http, database, runtime };
     } catch (error) {
       await database.close();
       throw error;
     }
   };
   factory.serviceName = definition.name;
+  if (definition.environment) factory.environment = definition.environment;
   return factory;
 }

@@ -8,20 +8,22 @@ import {
   auditEventInput,
   verifyInternalToken,
   type HttpRoutes,
+  type Logger,
 } from '@mission-graph/service-kit';
-import { AppendRefused } from './stores/audit-event-store.js';
+import { AppendRefused } from './domain/append-rules.js';
 import type { Trail } from './trail.js';
 
 /**
- * `POST /internal/audit-events`: how the gateway appends events. Not part of the graph —
+ * `POST AUDIT_APPEND_PATH` (`/internal/audit-events`): how the gateway appends events. Not part of the graph —
  * no GraphQL client can write to the trail — and answered only for an internal token
- * addressed to `audit-append`, which only the gateway can sign. The gateway waits for the
+ * addressed to `AUDIT_APPEND_AUDIENCE`, which only the gateway can sign (both constants in
+ * the kit's audit-contract.ts, which the gateway reads too). The gateway waits for the
  * 201 (sent after the transaction committed) before it sends what it records. Body and
  * answers: docs/audit.md, "Appending events".
  */
 const MAX_BODY_BYTES = 4_000_000;
 
-export function appendRoute(trail: Trail, internalTokenKey: CryptoKey): HttpRoutes {
+export function appendRoute(trail: Trail, internalTokenKey: CryptoKey, logger?: Logger): HttpRoutes {
   return async (request, response) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== AUDIT_APPEND_PATH) return false;
     if (request.method !== 'POST') return reply(response, 405, { error: 'POST only' });
@@ -48,7 +50,8 @@ export function appendRoute(trail: Trail, internalTokenKey: CryptoKey): HttpRout
         return reply(response, 409, { error: error.message, code: error.code, field: error.field, ...error.details });
       }
       // The driver's reason only: drizzle's own message repeats the query parameters (personal data).
-      console.error('audit append failed:', rootCause(error));
+      if (logger) logger.error({ cause: rootCause(error) }, 'audit append failed');
+      else console.error('audit append failed:', rootCause(error));
       return reply(response, 503, { error: 'The audit trail could not record the event' });
     }
   };

@@ -1,34 +1,34 @@
-import DataLoader from 'dataloader';
-import type { CallerContext } from '@mission-graph/service-kit';
-import type { AuditEventRow } from './db/schema.js';
-import type { Trail } from './trail.js';
+import { loaderOfMany, type Db, type SubgraphContext } from '@mission-graph/service-kit';
+import type { schema } from './db/schema.js';
+import type { AuditRuntime } from './runtime.js';
 
-/** What every resolver of one request sees (the kit adds the caller). */
-export interface AuditContext extends Partial<CallerContext> {
-  trail: Trail;
-  loaders: AuditLoaders;
+/**
+ * The stores of this subgraph: the trail's own, built once per service with the trail
+ * (the event store group-commits appends and tells the checkpointer about them, so the
+ * resolvers and the append route must share the one instance).
+ */
+export function storesOf({ trail }: Pick<AuditRuntime, 'trail'>) {
+  return { events: trail.events, checkpoints: trail.checkpoints };
 }
 
-export interface AuditLoaders {
-  /** The OUTCOME that closed an INTENT, or null. */
-  outcomeOf: DataLoader<string, AuditEventRow | null>;
-  /** The REVIEW of a break-glass event, or null. */
-  reviewOf: DataLoader<string, AuditEventRow | null>;
-}
+export type Stores = ReturnType<typeof storesOf>;
 
-/** Per request (never module scope): one statement per batch of events on a page. */
-export function createLoaders(trail: Trail): AuditLoaders {
-  const followUp = (keyOf: (row: AuditEventRow) => string | null) =>
-    new DataLoader<string, AuditEventRow | null>(async (ids) => {
-      const byId = new Map<string, AuditEventRow>();
-      for (const row of await trail.events.followUps(ids)) {
-        const key = keyOf(row);
-        if (key) byId.set(key, row);
-      }
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+/** Built per request: loader caches must never outlive one caller's request. */
+function createLoaders(stores: Stores) {
+  const { events } = stores;
   return {
-    outcomeOf: followUp((row) => (row.kind === 'OUTCOME' ? row.intentId : null)),
-    reviewOf: followUp((row) => (row.kind === 'REVIEW' ? row.reviewedEventId : null)),
+    /** The OUTCOME that closed each INTENT (none or one). */
+    outcomesOf: loaderOfMany((ids) => events.outcomesOf(ids), (row) => row.intentId ?? ''),
+    /** The REVIEW of each break-glass event (none or one). */
+    reviewsOf: loaderOfMany((ids) => events.reviewsOf(ids), (row) => row.reviewedEventId ?? ''),
   };
+}
+
+/** What every resolver of one request sees (the floor plan's one context shape). */
+export type AuditContext = SubgraphContext<Db<typeof schema>, Stores, ReturnType<typeof createLoaders>>;
+
+/** Takes the trail's stores once and, per request, builds a context with fresh loaders. */
+export function contextFactory(db: Db<typeof schema>, runtime: AuditRuntime): () => Omit<AuditContext, 'caller'> {
+  const stores = storesOf(runtime);
+  return () => ({ db, stores, loaders: createLoaders(stores) });
 }

@@ -7,24 +7,13 @@ import {
   requireUuid,
   scalarResolvers,
   unauthenticated,
-  type CallerContext,
 } from '@mission-graph/service-kit';
 import type { AuditContext } from './context.js';
-import type { AuditEventRow, ReviewOutcome } from './db/schema.js';
+import { AppendRefused } from './domain/append-rules.js';
 import { documentHash, ownContent } from './domain/audit-event.js';
-import { AppendRefused, type AuditEventFilter } from './stores/audit-event-store.js';
+import type { Resolvers } from './generated/resolvers.js';
 
-interface ListArgs {
-  filter?: AuditEventFilter | null;
-  first?: number | null;
-  after?: string | null;
-}
-
-interface ReviewArgs {
-  input: { eventId: string; outcome: ReviewOutcome; note: string };
-}
-
-type Context = AuditContext & CallerContext;
+type Context = AuditContext;
 
 const MAX_NOTE_LENGTH = 2000;
 
@@ -41,20 +30,20 @@ function requestFacts(context: Context, info: GraphQLResolveInfo) {
   };
 }
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
     /**
      * Reading the trail is itself recorded, before anything is returned: if that
      * record cannot be written, nothing is read.
      */
-    auditEvents: async (_: unknown, args: ListArgs, context: Context, info: GraphQLResolveInfo) => {
+    auditEvents: async (_, args, context, info) => {
       const filter = args.filter ?? {};
       if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) {
         throw badUserInput('filter.to', `must not be before filter.from (${filter.from}); got ${filter.to}`);
       }
       const entity = { type: filter.entity?.type ?? filter.entityType, id: filter.entity?.id ?? filter.entityId };
-      await context.trail.events.append({
+      await context.stores.events.append({
         content: ownContent({
           kind: 'AUDIT_READ',
           ...requestFacts(context, info),
@@ -63,7 +52,7 @@ export const resolvers = {
           entities: entity.type && entity.id ? [{ type: entity.type, id: entity.id }] : [],
         }),
       });
-      return context.trail.events.list(filter, args);
+      return context.stores.events.connection(filter, args);
     },
   },
   Mutation: {
@@ -73,7 +62,7 @@ export const resolvers = {
      * is a break-glass one without a review, under the append lock (two reviewers racing
      * cannot both succeed); the database checks it again.
      */
-    reviewBreakGlass: async (_: unknown, { input }: ReviewArgs, context: Context, info: GraphQLResolveInfo) => {
+    reviewBreakGlass: async (_, { input }, context, info) => {
       if (!context.caller.subject) throw unauthenticated('A review needs an identified reviewer: a token with a subject (sub)');
       const eventId = requireUuid(input.eventId, 'input.eventId');
       const note = input.note.trim();
@@ -81,10 +70,10 @@ export const resolvers = {
         throw badUserInput('input.note', `must be 1–${MAX_NOTE_LENGTH} characters of text saying what was checked`);
       }
       const facts = requestFacts(context, info);
-      const reviewed = await context.trail.events.byId(eventId);
+      const reviewed = await context.stores.events.byId(eventId);
       if (!reviewed) throw notFound('AuditEvent', eventId);
       try {
-        const { row } = await context.trail.events.append({
+        const { row } = await context.stores.events.append({
           content: ownContent({
             kind: 'REVIEW',
             ...facts,
@@ -105,15 +94,15 @@ export const resolvers = {
     },
   },
   AuditEvent: {
-    occurredAt: (event: AuditEventRow) => event.occurredAt.toISOString(),
-    intentStatus: async (event: AuditEventRow, _: unknown, context: Context) => {
+    occurredAt: (event) => event.occurredAt.toISOString(),
+    intentStatus: async (event, _, context) => {
       if (event.kind !== 'INTENT') return null;
-      return (await context.loaders.outcomeOf.load(event.id)) ? 'CLOSED' : 'OPEN';
+      return (await context.loaders.outcomesOf.load(event.id)).length > 0 ? 'CLOSED' : 'OPEN';
     },
-    outcomeEventId: async (event: AuditEventRow, _: unknown, context: Context) =>
-      event.kind === 'INTENT' ? ((await context.loaders.outcomeOf.load(event.id))?.id ?? null) : null,
-    reviewEventId: async (event: AuditEventRow, _: unknown, context: Context) =>
-      event.breakGlass ? ((await context.loaders.reviewOf.load(event.id))?.id ?? null) : null,
+    outcomeEventId: async (event, _, context) =>
+      event.kind === 'INTENT' ? ((await context.loaders.outcomesOf.load(event.id))[0]?.id ?? null) : null,
+    reviewEventId: async (event, _, context) =>
+      event.breakGlass ? ((await context.loaders.reviewsOf.load(event.id))[0]?.id ?? null) : null,
   },
 };
 

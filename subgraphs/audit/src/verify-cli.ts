@@ -9,7 +9,9 @@
  * the embedded database under DATA_DIR (stop the graph first: an embedded database has
  * one user at a time); AUDIT_CHECKPOINT_FILE (default DATA_DIR/audit-checkpoints.jsonl —
  * point it at the WORM copy); AUDIT_VERIFY_KEYS (public JWK or JSON array; default the
- * public half of AUDIT_SIGNING_KEY, else the development key in DATA_DIR/keys).
+ * public half of AUDIT_SIGNING_KEY, else the development key in DATA_DIR/keys). Each also
+ * as NAME_FILE. With NODE_ENV=production (the image) the first three are required, and
+ * AUDIT_VERIFY_KEYS is the only trust: no fallback to a signing or development key.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,16 +20,16 @@ import { ConfigError, EMBEDDED_DIRECTORY, openDatabase, type Db } from '@mission
 import { trustedKeys } from './checkpoints/checkpoint.js';
 import { devSigningKeyPath, signingKeyFromJwk, type VerifyKey } from './checkpoints/signing-key.js';
 import { fileCheckpointSink } from './checkpoints/sink.js';
-import { checkpointFile, readAuditEnv, signingKeyFromEnv, verifyKeysFromText } from './config.js';
+import { checkpointFile, readVerifyEnv, signingKeyFromEnv, verifyKeysFromText, type VerifyEnv } from './config.js';
 import { PG_SCHEMA, schema } from './db/schema.js';
 import { trailSource, verifyTrail, type VerifyReport } from './verification/verify-trail.js';
 
 const json = process.argv.includes('--json');
 
 try {
-  const env = readAuditEnv({ ...process.env, NODE_ENV: 'development' });
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const keys = verifyKeys(env.DATA_DIR, env.AUDIT_SIGNING_KEY);
+  const env = readVerifyEnv();
+  const databaseUrl = env.DATABASE_URL;
+  const keys = verifyKeys(env);
   const embeddedDir = path.join(env.DATA_DIR, EMBEDDED_DIRECTORY);
   if (!databaseUrl && !existsSync(embeddedDir)) {
     throw new ConfigError(`no audit database: DATABASE_URL is not set and there is no embedded one under ${embeddedDir}`);
@@ -62,11 +64,11 @@ try {
   process.exit(2);
 }
 
-function verifyKeys(dataDir: string, signingJwk: Record<string, unknown> | undefined): VerifyKey[] {
-  if (process.env.AUDIT_VERIFY_KEYS) return verifyKeysFromText(process.env.AUDIT_VERIFY_KEYS);
-  const signing = signingKeyFromEnv(signingJwk);
+function verifyKeys(env: VerifyEnv): VerifyKey[] {
+  if (env.AUDIT_VERIFY_KEYS) return verifyKeysFromText(env.AUDIT_VERIFY_KEYS);
+  const signing = signingKeyFromEnv(env.AUDIT_SIGNING_KEY);
   if (signing) return [signing.verifyKey];
-  const devKey = devSigningKeyPath(dataDir);
+  const devKey = devSigningKeyPath(env.DATA_DIR);
   if (existsSync(devKey)) return [signingKeyFromJwk(JSON.parse(readFileSync(devKey, 'utf8'))).verifyKey];
   throw new ConfigError('no key to check checkpoint signatures with: set AUDIT_VERIFY_KEYS to the audit verify key (public JWK)');
 }

@@ -1,11 +1,11 @@
 /**
- * `POST /internal/audit-events` as the gateway uses it — INTENT before a mutation, OUTCOME
+ * `POST AUDIT_APPEND_PATH` (`/internal/audit-events`) as the gateway uses it — INTENT before a mutation, OUTCOME
  * after, DENIED for refusals, records filed under their owners — and as a hostile or
  * clumsy client would: garbage, forged kinds, reused ids, retries, floods.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInternalToken, type AuditEventInput } from '@mission-graph/service-kit';
+import { AUDIT_APPEND_AUDIENCE, signInternalToken, type AuditEventInput } from '@mission-graph/service-kit';
 import { sampleEvent, startAudit, type RunningAudit } from './harness.js';
 
 const WITNESS = { type: 'ProtectedWitness', id: 'c0ffee00-0000-4000-8000-000000000007' };
@@ -160,7 +160,7 @@ describe('appending events', () => {
     expect(receipts.slice(0, 3).every((r) => r.status === 'RECORDED')).toBe(true);
     expect(receipts.slice(3).every((r) => r.status === 'COLLAPSED')).toBe(true);
     expect(await count()).toBe(before + 3);
-    await audit.service.trail.flushDenials(true);
+    await audit.service.runtime.trail.flushDenials(true);
     expect(await count()).toBe(before + 4);
     const denied = await events({ kind: 'DENIED', principal: 'flooder', denialReason: 'SCOPE' });
     expect(denied.edges.map((e) => e.node.repeatCount)).toEqual([197, 1, 1, 1]);
@@ -203,7 +203,7 @@ describe('appending events', () => {
     const tokens = [
       undefined,
       await signInternalToken(audit.auth.keyPair, 'audit', { authenticated: true, subject: 'x', scopes: new Set() }),
-      await signInternalToken(forger.keyPair, 'audit-append', { authenticated: true, subject: 'x', scopes: new Set() }),
+      await signInternalToken(forger.keyPair, AUDIT_APPEND_AUDIENCE, { authenticated: true, subject: 'x', scopes: new Set() }),
     ];
     for (const token of tokens) {
       const response = await audit.append(sampleEvent(), {

@@ -61,7 +61,7 @@ describe.each(databaseFlavours)('the audit trail on %s', (flavour) => {
     ['DELETE of a checkpoint', sql`delete from audit.audit_checkpoints`],
     ['TRUNCATE of the checkpoints', sql`truncate audit.audit_checkpoints`],
   ])('the database itself refuses %s', async (_operation, statement) => {
-    await audit.service.trail.checkpointer.checkpoint();
+    await audit.service.runtime.trail.checkpointer.checkpoint();
     await expect(audit.service.database.rows(statement)).rejects.toThrow();
     const [row] = await audit.service.database.rows<{ events: number; checkpoints: number }>(
       sql`select (select count(*)::int from audit.audit_events) as events, (select count(*)::int from audit.audit_checkpoints) as checkpoints`,
@@ -71,7 +71,7 @@ describe.each(databaseFlavours)('the audit trail on %s', (flavour) => {
   });
 
   it('refuses an event inserted anywhere but at the head (a writer forking the chain or filling a gap)', async () => {
-    const head = await audit.service.trail.events.head();
+    const head = await audit.service.runtime.trail.events.head();
     const insert = (sequence: number, previousHash: string) =>
       audit.service.database.rows(sql`
         insert into audit.audit_events (sequence, hash_version, id, occurred_at, kind, principal, document_hash, field_coordinates, entities, previous_hash, hash)
@@ -80,12 +80,12 @@ describe.each(databaseFlavours)('the audit trail on %s', (flavour) => {
     await expect(insert(head!.sequence, GENESIS_HASH)).rejects.toThrow();
     await expectRefused(insert(head!.sequence + 5, head!.hash), /head of the chain/);
     await expectRefused(insert(head!.sequence + 1, GENESIS_HASH), /head of the chain/);
-    expect(await audit.service.trail.events.head()).toEqual(head);
+    expect(await audit.service.runtime.trail.events.head()).toEqual(head);
   });
 
   it('refuses a checkpoint that names a hash the chain does not have, or goes backwards', async () => {
     await appendDirect(audit);
-    const head = await audit.service.trail.events.head();
+    const head = await audit.service.runtime.trail.events.head();
     const insert = (number: number, sequence: number, headHash: string) =>
       audit.service.database.rows(
         sql`insert into audit.audit_checkpoints values (${number}, ${sequence}, ${headHash}, now(), 'forged', 'forged')`,
@@ -120,7 +120,7 @@ describe('a trail recorded before positions were hashed', () => {
     try {
       // As the previous version of the service wrote them: no position in the hash.
       const insertV1 = async (principal: string) => {
-        const head = await audit.service.trail.events.head();
+        const head = await audit.service.runtime.trail.events.head();
         const sequence = (head?.sequence ?? 0) + 1;
         const previousHash = head?.hash ?? GENESIS_HASH;
         const id = randomUUID();
@@ -136,7 +136,7 @@ describe('a trail recorded before positions were hashed', () => {
       await insertV1('old-1');
       await insertV1('old-2');
       await appendDirect(audit, { principal: 'new-1' });
-      await audit.service.trail.checkpointer.checkpoint();
+      await audit.service.runtime.trail.checkpointer.checkpoint();
       expect(await audit.verify()).toMatchObject({ events: 3, findings: [] });
       await insertV1('downgraded');
       const report = await audit.verify();
@@ -153,7 +153,7 @@ describe('verification and the pnpm audit:verify command on an embedded database
     try {
       const auth = await createTestInternalAuth();
       const service = await createService({ dataDir, internalTokenKey: auth.keyPair.publicKey });
-      const receipts = await service.trail.record(['first', 'second', 'third'].map((principal) => sampleEvent({ principal })));
+      const receipts = await service.runtime.trail.record(['first', 'second', 'third'].map((principal) => sampleEvent({ principal })));
       const [a, b] = receipts as { id: string; sequence: number }[];
       await service.http.stop(); // signs a last checkpoint into DATA_DIR/audit-checkpoints.jsonl
       expect(readFileSync(path.join(dataDir, 'audit-checkpoints.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
@@ -203,7 +203,7 @@ describe('concurrent appends', () => {
       expect(new Set(receipts.map((r) => r.sequence))).toEqual(new Set(Array.from({ length: 50 }, (_, i) => i + 1)));
       const principals = await audit.service.database.rows<{ principal: string }>(sql`select principal from audit.audit_events order by sequence`);
       expect(principals.map((r) => r.principal)).toEqual(Array.from({ length: 50 }, (_, i) => `analyst-${i}`));
-      await audit.service.trail.checkpointer.checkpoint();
+      await audit.service.runtime.trail.checkpointer.checkpoint();
       expect(await audit.verify()).toMatchObject({ events: 50, findings: [], unanchoredEvents: 0 });
     } finally {
       await audit.stop();

@@ -91,7 +91,7 @@ describe('reviewing break-glass events', () => {
       reviewer('supervisor-1'),
     );
     expect(reviewed.data?.auditEvents.edges).toEqual([{ node: { id: brokeGlass, reviewEventId: response.data!.reviewBreakGlass.review.id } }]);
-    await audit.service.trail.checkpointer.checkpoint();
+    await audit.service.runtime.trail.checkpointer.checkpoint();
     expect((await audit.verify()).findings).toEqual([]);
   });
 
@@ -109,7 +109,7 @@ describe('reviewing break-glass events', () => {
 
   it('cannot be forged by an insider inserting a REVIEW straight into the database', async () => {
     const event = (await audit.append(sampleEvent({ principal: 'officer-07', breakGlassJustification: 'EMERGENCY-11' }))).body.id as string;
-    const head = (await audit.service.trail.events.head())!;
+    const head = (await audit.service.runtime.trail.events.head())!;
     const forge = (principal: string, reviewed: string) =>
       audit.service.database.rows(sql`
         insert into audit.audit_events (sequence, hash_version, id, occurred_at, kind, principal, document_hash, field_coordinates, entities,

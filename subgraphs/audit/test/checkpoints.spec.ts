@@ -29,19 +29,19 @@ describe('checkpoints', () => {
     await audit?.stop();
   });
 
-  const tableCheckpoints = () => audit.service.trail.checkpoints.all();
+  const tableCheckpoints = () => audit.service.runtime.trail.checkpoints.all();
 
   it('are signed every N events, into the table and the external sink alike', async () => {
     for (let n = 0; n < 12; n += 1) {
       await appendDirect(audit, { principal: `analyst-${n}` });
-      await audit.service.trail.checkpointer.settled();
+      await audit.service.runtime.trail.checkpointer.settled();
     }
     expect(lines.map((c) => [c.number, c.sequence])).toEqual([
       [1, 5],
       [2, 10],
     ]);
     expect(await tableCheckpoints()).toEqual(lines);
-    const [fifth] = await audit.service.trail.events.eventsAfter(4, 1);
+    const [fifth] = await audit.service.runtime.trail.events.eventsAfter(4, 1);
     expect(lines[0]!.headHash).toBe(fifth!.hash);
   });
 
@@ -59,9 +59,9 @@ describe('checkpoints', () => {
   });
 
   it('are cut on demand (every T seconds, and at stop) only when the head moved', async () => {
-    const made = await audit.service.trail.checkpointer.checkpoint();
+    const made = await audit.service.runtime.trail.checkpointer.checkpoint();
     expect(made).toMatchObject({ number: 3, sequence: 12 });
-    expect(await audit.service.trail.checkpointer.checkpoint()).toBeUndefined();
+    expect(await audit.service.runtime.trail.checkpointer.checkpoint()).toBeUndefined();
     expect(lines).toHaveLength(3);
   });
 
@@ -70,16 +70,16 @@ describe('checkpoints', () => {
     const broken = await startAudit('pglite', { checkpointSink: failing });
     try {
       await appendDirect(broken);
-      await expect(broken.service.trail.checkpointer.checkpoint()).rejects.toThrow(/WORM volume offline/);
+      await expect(broken.service.runtime.trail.checkpointer.checkpoint()).rejects.toThrow(/WORM volume offline/);
       // Signed and in the table, but not anchored: the verifier says so, and does not count it as an anchor.
-      expect(await broken.service.trail.checkpoints.all()).toMatchObject([{ number: 1, sequence: 1 }]);
+      expect(await broken.service.runtime.trail.checkpoints.all()).toMatchObject([{ number: 1, sequence: 1 }]);
       const meanwhile = await broken.verify();
       expect(meanwhile).toMatchObject({ findings: [], unanchoredEvents: 1, checkpoints: { table: 1, sink: 0, lastAnchored: undefined } });
       expect(meanwhile.notes).toEqual(['checkpoint #1 (event #1) is in the table but was not in the external sink when it was read']);
       expect((await fetch(new URL('/health/ready', broken.url))).status).toBe(503);
 
       failing.failing = false;
-      expect(await broken.service.trail.checkpointer.checkpoint()).toBeUndefined(); // nothing new to sign…
+      expect(await broken.service.runtime.trail.checkpointer.checkpoint()).toBeUndefined(); // nothing new to sign…
       expect((await failing.readAll()).checkpoints.map((c) => c.number)).toEqual([1]); // …but #1 was copied
       expect((await fetch(new URL('/health/ready', broken.url))).status).toBe(200);
       expect(await broken.verify()).toMatchObject({ findings: [], notes: [], unanchoredEvents: 0 });
@@ -94,19 +94,19 @@ describe('checkpoints', () => {
     try {
       for (let n = 0; n < 4; n += 1) {
         await appendDirect(replaced);
-        await replaced.service.trail.checkpointer.settled();
+        await replaced.service.runtime.trail.checkpointer.settled();
       }
       expect(sink.lines.map((c) => c.number)).toEqual([1, 2]);
       sink.lines.splice(1); // the sink lost checkpoint #2
       // An insider slips a checkpoint signed with their own key into the table.
       await appendDirect(replaced);
-      const head = (await replaced.service.trail.events.head())!;
+      const head = (await replaced.service.runtime.trail.events.head())!;
       const forged = signCheckpoint({ number: 3, sequence: head.sequence, headHash: head.hash, signedAt: new Date().toISOString() }, newSigningKey().key);
       await replaced.service.database.rows(
         sql`insert into audit.audit_checkpoints values (${forged.number}, ${forged.sequence}, ${forged.headHash}, ${forged.signedAt}, ${forged.keyId}, ${forged.signature})`,
       );
       await appendDirect(replaced);
-      await replaced.service.trail.checkpointer.checkpoint();
+      await replaced.service.runtime.trail.checkpointer.checkpoint();
       expect(sink.lines.map((c) => c.number)).toEqual([1, 2, 4]);
       const report = await replaced.verify();
       expect(report.findings).toEqual([
@@ -150,7 +150,7 @@ describe('the file sink', () => {
     try {
       for (let n = 0; n < 3; n += 1) {
         await appendDirect(audit);
-        await audit.service.trail.checkpointer.settled();
+        await audit.service.runtime.trail.checkpointer.settled();
       }
       const kept = readFileSync(file, 'utf8').trim().split('\n');
       writeFileSync(file, `${kept[0]}\n${kept[2]}\n`);
@@ -177,7 +177,7 @@ describe('the signing key', () => {
     }
   });
 
-  it('is required in production, with the migration URL, and a malformed one stops the service naming the variable', () => {
+  it('is required in production, with the migration URL and the external sink, and a malformed one stops the service naming the variable', () => {
     const start = (env: Record<string, string>) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'subgraphs/audit/src/main.ts'], {
         cwd: root,
@@ -186,8 +186,9 @@ describe('the signing key', () => {
         timeout: 30_000,
       });
     const publicKey = JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' });
-    const production = start({ NODE_ENV: 'production', INTERNAL_TOKEN_PUBLIC_KEY: publicKey, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', AUDIT_SIGNING_KEY: '', DATABASE_MIGRATION_URL: '' });
+    const production = start({ NODE_ENV: 'production', INTERNAL_TOKEN_PUBLIC_KEY: publicKey, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', AUDIT_SIGNING_KEY: '', DATABASE_MIGRATION_URL: '', AUDIT_CHECKPOINT_FILE: '' });
     expect(production.status).toBe(1);
+    expect(production.stderr).toMatch(/AUDIT_CHECKPOINT_FILE: required in production/);
     expect(production.stderr).toMatch(/AUDIT_SIGNING_KEY: required in production/);
     expect(production.stderr).toMatch(/DATABASE_MIGRATION_URL: required in production/);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'audit-config-'));

@@ -1,9 +1,9 @@
 /**
- * Starts the real audit service in-process on a free loopback port (in-memory PGlite, or
- * a fresh PostgreSQL database that `stop()` drops), with its own signing key and an
- * in-memory checkpoint sink unless given others. Appends go in as the gateway sends them
- * (internal token for `audit-append`); GraphQL requests carry an internal token for a
- * caller the test chooses.
+ * The audit service under test, started through the kit's one subgraph harness
+ * (`startSubgraph`: in-memory PGlite, or a fresh PostgreSQL database that `stop()` drops),
+ * with its own signing key and an in-memory checkpoint sink unless given others. Appends
+ * go in as the gateway sends them (internal token for the kit's `AUDIT_APPEND_AUDIENCE`);
+ * GraphQL requests carry an internal token for a caller the test chooses.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -13,20 +13,12 @@ import {
   type AuditEventInput,
   type Caller,
 } from '@mission-graph/service-kit';
-import { createTestDatabase, createTestInternalAuth, type TestDatabase, type TestInternalAuth } from '@mission-graph/service-kit/testing';
+import { startSubgraph, type Flavour, type GraphQLResponse, type TestInternalAuth } from '@mission-graph/service-kit/testing';
 import { trustedKeys } from '../src/checkpoints/checkpoint.js';
 import { newSigningKey, type SigningKey } from '../src/checkpoints/signing-key.js';
 import { memoryCheckpointSink, type CheckpointSink } from '../src/checkpoints/sink.js';
 import { createService, type AuditServiceInstance, type AuditServiceOptions } from '../src/service.js';
 import { trailSource, verifyTrail, type VerifyReport } from '../src/verification/verify-trail.js';
-
-export type Flavour = 'pglite' | 'postgres';
-
-export interface GraphQLResponse<Data> {
-  status: number;
-  data?: Data | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-}
 
 /** What the append endpoint answers: a receipt, `{ receipts }`, or `{ error, field? }`. */
 export interface HttpAnswer {
@@ -41,7 +33,6 @@ export interface RunningAudit {
   auth: TestInternalAuth;
   signingKey: SigningKey;
   sink: CheckpointSink;
-  database: TestDatabase | undefined;
   /** POSTs a body to the append endpoint as the gateway (or with `headers` instead). */
   append(body: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
   /** One GraphQL operation as `caller` (default: every scope, subject `test-principal`). */
@@ -52,65 +43,52 @@ export interface RunningAudit {
 }
 
 export async function startAudit(flavour: Flavour = 'pglite', options: Partial<AuditServiceOptions> = {}): Promise<RunningAudit> {
-  const auth = await createTestInternalAuth();
-  const database = flavour === 'postgres' ? await createTestDatabase() : undefined;
   const signingKey = options.signingKey ?? newSigningKey().key;
   const sink = options.checkpointSink ?? memoryCheckpointSink();
   let service: AuditServiceInstance | undefined;
-  try {
+  const subgraph = await startSubgraph(async (common) => {
     service = await createService({
-      databaseUrl: database?.url,
       checkpointEverySeconds: 0,
+      ...common,
       ...options,
       signingKey,
       checkpointSink: sink,
-      internalTokenKey: auth.keyPair.publicKey,
+      internalTokenKey: common.internalTokenKey,
     });
-    const { url } = await service.http.listen(0);
-    const appendUrl = new URL(AUDIT_APPEND_PATH, url).toString();
-    const running: RunningAudit = {
-      service,
-      url,
-      appendUrl,
-      auth,
-      signingKey,
-      sink,
-      database,
-      append: async (body, headers) => {
-        const token = await signInternalToken(auth.keyPair, AUDIT_APPEND_AUDIENCE, { authenticated: true, subject: 'mission-graph-gateway', scopes: new Set() });
-        const response = await fetch(appendUrl, {
-          method: 'POST',
-          headers: headers ?? { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: typeof body === 'string' ? body : JSON.stringify(body),
-        });
-        return { status: response.status, body: (await response.json()) as HttpAnswer['body'] };
-      },
-      query: async (query, variables, caller) => {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(await auth.headers('audit', caller)) },
-          body: JSON.stringify({ query, variables }),
-        });
-        return { status: response.status, ...((await response.json()) as object) };
-      },
-      verify: async () =>
-        verifyTrail({
-          trail: trailSource(service!.database.db),
-          sink: await sink.readAll(),
-          sinkDescription: sink.description,
-          trusted: trustedKeys([signingKey.verifyKey]),
-        }),
-      stop: async () => {
-        await service?.http.stop();
-        await database?.drop();
-      },
-    };
-    return running;
-  } catch (error) {
-    await service?.http.stop();
-    await database?.drop();
-    throw error;
-  }
+    return service;
+  }, flavour);
+  const running = service!;
+  const appendUrl = new URL(AUDIT_APPEND_PATH, subgraph.url).toString();
+  return {
+    service: running,
+    url: subgraph.url,
+    appendUrl,
+    auth: subgraph.auth,
+    signingKey,
+    sink,
+    append: async (body, headers) => {
+      const token = await signInternalToken(subgraph.auth.keyPair, AUDIT_APPEND_AUDIENCE, {
+        authenticated: true,
+        subject: 'mission-graph-gateway',
+        scopes: new Set(),
+      });
+      const response = await fetch(appendUrl, {
+        method: 'POST',
+        headers: headers ?? { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as HttpAnswer['body'] };
+    },
+    query: (query, variables, caller) => subgraph.query(query, variables, caller),
+    verify: async () =>
+      verifyTrail({
+        trail: trailSource(running.database.db),
+        sink: await sink.readAll(),
+        sinkDescription: sink.description,
+        trusted: trustedKeys([signingKey.verifyKey]),
+      }),
+    stop: () => subgraph.stop(),
+  };
 }
 
 /** A gateway event with sensible defaults. */
@@ -132,7 +110,7 @@ export function sampleEvent(overrides: Partial<AuditEventInput> & Record<string,
 
 /** Appends through the store (no HTTP), for tests about the chain itself. */
 export async function appendDirect(audit: RunningAudit, overrides: Partial<AuditEventInput> & Record<string, unknown> = {}) {
-  const [receipt] = await audit.service.trail.record([sampleEvent(overrides)]);
+  const [receipt] = await audit.service.runtime.trail.record([sampleEvent(overrides)]);
   if (!receipt || receipt.status === 'COLLAPSED') throw new Error('expected the event to be recorded');
   return receipt;
 }

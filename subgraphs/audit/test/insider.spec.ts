@@ -21,7 +21,7 @@ import { newSigningKey } from '../src/checkpoints/signing-key.js';
 import { fileCheckpointSink } from '../src/checkpoints/sink.js';
 import { privilegeProblems } from '../src/db/runtime-role.js';
 import { createService, type AuditServiceInstance } from '../src/service.js';
-import { recomputeHash } from '../src/stores/audit-event-store.js';
+import { recomputeHash } from '../src/domain/audit-event.js';
 import { sampleEvent } from './harness.js';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -63,12 +63,12 @@ describe.skipIf(!serverUrl)('an insider with full rights on the audit database',
     });
     // 23 events, one request at a time: checkpoints #1–#4 at events 5, 10, 15, 20 as they go…
     for (let n = 1; n <= 23; n += 1) {
-      const [receipt] = await service.trail.record([sampleEvent({ principal: `analyst-${n}` })]);
+      const [receipt] = await service.runtime.trail.record([sampleEvent({ principal: `analyst-${n}` })]);
       ids.set(n, (receipt as { id: string }).id);
-      await service.trail.checkpointer.settled();
+      await service.runtime.trail.checkpointer.settled();
     }
     // …and whatever is left is anchored when it is asked for (every T seconds, and at stop).
-    await service.trail.checkpointer.checkpoint();
+    await service.runtime.trail.checkpointer.checkpoint();
     await superuser`create schema insider_backup`;
     await superuser`create table insider_backup.events as select * from audit.audit_events`;
     await superuser`create table insider_backup.checkpoints as select * from audit.audit_checkpoints`;
@@ -168,8 +168,8 @@ describe.skipIf(!serverUrl)('an insider with full rights on the audit database',
 
   it('(b) names a deletion whose later hashes were all re-sealed', async () => {
     // The insider knows the hash formula: deletes event 12, moves 13–23 down and recomputes every link and hash.
-    const later = await service.trail.events.eventsAfter(12, 100);
-    const [eleven] = await service.trail.events.eventsAfter(10, 1);
+    const later = await service.runtime.trail.events.eventsAfter(12, 100);
+    const [eleven] = await service.runtime.trail.events.eventsAfter(10, 1);
     await tamper(async (sql) => {
       await sql`delete from audit.audit_events where sequence = 12`;
       let previousHash = eleven!.hash;

@@ -56,6 +56,11 @@ function parseLines(text: string): SinkContents {
   return contents;
 }
 
+/** Where the sink is by default: `<dataDir>/audit-checkpoints.jsonl` (AUDIT_CHECKPOINT_FILE moves it). */
+export function defaultCheckpointFile(dataDir: string): string {
+  return path.resolve(dataDir, 'audit-checkpoints.jsonl');
+}
+
 /** Enough of the file's end to hold its last lines (a checkpoint line is ~250 bytes). */
 const TAIL_BYTES = 64 * 1024;
 

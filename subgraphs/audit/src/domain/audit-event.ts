@@ -5,7 +5,7 @@ import type {
   DenialReason,
   MutationOutcome,
 } from '@mission-graph/service-kit';
-import type { EventKind, ReviewOutcome } from '../db/schema.js';
+import type { AuditEventRow, EventKind, ReviewOutcome } from '../db/schema.js';
 
 /**
  * What an event records, whoever wrote it: the gateway's events (`AuditEventInput`) and
@@ -158,4 +158,37 @@ export function eventHash(version: number, previousHash: string, event: SealedEv
 /** SHA-256 of an operation document (what `documentHash` holds). */
 export function documentHash(document: string): string {
   return createHash('sha256').update(document).digest('hex');
+}
+
+/** The content a stored row's hash covers, rebuilt from the row. */
+export function contentOfRow(row: AuditEventRow): EventContent {
+  return {
+    kind: row.kind,
+    principal: row.principal,
+    clientId: row.clientId,
+    operationName: row.operationName,
+    documentHash: row.documentHash,
+    purpose: row.purpose,
+    breakGlassJustification: row.breakGlassJustification,
+    fieldCoordinates: row.fieldCoordinates,
+    entities: row.entities,
+    requestId: row.requestId,
+    intentId: row.intentId,
+    outcome: row.outcome,
+    denialReason: row.denialReason,
+    repeatCount: row.repeatCount,
+    reviewedEventId: row.reviewedEventId,
+    reviewOutcome: row.reviewOutcome,
+    reviewNote: row.reviewNote,
+  };
+}
+
+/** Recomputes a stored row's hash from its content, with the formula it says it was written with. */
+export function recomputeHash(row: AuditEventRow, previousHash = row.previousHash, sequence = row.sequence): string {
+  return eventHash(row.hashVersion, previousHash, {
+    sequence,
+    id: row.id,
+    occurredAt: row.occurredAt.toISOString(),
+    content: contentOfRow(row),
+  });
 }

@@ -1,24 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import {
-  notACursor,
-  readPageArgs,
-  toConnection,
+  isWholeNumber,
+  keyPart,
+  tableConnection,
+  type Connection,
   type DenialReason,
   type Db,
+  type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
 import { auditEvents, type AuditEventRow, type EventKind, type schema } from '../db/schema.js';
-import {
-  canonicalJson,
-  CURRENT_HASH_VERSION,
-  eventHash,
-  GENESIS_HASH,
-  type EventContent,
-  type NewEvent,
-} from '../domain/audit-event.js';
+import { planAppend, referencedIds, type References } from '../domain/append-rules.js';
+import { CURRENT_HASH_VERSION, eventHash, GENESIS_HASH, type NewEvent } from '../domain/audit-event.js';
 
 type AuditDb = Db<typeof schema>;
+
+/**
+ * The trail's reading order: newest first by chain position, which is unique (no
+ * tie-breaker needed) and the primary key (every page is an index scan).
+ */
+const NEWEST_FIRST: KeysetOrder<AuditEventRow> = {
+  direction: 'desc',
+  key: [keyPart(auditEvents.sequence, sql`bigint`, isWholeNumber, (row) => String(row.sequence))],
+};
 
 /** A record named in a filter: type, id, or both. */
 export interface EntityFilter {
@@ -51,54 +56,6 @@ export interface StoredReceipt {
   row: AuditEventRow;
 }
 
-/** Why an append was refused; nothing of the request it belongs to was recorded. */
-export class AppendRefused extends Error {
-  override name = 'AppendRefused';
-  constructor(
-    /** `CONFLICT`: contradicts the trail (reused id, closed intent, reviewed event); `FORBIDDEN`: four eyes. */
-    readonly code: 'CONFLICT' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT',
-    message: string,
-    /** Which part of the request is at fault, e.g. `events.1.intentId`. */
-    readonly field: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** The content a stored row's hash covers, rebuilt from the row. */
-export function contentOfRow(row: AuditEventRow): EventContent {
-  return {
-    kind: row.kind,
-    principal: row.principal,
-    clientId: row.clientId,
-    operationName: row.operationName,
-    documentHash: row.documentHash,
-    purpose: row.purpose,
-    breakGlassJustification: row.breakGlassJustification,
-    fieldCoordinates: row.fieldCoordinates,
-    entities: row.entities,
-    requestId: row.requestId,
-    intentId: row.intentId,
-    outcome: row.outcome,
-    denialReason: row.denialReason,
-    repeatCount: row.repeatCount,
-    reviewedEventId: row.reviewedEventId,
-    reviewOutcome: row.reviewOutcome,
-    reviewNote: row.reviewNote,
-  };
-}
-
-/** Recomputes a stored row's hash from its content, with the formula it says it was written with. */
-export function recomputeHash(row: AuditEventRow, previousHash = row.previousHash, sequence = row.sequence): string {
-  return eventHash(row.hashVersion, previousHash, {
-    sequence,
-    id: row.id,
-    occurredAt: row.occurredAt.toISOString(),
-    content: contentOfRow(row),
-  });
-}
-
 interface PendingAppend {
   events: readonly NewEvent[];
   resolve: (receipts: StoredReceipt[]) => void;
@@ -107,14 +64,6 @@ interface PendingAppend {
 
 /** Largest number of events written in one transaction. */
 const MAX_BATCH = 200;
-
-/** What the rows of one batch can refer to: events already stored, and their outcomes and reviews. */
-interface References {
-  byId: Map<string, AuditEventRow>;
-  /** Intents that already have an outcome, events that already have a review. */
-  closedIntents: Set<string>;
-  reviewedEvents: Set<string>;
-}
 
 export interface AuditEventStoreOptions {
   /** Called after every committed batch with the new head position (checkpoints follow it). */
@@ -128,14 +77,7 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
 
   /** Events already stored that a batch names: client-chosen ids, intents, reviewed events. */
   const loadReferences = async (tx: AuditDb, batch: readonly PendingAppend[]): Promise<References> => {
-    const named = new Set<string>();
-    for (const { events } of batch) {
-      for (const event of events) {
-        if (event.id) named.add(event.id);
-        if (event.content.intentId) named.add(event.content.intentId);
-        if (event.content.reviewedEventId) named.add(event.content.reviewedEventId);
-      }
-    }
+    const named = new Set(batch.flatMap(({ events }) => [...referencedIds(events)]));
     const references: References = { byId: new Map(), closedIntents: new Set(), reviewedEvents: new Set() };
     // The common case — disclosures, intents — costs no extra statement.
     if (named.size === 0) return references;
@@ -167,7 +109,7 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
       const outcomes: (StoredReceipt[] | Error)[] = batch.map(({ events }) => {
         try {
           // Checked as a whole before any of it is chained: a refused event refuses its request.
-          const planned = planUnit(events, references);
+          const planned = planAppend(events, references);
           return planned.map((step) => {
             if (step.duplicate) return { status: 'DUPLICATE' as const, row: step.duplicate };
             const row = seal(step.event, chain);
@@ -246,21 +188,9 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
       return receipt!;
     },
 
-    /** Newest first, keyset-paginated on the chain position. */
-    async list(filter: AuditEventFilter, args: PageArgs) {
-      const page = readPageArgs(args, 1);
-      const where = conditions(filter);
-      const after = page.after ? decodeSequence(page.after[0]!) : undefined;
-      const rows = await db
-        .select()
-        .from(auditEvents)
-        .where(and(...where, after === undefined ? undefined : lt(auditEvents.sequence, after)))
-        .orderBy(desc(auditEvents.sequence))
-        .limit(page.size + 1);
-      return toConnection(rows, page, (row) => [row.sequence], async () => {
-        const [total] = await db.select({ n: count() }).from(auditEvents).where(and(...where));
-        return total?.n ?? 0;
-      });
+    /** Newest first: the kit's keyset pagination, on the chain position. */
+    connection(filter: AuditEventFilter, args: PageArgs): Promise<Connection<AuditEventRow>> {
+      return tableConnection(db, auditEvents, NEWEST_FIRST, and(...conditions(filter)), args);
     },
 
     async byId(id: string): Promise<AuditEventRow | undefined> {
@@ -268,13 +198,14 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
       return row;
     },
 
-    /** The OUTCOME and REVIEW events that refer to each of `ids` (one statement). */
-    async followUps(ids: readonly string[]): Promise<AuditEventRow[]> {
-      if (ids.length === 0) return [];
-      return db
-        .select()
-        .from(auditEvents)
-        .where(or(inArray(auditEvents.intentId, [...ids]), inArray(auditEvents.reviewedEventId, [...ids])));
+    /** The OUTCOME closing each of these INTENTs, where there is one (one statement; at most one each). */
+    async outcomesOf(intentIds: readonly string[]): Promise<AuditEventRow[]> {
+      return db.select().from(auditEvents).where(inArray(auditEvents.intentId, [...intentIds]));
+    },
+
+    /** The REVIEW of each of these break-glass events, where there is one (one statement; at most one each). */
+    async reviewsOf(eventIds: readonly string[]): Promise<AuditEventRow[]> {
+      return db.select().from(auditEvents).where(inArray(auditEvents.reviewedEventId, [...eventIds]));
     },
 
     /** Events from position `after + 1` on, in chain order (verification walks these). */
@@ -296,73 +227,6 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
 
 export type AuditEventStore = ReturnType<typeof createAuditEventStore>;
 
-interface PlannedStep {
-  event: NewEvent;
-  duplicate?: AuditEventRow;
-}
-
-/**
- * Checks one request's events against the trail (including the events sealed earlier in
- * the same batch) and says what to do with each: record it, or answer with the stored duplicate.
- * Throws `AppendRefused` for the first event that contradicts the trail.
- */
-function planUnit(events: readonly NewEvent[], references: References): PlannedStep[] {
-  // Within one request, later events may refer to earlier ones.
-  const local = new Map<string, EventContent>();
-  const closed = new Set<string>();
-  const reviewed = new Set<string>();
-  const multiple = events.length > 1;
-  return events.map((event, index) => {
-    const at = (field: string) => (multiple ? `events.${index}.${field}` : field);
-    const { content } = event;
-    if (event.id) {
-      const stored = references.byId.get(event.id);
-      if (stored || local.has(event.id)) {
-        if (stored && canonicalJson(contentOfRow(stored)) === canonicalJson(content)) return { event, duplicate: stored };
-        throw new AppendRefused('CONFLICT', `event id ${event.id} was already used for a different event`, at('id'), { id: event.id });
-      }
-      local.set(event.id, content);
-    }
-    if (content.kind === 'OUTCOME') {
-      const intentId = content.intentId!;
-      const intent = references.byId.get(intentId) ?? localContent(local, intentId);
-      if (!intent) throw new AppendRefused('NOT_FOUND', `no INTENT ${intentId} in the trail`, at('intentId'), { intentId });
-      if (intent.kind !== 'INTENT') {
-        throw new AppendRefused('CONFLICT', `event ${intentId} is a ${intent.kind}, not an INTENT`, at('intentId'), { intentId });
-      }
-      if (intent.principal !== content.principal) {
-        throw new AppendRefused('CONFLICT', `INTENT ${intentId} belongs to another principal`, at('principal'), { intentId });
-      }
-      if (references.closedIntents.has(intentId) || closed.has(intentId)) {
-        throw new AppendRefused('CONFLICT', `INTENT ${intentId} already has an OUTCOME`, at('intentId'), { intentId });
-      }
-      closed.add(intentId);
-    }
-    if (content.kind === 'REVIEW') {
-      const reviewedId = content.reviewedEventId!;
-      const target = references.byId.get(reviewedId);
-      if (!target) throw new AppendRefused('NOT_FOUND', `no event ${reviewedId} in the trail`, at('eventId'), { eventId: reviewedId });
-      if (!target.breakGlass) {
-        throw new AppendRefused('BAD_USER_INPUT', `event ${reviewedId} was not done under break-glass`, at('eventId'), { eventId: reviewedId });
-      }
-      if (target.principal === content.principal) {
-        throw new AppendRefused('FORBIDDEN', 'four eyes: a break-glass event is reviewed by someone other than the principal who broke the glass', at('eventId'), {
-          eventId: reviewedId,
-        });
-      }
-      if (references.reviewedEvents.has(reviewedId) || reviewed.has(reviewedId)) {
-        throw new AppendRefused('CONFLICT', `event ${reviewedId} was already reviewed`, at('eventId'), { eventId: reviewedId });
-      }
-      reviewed.add(reviewedId);
-    }
-    return { event };
-  });
-}
-
-function localContent(local: ReadonlyMap<string, EventContent>, id: string): { kind: EventKind; principal: string } | undefined {
-  return local.get(id);
-}
-
 /** Seals one event at the head of the chain and advances the head. */
 function seal(event: NewEvent, chain: { sequence: number; hash: string }): AuditEventRow {
   const sequence = chain.sequence + 1;
@@ -383,12 +247,6 @@ function seal(event: NewEvent, chain: { sequence: number; hash: string }): Audit
     previousHash,
     hash,
   };
-}
-
-function decodeSequence(value: string | number): number {
-  const sequence = Number(value);
-  if (!Number.isSafeInteger(sequence) || sequence < 1) throw notACursor();
-  return sequence;
 }
 
 /** JSONB containment on `entities`: the record itself, or a record it owns. */

@@ -4,8 +4,7 @@ import { checkSignature, sameCheckpoint, type SignedCheckpoint } from '../checkp
 import type { VerifyKey } from '../checkpoints/signing-key.js';
 import type { SinkContents } from '../checkpoints/sink.js';
 import { auditEvents, type AuditEventRow, type schema } from '../db/schema.js';
-import { GENESIS_HASH } from '../domain/audit-event.js';
-import { recomputeHash } from '../stores/audit-event-store.js';
+import { GENESIS_HASH, recomputeHash } from '../domain/audit-event.js';
 import { createCheckpointStore } from '../stores/checkpoint-store.js';
 
 /**
