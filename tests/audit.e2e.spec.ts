@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_SCOPES, signInternalToken, syntheticId } from '@mission-graph/service-kit';
+import { ALL_SCOPES, AUDIT_APPEND_PATH, signInternalToken, syntheticId } from '@mission-graph/service-kit';
 import { postGraphQL, startGraph, type RunningGraph } from './testkit/graph.js';
 
 interface AuditEvent {
@@ -179,6 +179,18 @@ describe('the audit trail through the gateway', () => {
     expect(data.reads!.edges[0]!.node.kind).toBe('AUDIT_READ');
   });
 
+  it('is priced by its page size like every connection (@listSize on auditEvents, totalCount 100)', async () => {
+    const costOf = async (query: string) => {
+      const response = await graph.queryAs(['audit:read'], query);
+      expect(response.errors).toBeUndefined();
+      return (response.extensions?.cost as { estimated: number }).estimated;
+    };
+    // 1 (the connection) + 100 (totalCount) + first × (edge 1 + node 1).
+    expect(await costOf('{ auditEvents(first: 50) { totalCount edges { node { id } } } }')).toBe(1 + 100 + 50 * 2);
+    // No `first`: the assumed default page of 20, not the gateway's default list size.
+    expect(await costOf('{ auditEvents { edges { node { id } } } }')).toBe(1 + 20 * 2);
+  });
+
   it('is readable only with audit:read', async () => {
     const response = await graph.queryAs(ALL_SCOPES.filter((s) => s !== 'audit:read'), '{ auditEvents { totalCount } }');
     expect(response.status).toBe(403);
@@ -238,7 +250,7 @@ describe('the audit trail through the gateway', () => {
     expect(mutations.filter((name) => /audit/i.test(name))).toEqual([]);
     expect(mutations).toContain('reviewBreakGlass');
 
-    const appendUrl = new URL('/internal/audit-events', graph.subgraphs.audit!.url).toString();
+    const appendUrl = new URL(AUDIT_APPEND_PATH, graph.subgraphs.audit!.url).toString();
     const attempts: Record<string, string>[] = [
       {},
       { authorization: `Bearer ${await graph.token(ALL_SCOPES)}` },

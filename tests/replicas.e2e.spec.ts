@@ -20,7 +20,7 @@ import { httpAuditSink } from '@mission-graph/gateway/audit';
 import { createCallerVerifier } from '@mission-graph/gateway/authentication';
 import { createService as createOperations } from '@mission-graph/operations';
 import { createService as createPoliceCooperation } from '@mission-graph/police-cooperation';
-import { newKeyPair, type HttpService, type KeyPair, type SubgraphFactory, type SubgraphInstance } from '@mission-graph/service-kit';
+import { AUDIT_APPEND_PATH, newKeyPair, type HttpService, type KeyPair, type SubgraphFactory, type SubgraphInstance } from '@mission-graph/service-kit';
 import { createTestDatabase, type TestDatabase } from '@mission-graph/service-kit/testing';
 import { createService as createSpecialistChambers } from '@mission-graph/specialist-chambers';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../scripts/cluster/round-robin-proxy.js';
@@ -86,7 +86,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replicas on one PostgreSQL (ski
         verifyCaller: createCallerVerifier({ publicJwks: [callerKey.publicJwk], issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
         internalTokenKey: internalKey,
         unauthorizedMode: 'filter',
-        auditSink: httpAuditSink(`${proxies.audit!.url}/internal/audit-events`, internalKey),
+        auditSink: httpAuditSink(`${proxies.audit!.url}${AUDIT_APPEND_PATH}`, internalKey),
       });
       gateways.push({ http, url: (await http.listen(0)).url });
     }

@@ -14,6 +14,7 @@ import { createCallerVerifier } from '@mission-graph/gateway/authentication';
 import { createService as createOperations } from '@mission-graph/operations';
 import { createService as createPoliceCooperation } from '@mission-graph/police-cooperation';
 import {
+  AUDIT_APPEND_PATH,
   newKeyPair,
   type HttpService,
   type KeyPair,
@@ -165,7 +166,7 @@ export async function startGraph(options: GraphOptions | Flavour = {}): Promise<
       internalTokenKey: internalKey,
       unauthorizedMode,
       auditSink: (auditSink ?? ((real) => real))(
-        httpAuditSink(new URL('/internal/audit-events', subgraphs.audit!.url).toString(), internalKey),
+        httpAuditSink(new URL(AUDIT_APPEND_PATH, subgraphs.audit!.url).toString(), internalKey),
       ),
     });
     const { url: gatewayUrl } = await gateway.listen(0);
