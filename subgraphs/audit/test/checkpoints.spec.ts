@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSignature, signCheckpoint, trustedKeys, type SignedCheckpoint } from '../src/checkpoints/checkpoint.js';
 import { devSigningKey, newSigningKey } from '../src/checkpoints/signing-key.js';
 import { fileCheckpointSink, memoryCheckpointSink, type CheckpointSink } from '../src/checkpoints/sink.js';
-import { appendDirect, startAudit, type RunningAudit } from './harness.js';
+import { createTestDatabase, createTestInternalAuth } from '@mission-graph/service-kit/testing';
+import { createService } from '../src/service.js';
+import { trailSource, verifyTrail } from '../src/verification/verify-trail.js';
+import { appendDirect, sampleEvent, startAudit, type RunningAudit } from './harness.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -160,6 +163,50 @@ describe('the file sink', () => {
       ]);
     } finally {
       await audit.stop();
+    }
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('two replicas sharing one sink (PostgreSQL)', () => {
+  it('write each checkpoint to the sink once, in order, however their runs interleave', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-shared-sink-'));
+    const file = path.join(dir, 'checkpoints.jsonl');
+    const database = await createTestDatabase();
+    const auth = await createTestInternalAuth();
+    const { key } = newSigningKey();
+    // As the Kubernetes manifests run them: one key, one file (a ReadWriteMany volume), one database.
+    const replica = () =>
+      createService({
+        databaseUrl: database.url,
+        internalTokenKey: auth.keyPair.publicKey,
+        signingKey: key,
+        checkpointSink: fileCheckpointSink(file),
+        checkpointEverySeconds: 0,
+      });
+    const a = await replica();
+    const b = await replica();
+    try {
+      for (let round = 0; round < 15; round += 1) {
+        await a.runtime.trail.record([sampleEvent({ principal: `a-${round}` })]);
+        await b.runtime.trail.record([sampleEvent({ principal: `b-${round}` })]);
+        // Both sign at once: one signs the head, the other finds it covered — and neither
+        // may write a line the other already wrote, or write after a later one.
+        await Promise.all([a.runtime.trail.checkpointer.checkpoint(), b.runtime.trail.checkpointer.checkpoint()]);
+      }
+      const numbers = readFileSync(file, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as SignedCheckpoint).number);
+      expect(numbers).toEqual(Array.from({ length: 15 }, (_, n) => n + 1));
+      const report = await verifyTrail({
+        trail: trailSource(a.database.db),
+        sink: await fileCheckpointSink(file).readAll(),
+        sinkDescription: file,
+        trusted: trustedKeys([key.verifyKey]),
+      });
+      expect(report.findings).toEqual([]);
+    } finally {
+      await a.http.stop();
+      await b.http.stop();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

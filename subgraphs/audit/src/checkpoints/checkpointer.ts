@@ -1,7 +1,7 @@
 import { desc, sql } from 'drizzle-orm';
 import type { Db } from '@mission-graph/service-kit';
 import { auditEvents, type schema } from '../db/schema.js';
-import { createCheckpointStore } from '../stores/checkpoint-store.js';
+import { createCheckpointStore, type CheckpointStore } from '../stores/checkpoint-store.js';
 import { checkSignature, signCheckpoint, trustedKeys, type SignedCheckpoint } from './checkpoint.js';
 import type { SigningKey } from './signing-key.js';
 import type { CheckpointSink } from './sink.js';
@@ -24,7 +24,8 @@ export interface CheckpointerOptions {
  * Signs checkpoints of the chain's head — every N events or T seconds, whichever comes
  * first, and once more when the service stops — and writes each to the audit table and
  * then to the external sink. Runs are serialized here and, across replicas, by an
- * advisory lock.
+ * advisory lock held by every write to the table and to the sink: replicas can share one
+ * sink (docs/audit.md).
  */
 export function createCheckpointer(options: CheckpointerOptions) {
   const { db, key, sink } = options;
@@ -37,10 +38,32 @@ export function createCheckpointer(options: CheckpointerOptions) {
   let queued: Promise<SignedCheckpoint | undefined> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  /** One run, under the lock: copy what the sink missed, then sign and record a new checkpoint. */
+  /** Every checkpoint run takes this lock, in each of its transactions: one writer of the table and the sink at a time, across replicas. */
+  const lockCheckpoints = (tx: AuditDb) => tx.execute(sql`select pg_advisory_xact_lock(hashtext('audit.audit_checkpoints.write'))`);
+
+  /**
+   * Appends to the sink, in order, the checkpoints the table has and the sink lacks at its
+   * end (just signed, or missed while the sink was unavailable, replaced, or lost its last
+   * lines) — only those this service's key signed, so a row forged into the table is never
+   * anchored. Runs under the lock: replicas sharing one sink never write the same line
+   * twice, nor two lines at once (on a network volume, concurrent appends can clobber
+   * each other).
+   */
+  const copyMissingToSink = async (table: CheckpointStore, tableLast: SignedCheckpoint | undefined) => {
+    const sinkLast = await sink.last();
+    if (tableLast && (sinkLast?.number ?? 0) < tableLast.number) {
+      for (const missing of await table.after(sinkLast?.number ?? 0)) {
+        if (checkSignature(missing, ourKey) === 'valid') await sink.append(missing);
+        else log(`audit checkpoint #${missing.number} in the table is not signed by this service's key; not copied to ${sink.description}`);
+      }
+    }
+    return sinkLast;
+  };
+
+  /** One run's first transaction, under the lock: bring the sink up to date, then sign and record a new checkpoint. */
   const signInTable = () =>
     db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('audit.audit_checkpoints.write'))`);
+      await lockCheckpoints(tx as unknown as AuditDb);
       const table = createCheckpointStore(tx as unknown as AuditDb);
       const [head] = await tx
         .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
@@ -48,17 +71,7 @@ export function createCheckpointer(options: CheckpointerOptions) {
         .orderBy(desc(auditEvents.sequence))
         .limit(1);
       const last = await table.last();
-      const sinkLast = await sink.last();
-
-      // Checkpoints the table has and the sink lacks at its end (the sink was unavailable or
-      // replaced, or lost its last lines): append them again — only those this service
-      // signed, so a row forged into the table can never be anchored.
-      if (last && (sinkLast?.number ?? 0) < last.number) {
-        for (const missing of await table.after(sinkLast?.number ?? 0)) {
-          if (checkSignature(missing, ourKey) === 'valid') await sink.append(missing);
-          else log(`audit checkpoint #${missing.number} in the table is not signed by this service's key; not copied to ${sink.description}`);
-        }
-      }
+      const sinkLast = await copyMissingToSink(table, last);
 
       lastSequence = Math.max(last?.sequence ?? 0, lastSequence);
       if (!head || head.sequence <= (last?.sequence ?? 0)) return undefined;
@@ -76,6 +89,14 @@ export function createCheckpointer(options: CheckpointerOptions) {
       return checkpoint;
     });
 
+  /** One run's second transaction, under the lock again, once the new row is committed: anchor it in the sink. */
+  const anchorInSink = () =>
+    db.transaction(async (tx) => {
+      await lockCheckpoints(tx as unknown as AuditDb);
+      const table = createCheckpointStore(tx as unknown as AuditDb);
+      await copyMissingToSink(table, await table.last());
+    });
+
   /**
    * The table first, then the sink: a checkpoint reaches the sink only once its row is
    * committed, so a verifier that reads the sink before the table never sees a sink line
@@ -84,7 +105,7 @@ export function createCheckpointer(options: CheckpointerOptions) {
   const run = async () => {
     const checkpoint = await signInTable();
     if (checkpoint) {
-      await sink.append(checkpoint);
+      await anchorInSink();
       lastSequence = checkpoint.sequence;
     }
     return checkpoint;
