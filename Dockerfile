@@ -44,8 +44,11 @@ ENV NODE_ENV=production \
 # Owned by root, read-only for the service user: the code cannot be changed at run time.
 COPY --from=build /out /app
 COPY deploy/docker/entrypoint.sh /usr/local/bin/mission-graph
+# /var/lib/audit-checkpoints: where the audit service's checkpoint sink is mounted (a volume
+# of its own, never the database's); made here so a fresh named volume takes its owner.
 RUN chmod 0755 /usr/local/bin/mission-graph \
- && mkdir -p /var/lib/mission-graph && chown node:node /var/lib/mission-graph
+ && mkdir -p /var/lib/mission-graph /var/lib/audit-checkpoints \
+ && chown node:node /var/lib/mission-graph /var/lib/audit-checkpoints
 USER node
 WORKDIR /app
 EXPOSE 4000 4001 4002 4003 4004 4005

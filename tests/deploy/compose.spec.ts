@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_PORTS } from '../../deploy/docker/healthcheck.mjs';
-import { expectEnvironmentMatchesCode, SERVICE_CONTRACTS, SUBGRAPH_NAMES, subgraphUrlVariable } from './environment.js';
+import { AUDIT_PRODUCTION_REQUIRED } from '@mission-graph/audit/config';
+import { expectEnvironmentMatchesCode, fileSecretOf, SERVICE_CONTRACTS, SUBGRAPH_NAMES, subgraphUrlVariable } from './environment.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hasDockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
@@ -27,6 +28,8 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   secrets?: { source: string }[];
   profiles?: string[];
+  /** Short syntax (`source:target[:mode]`, as docker-compose 1.x renders them) or long. */
+  volumes?: (string | { type: string; source: string; target: string; read_only?: boolean })[];
   ports?: (string | { target: number; published: number })[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
@@ -34,19 +37,26 @@ interface ComposeService {
 }
 
 function composeConfig(extraEnv: Record<string, string> = {}) {
-  return spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--profile', 'observability', 'config'], {
+  return spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--profile', 'observability', '--profile', 'tools', 'config'], {
     cwd: root,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...extraEnv },
   });
 }
 
+function volumeMount(volume: NonNullable<ComposeService['volumes']>[number]): { source: string; target: string; readOnly: boolean } {
+  if (typeof volume !== 'string') return { source: volume.source, target: volume.target, readOnly: volume.read_only ?? false };
+  const [source, target, mode] = volume.split(':');
+  return { source: source!, target: target!, readOnly: mode === 'ro' };
+}
+
 const idpEnv = { AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/' };
 
 describe.skipIf(!hasDockerCompose)('docker-compose.yml (docker-compose config)', () => {
   const rendered = hasDockerCompose ? composeConfig(idpEnv) : undefined;
-  const config = (rendered?.status === 0 ? parse(rendered.stdout) : { services: {} }) as {
+  const config = (rendered?.status === 0 ? parse(rendered.stdout) : { services: {}, volumes: {} }) as {
     services: Record<string, ComposeService>;
+    volumes: Record<string, unknown>;
   };
   const services = config.services;
   const missionGraph = Object.entries(services).filter(([, service]) => service.image?.startsWith('mission-graph'));
@@ -81,21 +91,58 @@ describe.skipIf(!hasDockerCompose)('docker-compose.yml (docker-compose config)',
     for (const [name, service] of missionGraph) {
       const mounted = new Set((service.secrets ?? []).map(({ source }) => `/run/secrets/${source}`));
       for (const [variable, value] of Object.entries(environmentOf(service))) {
-        if (variable.endsWith('_FILE')) expect(mounted, `${name}: ${variable}`).toContain(value);
+        if (fileSecretOf(service.command![0]!, variable)) expect(mounted, `${name}: ${variable}`).toContain(value);
       }
     }
   });
 
-  it('keeps the audit trail in its own database', () => {
-    const auditUrl = environmentOf(services.audit!).DATABASE_URL_FILE;
-    expect(auditUrl).toBe('/run/secrets/audit_database_url');
+  it('keeps the audit trail in its own database, migrated by its owner and written by a role that may only append and read', () => {
+    const audit = environmentOf(services.audit!);
+    expect(audit.DATABASE_URL_FILE).toBe('/run/secrets/audit_database_url');
+    expect(audit.DATABASE_MIGRATION_URL_FILE).toBe('/run/secrets/audit_migration_database_url');
     for (const pillar of SUBGRAPH_NAMES.filter((name) => name !== 'audit')) {
       expect(environmentOf(services[pillar]!).DATABASE_URL_FILE).toBe('/run/secrets/mission_database_url');
     }
+    // The secret files name the roles deploy/postgres/init-databases.sh makes (tests/deploy/postgres-init.spec.ts runs it).
+    const secrets = readFileSync(path.join(root, 'deploy/secrets/make-secrets.sh'), 'utf8');
+    expect(secrets).toContain('url audit_app audit_app_password audit > audit_database_url');
+    expect(secrets).toContain('url audit_owner audit_owner_password audit > audit_migration_database_url');
+    expect(secrets).toContain('url audit_auditor audit_auditor_password audit > audit_auditor_database_url');
+    expect(secrets).toContain('url mission_app mission_app_password mission > mission_database_url');
     const init = readFileSync(path.join(root, 'deploy/postgres/init-databases.sh'), 'utf8');
-    expect(init).toContain('CREATE DATABASE mission OWNER mission_app');
-    expect(init).toContain('CREATE DATABASE audit OWNER audit_app');
+    for (const [variable, name] of [['AUDIT_OWNER_ROLE', 'audit_owner'], ['AUDIT_ROLE', 'audit_app'], ['AUDITOR_ROLE', 'audit_auditor'], ['AUDIT_DATABASE', 'audit']]) {
+      expect(init).toContain(`\${${variable}:-${name}}`);
+    }
+    expect(services.postgres!.secrets?.map(({ source }) => source)).toEqual(
+      expect.arrayContaining(['audit_owner_password', 'audit_app_password', 'audit_auditor_password']),
+    );
   });
+
+  it("puts the audit checkpoint sink on a volume of its own, not the database's; audit-verify reads it, read-only", () => {
+    const sinkDirectory = path.posix.dirname(environmentOf(services.audit!).AUDIT_CHECKPOINT_FILE!);
+    const mountsOf = (service: ComposeService) => (service.volumes ?? []).map(volumeMount);
+    const mountOf = (service: ComposeService) => mountsOf(service).find((volume) => volume.target === sinkDirectory);
+    expect(mountOf(services.audit!)).toEqual({ source: 'audit-checkpoints', target: sinkDirectory, readOnly: false });
+    expect(Object.keys(config.volumes)).toContain('audit-checkpoints');
+    expect(mountsOf(services.postgres!).map((volume) => volume.source)).not.toContain('audit-checkpoints');
+    const verify = services['audit-verify']!;
+    expect(verify.command).toEqual(['audit-verify']);
+    expect(verify.profiles).toEqual(['tools']);
+    expect(environmentOf(verify).AUDIT_CHECKPOINT_FILE).toBe(environmentOf(services.audit!).AUDIT_CHECKPOINT_FILE);
+    expect(mountOf(verify)).toEqual({ source: 'audit-checkpoints', target: sinkDirectory, readOnly: true });
+    // The image makes the mount point, owned by the service user, so a fresh volume is writable.
+    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(new RegExp(`chown node:node [^\\n]*${sinkDirectory}`));
+  });
+
+  it.each(['AUDIT_SIGNING_KEY', ...AUDIT_PRODUCTION_REQUIRED.filter((name) => name !== 'AUDIT_SIGNING_KEY')])(
+    'would refuse an audit service without %s (the check knows the audit service’s own variables)',
+    (variable) => {
+      const env = environmentOf(services.audit!);
+      expect(env[`${variable}_FILE`] ?? env[variable]).toBeDefined();
+      const without = Object.fromEntries(Object.entries(env).filter(([name]) => name !== variable && name !== `${variable}_FILE`));
+      expect(() => expectEnvironmentMatchesCode('audit', without, scratch)).toThrow(new RegExp(`audit lacks variables production requires.*${variable}`, 's'));
+    },
+  );
 
   it('points each gateway at every subgraph by its service name and port, and waits for them to be ready', () => {
     for (const replica of ['gateway-1', 'gateway-2']) {

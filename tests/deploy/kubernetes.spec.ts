@@ -14,8 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { AUDIT_PRODUCTION_REQUIRED } from '@mission-graph/audit/config';
 import { HEALTH_LIVE_PATH, HEALTH_READY_PATH } from '@mission-graph/service-kit';
-import { expectEnvironmentMatchesCode, SERVICE_CONTRACTS, SUBGRAPH_NAMES, subgraphUrlVariable } from './environment.js';
+import { expectEnvironmentMatchesCode, fileSecretOf, SERVICE_CONTRACTS, SUBGRAPH_NAMES, subgraphUrlVariable } from './environment.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const kubernetes = path.join(root, 'deploy/kubernetes');
@@ -51,6 +52,23 @@ const envOf = (container: Manifest) =>
   Object.fromEntries((container.env ?? []).map((entry: Manifest) => [entry.name as string, String(entry.value)])) as Record<string, string>;
 const SERVICES = Object.keys(SERVICE_CONTRACTS);
 
+/** Every file a container's code reads a secret from (`NAME_FILE`) is a key of a Secret mounted there. */
+function expectSecretFilesMounted(manifests: Manifest[], label: string, pod: Manifest): void {
+  const [container] = pod.containers;
+  const command = container.args[0] as string;
+  for (const [variable, file] of Object.entries(envOf(container)).filter(([name]) => fileSecretOf(command, name))) {
+    const mount = container.volumeMounts.find((candidate: Manifest) => file.startsWith(`${candidate.mountPath}/`));
+    expect(mount, `${label}: ${variable}=${file} is not mounted`).toBeDefined();
+    const volume = pod.volumes.find((candidate: Manifest) => candidate.name === mount.name);
+    const secret = named(manifests, 'Secret', volume.secret.secretName);
+    expect(secret, `${label}: Secret ${volume.secret.secretName}`).toBeDefined();
+    expect(Object.keys(secret!.stringData ?? secret!.data ?? {})).toContain(path.basename(file));
+  }
+}
+
+/** The Secrets a pod mounts. */
+const secretsOf = (pod: Manifest): string[] => pod.volumes.filter((volume: Manifest) => volume.secret).map((volume: Manifest) => volume.secret.secretName);
+
 describe.each(renderings)('Kubernetes manifests: %s', (_label, manifests) => {
   const deployments = byKind(manifests, 'Deployment');
 
@@ -78,18 +96,68 @@ describe.each(renderings)('Kubernetes manifests: %s', (_label, manifests) => {
 
   it.each(SERVICES)('%s: every secret file it reads is a key of a mounted Secret', (service) => {
     const pod = named(manifests, 'Deployment', service)!.spec.template.spec;
+    expectSecretFilesMounted(manifests, service, pod);
+    // The gateway alone holds the internal-token signing key, the audit service alone the
+    // checkpoint signing key and the audit schema owner's credentials.
+    const secrets = secretsOf(pod);
+    expect(secrets.some((name) => name.endsWith('internal-token-private'))).toBe(service === 'gateway');
+    expect(secrets.includes('mission-graph-audit-signing-key')).toBe(service === 'audit');
+    expect(secrets.includes('mission-graph-audit-database-owner')).toBe(service === 'audit');
+  });
+
+  it('runs the audit replicas on one shared checkpoint sink, a volume of its own that every replica can write (ReadWriteMany)', () => {
+    const deployment = named(manifests, 'Deployment', 'audit')!;
+    const pod = deployment.spec.template.spec;
     const [container] = pod.containers;
-    for (const [variable, file] of Object.entries(envOf(container)).filter(([name]) => name.endsWith('_FILE'))) {
-      const mount = container.volumeMounts.find((candidate: Manifest) => file.startsWith(`${candidate.mountPath}/`));
-      expect(mount, `${service}: ${variable}=${file} is not mounted`).toBeDefined();
-      const volume = pod.volumes.find((candidate: Manifest) => candidate.name === mount.name);
-      const secret = named(manifests, 'Secret', volume.secret.secretName);
-      expect(secret, `${service}: Secret ${volume.secret.secretName}`).toBeDefined();
-      expect(Object.keys(secret!.stringData ?? secret!.data ?? {})).toContain(path.basename(file));
-    }
-    // The gateway alone holds the signing key.
-    const mountsPrivateKey = pod.volumes.some((volume: Manifest) => volume.secret?.secretName?.endsWith('internal-token-private'));
-    expect(mountsPrivateKey).toBe(service === 'gateway');
+    const sinkDirectory = path.posix.dirname(envOf(container).AUDIT_CHECKPOINT_FILE!);
+    const mount = container.volumeMounts.find((candidate: Manifest) => candidate.mountPath === sinkDirectory);
+    expect(mount, `a volume at ${sinkDirectory}`).toBeDefined();
+    expect(mount.readOnly ?? false).toBe(false);
+    const claimName = pod.volumes.find((volume: Manifest) => volume.name === mount.name).persistentVolumeClaim?.claimName;
+    const claim = named(manifests, 'PersistentVolumeClaim', claimName);
+    expect(claim, `PersistentVolumeClaim ${claimName}`).toBeDefined();
+    // One claim for the Deployment (not one per pod): every replica writes the same sink.
+    if (deployment.spec.replicas > 1) expect(claim!.spec.accessModes).toEqual(['ReadWriteMany']);
+    // The signing key is a file from a Secret, never an environment value in the manifest.
+    expect(envOf(container).AUDIT_SIGNING_KEY).toBeUndefined();
+  });
+
+  it.each(['AUDIT_SIGNING_KEY', ...AUDIT_PRODUCTION_REQUIRED.filter((name) => name !== 'AUDIT_SIGNING_KEY')])(
+    'would refuse an audit Deployment without %s (the check knows the audit service’s own variables)',
+    (variable) => {
+      const env = envOf(named(manifests, 'Deployment', 'audit')!.spec.template.spec.containers[0]);
+      expect(env[`${variable}_FILE`] ?? env[variable]).toBeDefined();
+      const without = Object.fromEntries(Object.entries(env).filter(([name]) => name !== variable && name !== `${variable}_FILE`));
+      expect(() => expectEnvironmentMatchesCode('audit', without, scratch)).toThrow(new RegExp(`audit lacks variables production requires.*${variable}`, 's'));
+    },
+  );
+
+  it('verifies the audit trail every night: audit-verify as a read-only role, with the public keys and the sink mounted read-only', () => {
+    const [cronJob, ...more] = byKind(manifests, 'CronJob');
+    expect(more).toEqual([]);
+    expect(cronJob!.spec.concurrencyPolicy).toBe('Forbid');
+    const job = cronJob!.spec.jobTemplate.spec;
+    expect(job.backoffLimit).toBe(0);
+    const pod = job.template.spec;
+    const [container] = pod.containers;
+    expect(container.args).toEqual(['audit-verify']);
+    expect(container.image).toMatch(/mission-graph/);
+    expectEnvironmentMatchesCode('audit-verify', envOf(container), scratch);
+    expectSecretFilesMounted(manifests, 'audit-verify', pod);
+    expect(secretsOf(pod).sort()).toEqual(['mission-graph-audit-database-auditor', 'mission-graph-audit-verify-keys']);
+    // The same sink the audit service writes, read-only.
+    const auditPod = named(manifests, 'Deployment', 'audit')!.spec.template.spec;
+    const claimOf = (spec: Manifest, mountPath: string) => {
+      const mount = spec.containers[0].volumeMounts.find((candidate: Manifest) => candidate.mountPath === mountPath);
+      return { mount, volume: spec.volumes.find((volume: Manifest) => volume.name === mount?.name) };
+    };
+    const sinkDirectory = path.posix.dirname(envOf(container).AUDIT_CHECKPOINT_FILE!);
+    expect(envOf(container).AUDIT_CHECKPOINT_FILE).toBe(envOf(auditPod.containers[0]).AUDIT_CHECKPOINT_FILE);
+    const ours = claimOf(pod, sinkDirectory);
+    expect(ours.mount.readOnly).toBe(true);
+    expect(ours.volume.persistentVolumeClaim).toEqual({ claimName: claimOf(auditPod, sinkDirectory).volume.persistentVolumeClaim.claimName, readOnly: true });
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   });
 
   it.each(SERVICES)('%s: hardened pod, resources, and a grace period longer than preStop + drain', (service) => {
@@ -190,5 +258,16 @@ describe('CloudNativePG example', () => {
     }
     const destinations = clusters.map((cluster) => cluster.spec.backup.barmanObjectStore.destinationPath);
     expect(new Set(destinations).size).toBe(2);
+  });
+
+  it('bootstraps the audit database owned by a role apart from the runtime role and the auditor, as the compose init does', () => {
+    const audit = byKind(manifests, 'Cluster').find((cluster) => cluster.spec.bootstrap.initdb.database === 'audit')!;
+    expect(audit.spec.bootstrap.initdb.owner).toBe('audit_owner');
+    const roles = audit.spec.managed.roles as Manifest[];
+    expect(roles.map((role) => role.name).sort()).toEqual(['audit_app', 'audit_auditor']);
+    for (const role of roles) {
+      expect(role).toMatchObject({ ensure: 'present', login: true, superuser: false, createdb: false, createrole: false, inherit: false });
+    }
+    expect(audit.spec.bootstrap.initdb.postInitApplicationSQL).toContain('GRANT CONNECT ON DATABASE audit TO audit_app, audit_auditor');
   });
 });
