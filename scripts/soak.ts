@@ -5,7 +5,9 @@
  *  1. A throwaway PostgreSQL cluster (initdb + pg_ctl on a free port, deleted after),
  *     `pnpm build`, and the production topology of `pnpm start:cluster` in production
  *     mode on the compiled output: two gateways, two replicas of every subgraph, a
- *     local identity provider (JWKS) and fresh internal-token keys.
+ *     local identity provider (JWKS) and fresh internal-token keys; the audit replicas
+ *     run as a role that may only INSERT and SELECT the trail (migrating as the
+ *     superuser), with a fresh signing key and one shared checkpoint file.
  *  2. For N minutes, 8 clients: statistics and list reads, personal reads with a
  *     declared purpose (audited), and idempotent writes retried with the same key
  *     until acknowledged. At 25 % one subgraph replica is SIGKILLed (the supervisor
@@ -28,6 +30,7 @@ import { parseArgs } from 'node:util';
 import { exportJWK, SignJWT } from 'jose';
 import postgres from 'postgres';
 import { newKeyPair } from '@mission-graph/service-kit';
+import { newSigningKey } from '../subgraphs/audit/src/checkpoints/signing-key.js';
 import { MALFORMED_KINDS, sendMalformed } from '../tests/testkit/malformed-http.js';
 import { startCluster, type Cluster } from './cluster/cluster.js';
 
@@ -87,6 +90,18 @@ pgStart();
 const databaseUrl = `postgres://postgres@127.0.0.1:${pgPort}/postgres`;
 log(`throwaway PostgreSQL on 127.0.0.1:${pgPort} (${pgDir})`);
 
+// ---- the audit service as production runs it: its own role, key and checkpoint file ----
+const auditDir = mkdtempSync(path.join(tmpdir(), 'mission-graph-soak-audit-'));
+const auditCheckpointFile = path.join(auditDir, 'audit-checkpoints.jsonl');
+const auditSigning = newSigningKey();
+const auditRole = 'soak_audit_app';
+{
+  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create role ${auditRole} login nosuperuser nocreatedb nocreaterole noinherit`);
+  await admin.end();
+}
+const auditRuntimeUrl = `postgres://${auditRole}@127.0.0.1:${pgPort}/postgres`;
+
 let cluster: Cluster | undefined;
 let idp: ReturnType<typeof createServer> | undefined;
 const cleanUp = async () => {
@@ -98,6 +113,7 @@ const cleanUp = async () => {
     // already stopped
   }
   rmSync(pgDir, { recursive: true, force: true });
+  rmSync(auditDir, { recursive: true, force: true });
 };
 process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
 
@@ -138,6 +154,14 @@ try {
       AUTH_ISSUER: issuer,
       AUTH_AUDIENCE: 'mission-graph',
       INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify({ ...(await exportJWK(internal.pair.privateKey)), kid: internal.pair.kid }),
+    },
+    serviceEnv: {
+      audit: {
+        DATABASE_URL: auditRuntimeUrl,
+        DATABASE_MIGRATION_URL: databaseUrl,
+        AUDIT_SIGNING_KEY: JSON.stringify(auditSigning.privateJwk),
+        AUDIT_CHECKPOINT_FILE: auditCheckpointFile,
+      },
     },
     onLine: (replica, line) => {
       if (/"level":"(error|fatal)"|exited/.test(line)) console.log(`  [${replica}] ${line.slice(0, 300)}`);
@@ -288,7 +312,13 @@ try {
   const missing = [...acknowledged].filter(([key, id]) => stored.get(key)?.id !== id).length;
   const verify = spawnSync(process.execPath, ['--conditions=compiled', 'subgraphs/audit/dist/verify-cli.js'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      AUDIT_CHECKPOINT_FILE: auditCheckpointFile,
+      AUDIT_VERIFY_KEYS: JSON.stringify([auditSigning.key.verifyKey.publicJwk]),
+    },
     encoding: 'utf8',
   });
   const MiB = 1024 * 1024;

@@ -29,6 +29,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Extra environment for the gateway replicas (identity provider …). */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment per subgraph, by name (the audit service's roles, signing key and checkpoint file). */
+  serviceEnv?: Record<string, Record<string, string>>;
   /** Every line a replica prints. */
   onLine?: (replica: string, line: string) => void;
 }
@@ -104,7 +106,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   for (const [index, { name }] of SUBGRAPHS.entries()) {
     const ports = Array.from({ length: replicaCount }, (_, i) => base + 20 + index * replicaCount + i);
     for (const [i, port] of ports.entries()) {
-      replicas.push(supervise(`${name}-${i + 1}`, name, port, { DATABASE_URL: options.databaseUrl }));
+      replicas.push(supervise(`${name}-${i + 1}`, name, port, { DATABASE_URL: options.databaseUrl, ...options.serviceEnv?.[name] }));
     }
     proxies[name] = await startRoundRobinProxy(ports.map((port) => `http://127.0.0.1:${port}`), base + 1 + index);
   }
