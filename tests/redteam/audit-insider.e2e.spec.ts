@@ -26,7 +26,7 @@ import { documentedEventHash, sha256, witness } from './helpers.js';
 const serverUrl = process.env.TEST_DATABASE_URL;
 const auditPackage = fileURLToPath(new URL('../../subgraphs/audit/', import.meta.url));
 
-describe.skipIf(!serverUrl)('red team: an insider holding the audit service’s own database role', () => {
+describe.skipIf(!serverUrl)(`red team: an insider holding the audit service’s own database role${serverUrl ? '' : ' (skipped: TEST_DATABASE_URL is not set; CI sets it)'}`, () => {
   const role = `rt_audit_runtime_${randomBytes(5).toString('hex')}`;
   const { key: signingKey } = newSigningKey();
   let database: TestDatabase;
