@@ -93,6 +93,21 @@ describe('red team: audit evasion', () => {
       expect(namedIds([event!])).toContain(witness(7));
     });
 
+    it('personal data reached through an entity hop is recorded under the missing person, not the request that led there', async () => {
+      const mark = await auditMark(graph);
+      const response = await callAs<{ informationExchangeRequests: { edges: { node: { relatedMissingPerson: { personId: string; fullName: string } } }[] } }>(
+        graph,
+        { scopes: [...PERSONAL, 'police-cooperation:read'] },
+        `{ informationExchangeRequests(first: 3, filter: { hasRelatedMissingPerson: true }) { edges { node { reference relatedMissingPerson { personId: id fullName } } } } }`,
+      );
+      expect(response.errors).toBeUndefined();
+      const people = response.data!.informationExchangeRequests.edges.map((e) => e.node.relatedMissingPerson.personId);
+      expect(people.length).toBeGreaterThan(0);
+      const [event] = await auditSince(graph, mark);
+      expect(event!.field_coordinates).toEqual(['MissingPerson.fullName']);
+      expect(event!.entities.map((e) => [e.type, e.id]).sort()).toEqual([...new Set(people)].map((id) => ['MissingPerson', id]).sort());
+    });
+
     // FINDING (issue 10 item 6 not done): the gateway accepts a token without `sub` for
     // personal data and files the read under principal "anonymous" — whose read it was
     // cannot be told.

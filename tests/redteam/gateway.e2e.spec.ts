@@ -318,6 +318,21 @@ describe('red team: the gateway and the subgraphs behind it', () => {
       expect(received()).toBe(before);
     });
 
+    it('a huge `first` and twenty totalCounts are refused by their estimated cost before any subgraph is asked', async () => {
+      const before = received();
+      const huge = await callAs(graph, { scopes: FORENSICS_READ }, '{ missingPersons(first: 1000000) { edges { node { caseNumber } } } }');
+      const counts = await callAs(
+        graph,
+        { scopes: ['police-cooperation:read'] },
+        `{ ${Array.from({ length: 20 }, (_, i) => `c${i}: informationExchangeRequests(filter: { from: "20${String(i).padStart(2, '0')}-01-01" }) { totalCount }`).join(' ')} }`,
+      );
+      for (const response of [huge, counts]) {
+        expect(response.status).toBe(400);
+        expect(response.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      }
+      expect(received()).toBe(before);
+    });
+
     it('the same sub-selection repeated 300 times is answered or refused with a typed 4xx, and /health/live answers meanwhile', async () => {
       const query = `{ missingPersons(first: 1) { edges { node { ${'identification { id } '.repeat(300)} } } } }`;
       const [answer, live] = await Promise.all([callAs(graph, { scopes: FORENSICS_READ }, query), fetch(new URL('/health/live', graph.gatewayUrl))]);
