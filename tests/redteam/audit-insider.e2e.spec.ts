@@ -141,7 +141,7 @@ describe.skipIf(!serverUrl)(`red team: an insider holding the audit service’s 
     await append({ principal: 'officer-07' });
     breakGlassEventId = (await append({ principal: 'officer-12', breakGlassJustification: 'EMERGENCY-4: threat to life' })).id;
     await append({ principal: 'officer-07' });
-    await service.trail.checkpointer.checkpoint();
+    await service.runtime.trail.checkpointer.checkpoint();
     expect(verify().status).toBe(0);
   });
 
@@ -184,7 +184,7 @@ describe.skipIf(!serverUrl)(`red team: an insider holding the audit service’s 
     });
     await review.arrayBuffer();
     // The service anchors whatever the table holds.
-    await service.trail.checkpointer.checkpoint();
+    await service.runtime.trail.checkpointer.checkpoint();
     const run = verify();
     expect(run.status, run.out).toBe(1);
     expect(run.out).toContain(`#${forged.sequence}`);
