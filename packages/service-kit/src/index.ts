@@ -18,3 +18,4 @@ export * from './authorization/internal-token.js';
 export * from './authorization/keys.js';
 export * from './authorization/scopes.js';
 export * from './database-errors.js';
+export * from './authorization/requirements.js';
