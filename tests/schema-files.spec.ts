@@ -13,14 +13,14 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { readAccessRules } from '@mission-graph/service-kit';
+import { readAccessRules, readContract } from '@mission-graph/service-kit';
 import {
   API_SCHEMA_PATH,
   derivedSchemaFiles,
   EXTERNAL_API_SCHEMA_PATH,
   EXTERNAL_SUPERGRAPH_PATH,
 } from '../scripts/contract.js';
-import { composeSupergraph, SUPERGRAPH_PATH } from '../scripts/supergraph.js';
+import { composeSupergraph, SUBGRAPHS, subgraphSdlPath, SUPERGRAPH_PATH } from '../scripts/supergraph.js';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 
@@ -109,4 +109,42 @@ describe('the external contract (schema/external.graphql)', () => {
       expect(contractRules.types.get(type.name), type.name).toEqual(rules.types.get(type.name));
     }
   });
+
+  // The audit subgraph has no root field and no entity in the contract, so no external
+  // operation reaches it (its shared PageInfo is never planned there): checked below.
+  const servingSubgraphs = SUBGRAPHS.map(({ name }) => name).filter((name) => name !== 'audit');
+
+  it('never sends an external operation to the audit subgraph', () => {
+    const audit = parse(read(subgraphSdlPath('audit')));
+    const reachable = audit.definitions.flatMap((definition) =>
+      (definition.kind === 'ObjectTypeDefinition' || definition.kind === 'ObjectTypeExtension') &&
+      (['Query', 'Mutation'].includes(definition.name.value) || definition.directives?.some((d) => d.name.value === 'key'))
+        ? (definition.fields ?? []).filter((field) => {
+            const type = external.getType(definition.name.value);
+            return isObjectType(type) && type.getFields()[field.name.value] !== undefined;
+          }).map((field) => `${definition.name.value}.${field.name.value}`)
+        : [],
+    );
+    expect(reachable).toEqual([]);
+  });
+
+  it.each(servingSubgraphs)(
+    'is enforced by the %s subgraph itself: its own tags cover every contract field it defines',
+    (name) => {
+      const sdl = parse(read(subgraphSdlPath(name)));
+      const local = readContract(sdl);
+      const missing: string[] = [];
+      for (const definition of sdl.definitions) {
+        if (definition.kind !== 'ObjectTypeDefinition' && definition.kind !== 'ObjectTypeExtension') continue;
+        const contractType = external.getType(definition.name.value);
+        if (!isObjectType(contractType)) continue;
+        for (const field of definition.fields ?? []) {
+          if (contractType.getFields()[field.name.value] && !local.hasField(definition.name.value, field.name.value)) {
+            missing.push(`${definition.name.value}.${field.name.value}`);
+          }
+        }
+      }
+      expect(missing).toEqual([]);
+    },
+  );
 });

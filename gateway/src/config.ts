@@ -8,6 +8,7 @@ import {
   readConfig,
   requireInProduction,
 } from '@mission-graph/service-kit';
+import { isOrigin } from './cors.js';
 
 /** Gateway settings, validated at start (a bad value names its variable). */
 export function readGatewayEnv(env: Record<string, string | undefined> = process.env) {
@@ -40,12 +41,36 @@ export function readGatewayEnv(env: Record<string, string | undefined> = process
       AUTHORIZATION_MODE: z.enum(['filter', 'reject']).default('filter'),
       // The key the gateway signs internal (gateway → subgraph) tokens with.
       INTERNAL_TOKEN_PRIVATE_KEY: optionalJwk,
+      // Front doors (issue 11): the external contract, the client registry, shared rate limits, CORS.
+      EXTERNAL_SUPERGRAPH_PATH: z
+        .string()
+        .min(1)
+        .default(fileURLToPath(new URL('../../schema/external.supergraph.graphql', import.meta.url))),
+      CLIENTS_PATH: z.string().min(1).default(fileURLToPath(new URL('../../config/clients.json', import.meta.url))),
+      // Set: rate-limit buckets live in Redis, shared by every gateway replica; unset: in memory.
+      REDIS_URL: optionalUrl,
+      RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('mission-graph:rate-limit:'),
+      CORS_ALLOWED_ORIGINS: corsOrigins,
     },
     env,
   );
   requireInProduction(parsed, ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'INTERNAL_TOKEN_PRIVATE_KEY']);
   return parsed;
 }
+
+/** Comma-separated browser origins (`https://app.example.org`); empty: no cross-origin browser access. */
+const corsOrigins = z
+  .string()
+  .default('')
+  .transform((text, context) => {
+    const origins = text.split(',').map((origin) => origin.trim()).filter(Boolean);
+    for (const origin of origins) {
+      if (!isOrigin(origin)) {
+        context.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path, no "*")` });
+      }
+    }
+    return origins;
+  });
 
 /** Issuer and audience of the development tokens `pnpm token` prints. */
 export const DEV_ISSUER = 'mission-graph-dev';

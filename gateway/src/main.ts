@@ -15,7 +15,12 @@ import {
   readGatewayEnv,
   subgraphUrlOverrides,
 } from './config.js';
+import { loadClientRegistry } from './clients/registry.js';
+import { personaTokenSigner } from './explorer/personas.js';
 import { createGateway } from './gateway.js';
+import { createRateLimiter } from './rate-limit/rate-limiter.js';
+import { redisRateLimitStore } from './rate-limit/redis-store.js';
+import { memoryRateLimitStore } from './rate-limit/token-bucket.js';
 
 void runMain(async () => {
   const env = readGatewayEnv();
@@ -33,6 +38,18 @@ void runMain(async () => {
     ? await keyPairFromJwk(env.INTERNAL_TOKEN_PRIVATE_KEY as JWK)
     : await devKeyPair(env.DATA_DIR, INTERNAL_TOKEN_KEY_NAME);
 
+  const clients = loadClientRegistry(env.CLIENTS_PATH);
+  const rateLimiter = createRateLimiter(
+    clients,
+    env.REDIS_URL ? redisRateLimitStore({ url: env.REDIS_URL, keyPrefix: env.RATE_LIMIT_KEY_PREFIX }) : memoryRateLimitStore(),
+  );
+  // Development without an identity provider: the explorer's personas get tokens signed
+  // with the development caller key (the one `pnpm token` uses).
+  const personaTokens =
+    env.NODE_ENV === 'development' && !env.AUTH_JWKS_URL
+      ? personaTokenSigner(await devKeyPair(env.DATA_DIR, DEV_CALLER_KEY_NAME), DEV_ISSUER, DEV_AUDIENCE)
+      : undefined;
+
   const gateway = createGateway({
     supergraphPath: env.SUPERGRAPH_PATH,
     subgraphUrls: subgraphUrlOverrides(env),
@@ -41,10 +58,15 @@ void runMain(async () => {
     internalTokenKey,
     unauthorizedMode: env.AUTHORIZATION_MODE,
     auditSink: httpAuditSink(auditAppendUrl(env), internalTokenKey),
+    externalSupergraphPath: env.EXTERNAL_SUPERGRAPH_PATH,
+    clients,
+    rateLimiter,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    personaTokens,
   });
   const { url } = await gateway.listen(env.PORT, env.HOST);
   console.log(`gateway ready at ${url} (authorization: ${env.AUTHORIZATION_MODE})`);
-  const stop = () => void gateway.stop().then(() => process.exit(0));
+  const stop = () => void gateway.stop().then(() => rateLimiter.close()).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 });

@@ -5,7 +5,8 @@ import {
   isNonNullType,
   type GraphQLOutputType,
 } from 'graphql';
-import { UNAUTHORIZED_FIELD_OR_TYPE } from '@mission-graph/service-kit';
+import { UNAUTHORIZED_FIELD_OR_TYPE, type MissingRequirements } from '@mission-graph/service-kit';
+import type { RefusalExplainer } from './explain-refusal.js';
 import { PLACEHOLDER, type Removal } from './filter-operation.js';
 
 /**
@@ -13,11 +14,18 @@ import { PLACEHOLDER, type Removal } from './filter-operation.js';
  * `null` with an `UNAUTHORIZED_FIELD_OR_TYPE` error at its path, and a removed
  * non-null field nulls its parent, as GraphQL's null propagation would.
  */
-/** `refused`: the whole operation is refused (answered with HTTP 403). */
-export function unauthorizedError(path: (string | number)[], refused = false): GraphQLError {
+/**
+ * `refused`: the whole operation is refused (answered with HTTP 403). `missing`: what the
+ * caller lacks (`requiredScopes`, `purposeRequired`), so the error says what to fix.
+ */
+export function unauthorizedError(
+  path: (string | number)[],
+  refused = false,
+  missing: MissingRequirements = {},
+): GraphQLError {
   return new GraphQLError('Unauthorized field or type', {
     path,
-    extensions: { code: UNAUTHORIZED_FIELD_OR_TYPE, ...(refused ? { http: { status: 403 } } : {}) },
+    extensions: { code: UNAUTHORIZED_FIELD_OR_TYPE, ...missing, ...(refused ? { http: { status: 403 } } : {}) },
   });
 }
 
@@ -26,6 +34,7 @@ type Json = Record<string, unknown>;
 export function applyRemovals(
   data: Json | null | undefined,
   removals: readonly Removal[],
+  explain: RefusalExplainer = () => ({}),
 ): { data: Json | null | undefined; errors: GraphQLError[] } {
   const errors: GraphQLError[] = [];
   if (data) stripPlaceholders(data);
@@ -35,14 +44,15 @@ export function applyRemovals(
     const id = `${removal.path.join('.')}|${removal.coordinate}`;
     if (seen.has(id)) continue;
     seen.add(id);
+    const missing = explain(removal.coordinate);
     if (!data) {
-      errors.push(unauthorizedError(removal.path));
+      errors.push(unauthorizedError(removal.path, false, missing));
       continue;
     }
     const found = errors.length;
-    if (nullInObject(data, removal, 0, [], errors)) data = null;
+    if (nullInObject(data, removal, 0, [], errors, missing)) data = null;
     // The parent was null or an empty list: still tell the caller what was withheld.
-    if (errors.length === found) errors.push(unauthorizedError(removal.path));
+    if (errors.length === found) errors.push(unauthorizedError(removal.path, false, missing));
   }
   return { data, errors };
 }
@@ -54,6 +64,7 @@ function nullInObject(
   depth: number,
   path: (string | number)[],
   errors: GraphQLError[],
+  missing: MissingRequirements,
 ): boolean {
   const key = removal.path[depth]!;
   const type = removal.types[depth]!;
@@ -62,12 +73,12 @@ function nullInObject(
     if (typeof typename === 'string' && !removal.onTypes.has(typename)) return false;
     if (key in object && object[key] !== undefined) return false; // another type's selection
     object[key] = null;
-    errors.push(unauthorizedError([...path, key]));
+    errors.push(unauthorizedError([...path, key], false, missing));
     return isNonNullType(type);
   }
   const child = object[key];
   if (child === null || child === undefined) return false;
-  if (nullInValue(child, getNullableType(type), removal, depth + 1, [...path, key], errors)) {
+  if (nullInValue(child, getNullableType(type), removal, depth + 1, [...path, key], errors, missing)) {
     object[key] = null;
     return isNonNullType(type);
   }
@@ -81,6 +92,7 @@ function nullInValue(
   depth: number,
   path: (string | number)[],
   errors: GraphQLError[],
+  missing: MissingRequirements,
 ): boolean {
   if (isListType(type)) {
     if (!Array.isArray(value)) return false;
@@ -88,14 +100,14 @@ function nullInValue(
     for (let index = 0; index < value.length; index += 1) {
       const item: unknown = value[index];
       if (item === null || item === undefined) continue;
-      if (nullInValue(item, getNullableType(itemType), removal, depth, [...path, index], errors)) {
+      if (nullInValue(item, getNullableType(itemType), removal, depth, [...path, index], errors, missing)) {
         value[index] = null;
         if (isNonNullType(itemType)) return true;
       }
     }
     return false;
   }
-  return typeof value === 'object' && value !== null && nullInObject(value as Json, removal, depth, path, errors);
+  return typeof value === 'object' && value !== null && nullInObject(value as Json, removal, depth, path, errors, missing);
 }
 
 function stripPlaceholders(value: unknown): void {

@@ -10,6 +10,7 @@ import type { Auditor } from '../audit/auditor.js';
 import { ANONYMOUS, type AccessRules, type Caller } from '@mission-graph/service-kit';
 import { applyRemovals, unauthorizedError } from './apply-removals.js';
 import { accessDecisions } from './decisions.js';
+import { refusalExplainer } from './explain-refusal.js';
 import { filterOperation } from './filter-operation.js';
 
 /**
@@ -79,8 +80,10 @@ export class AuthorizingGateway implements GatewayInterface {
       requestContext.request.variables ?? {},
       accessDecisions(schema, this.rules, caller),
     );
+    // Each refusal says what the caller lacks (requiredScopes / purposeRequired).
+    const explain = refusalExplainer(schema, this.rules, caller);
     if (filtered.removals.length > 0 && (this.mode === 'reject' || filtered.empty)) {
-      return { errors: filtered.removals.map((removal) => unauthorizedError(removal.path, true)) };
+      return { errors: filtered.removals.map((removal) => unauthorizedError(removal.path, true, explain(removal.coordinate))) };
     }
 
     // What runs: the caller's operation cut to what it may see, plus what the audit
@@ -101,7 +104,7 @@ export class AuthorizingGateway implements GatewayInterface {
           }
         : requestContext,
     );
-    const { data, errors } = applyRemovals(result.data, filtered.removals);
+    const { data, errors } = applyRemovals(result.data, filtered.removals, explain);
     if (this.auditor) {
       try {
         await this.auditor.record(schema, executed, data, {

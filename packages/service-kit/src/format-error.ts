@@ -10,7 +10,9 @@ import { ErrorCode } from './errors.js';
 export function maskInternalErrors(development: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== undefined) return formatted;
+    // An expected error (one with a code of the contract) says what to fix; a stack
+    // trace would only bury that, in development too.
+    if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== undefined) return withoutStacktrace(formatted);
     if (development) return formatted;
     console.error(unwrapResolverError(error));
     return {
@@ -20,4 +22,10 @@ export function maskInternalErrors(development: boolean) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  const { stacktrace: _, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }

@@ -21,6 +21,18 @@ export interface HttpServiceOptions<Ctx extends BaseContext> {
   routes?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean> | boolean;
   /** Called when the service stops (close the database). */
   onStop?: () => Promise<void>;
+  /**
+   * Further GraphQL endpoints by path, each with its own Apollo server and context (the
+   * gateway's `/external/graphql` serves the external contract this way). Same HTTP
+   * handling as the main endpoint.
+   */
+  endpoints?: Record<string, GraphQLEndpoint>;
+}
+
+export interface GraphQLEndpoint {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each endpoint has its own context type
+  apollo: ApolloServer<any>;
+  context: (request: IncomingMessage) => Promise<BaseContext>;
 }
 
 export interface HttpService {
@@ -49,7 +61,12 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 export function createHttpService<Ctx extends BaseContext>(
   options: HttpServiceOptions<Ctx>,
 ): HttpService {
-  const graphqlPaths = new Set(options.graphqlPaths ?? ['/graphql']);
+  const main: GraphQLEndpoint = { apollo: options.apollo, context: options.context };
+  const endpoints = new Map<string, GraphQLEndpoint>([
+    ...(options.graphqlPaths ?? ['/graphql']).map((path) => [path, main] as const),
+    ...Object.entries(options.endpoints ?? {}),
+  ]);
+  const servers = [...new Set([...endpoints.values()].map((endpoint) => endpoint.apollo))];
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   let server: Server | undefined;
   let started: Promise<void> | undefined;
@@ -65,7 +82,8 @@ export function createHttpService<Ctx extends BaseContext>(
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
     if (options.routes && (await options.routes(request, response))) return;
-    if (!graphqlPaths.has(url.pathname)) {
+    const endpoint = endpoints.get(url.pathname);
+    if (!endpoint) {
       return sendJson(response, 404, { errors: [{ message: 'Not found' }] });
     }
 
@@ -90,9 +108,9 @@ export function createHttpService<Ctx extends BaseContext>(
         return sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
     }
-    const result = await options.apollo.executeHTTPGraphQLRequest({
+    const result = await endpoint.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(request),
+      context: () => endpoint.context(request),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -106,7 +124,7 @@ export function createHttpService<Ctx extends BaseContext>(
 
   return {
     async listen(port, host = '127.0.0.1') {
-      started ??= options.apollo.start();
+      started ??= Promise.all(servers.map((apollo) => apollo.start())).then(() => undefined);
       await started;
       server = createServer((request, response) => {
         handle(request, response).catch((error: unknown) => {
@@ -131,7 +149,7 @@ export function createHttpService<Ctx extends BaseContext>(
           server.closeAllConnections();
           await closing;
         }
-        if (started) await options.apollo.stop();
+        if (started) await Promise.all(servers.map((apollo) => apollo.stop()));
         await options.onStop?.();
       })();
       return stopped;

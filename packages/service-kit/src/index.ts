@@ -19,3 +19,5 @@ export * from './authorization/keys.js';
 export * from './authorization/scopes.js';
 export * from './database-errors.js';
 export * from './authorization/requirements.js';
+export * from './authorization/contract-guard.js';
+export * from './authorization/record-guard.js';

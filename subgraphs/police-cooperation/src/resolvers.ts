@@ -17,6 +17,7 @@ import {
   type RecordExchangeRequestInput,
 } from './domain/exchange-request-input.js';
 import { checkStatisticsQuery } from './domain/exchange-statistics.js';
+import { mayRelease, releasableHandlingCodes } from './domain/external-release.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
 type Context = PoliceCooperationContext & CallerContext;
@@ -69,14 +70,21 @@ export const resolvers = {
       return { ...query, groups: await context.exchangeRequests.statistics(query) };
     },
 
-    informationExchangeRequest: (_: unknown, args: { id: string }, context: Context) =>
-      context.exchangeRequests.findById(requireUuid(args.id, 'id')),
+    informationExchangeRequest: async (_: unknown, args: { id: string }, context: Context) => {
+      const request = await context.exchangeRequests.findById(requireUuid(args.id, 'id'));
+      // A request that may not leave is answered as one that does not exist.
+      return request && mayRelease(context.caller, request) ? request : null;
+    },
 
     informationExchangeRequests: (
       _: unknown,
       args: PageArgs & { filter?: ExchangeRequestFilter | null },
       context: Context,
-    ) => context.exchangeRequests.list(args.filter ?? {}, readPageArgs(args, CURSOR_ARITY)),
+    ) =>
+      context.exchangeRequests.list(
+        { ...args.filter, handlingCodes: releasableHandlingCodes(context.caller) },
+        readPageArgs(args, CURSOR_ARITY),
+      ),
   },
 
   InformationExchangeRequest: {

@@ -1,9 +1,12 @@
-import { defineSubgraph } from '@mission-graph/service-kit';
+import { defineSubgraph, guardRecords, loadTypeDefs, type CallerContext } from '@mission-graph/service-kit';
 import { createContext } from './context.js';
-import { PG_SCHEMA, schema } from './db/schema.js';
+import { PG_SCHEMA, schema, type InformationExchangeRequestRow } from './db/schema.js';
+import { mayRelease } from './domain/external-release.js';
 import { resolvers } from './resolvers.js';
 import { seedExchangeRequests } from './seed.js';
 import { createExchangeRequestStore } from './stores/exchange-request-store.js';
+
+const typeDefs = new URL('./schema.graphql', import.meta.url);
 
 /** Police cooperation: information-exchange requests with Europol, Interpol and the Serbian MoI. */
 export const createService = defineSubgraph({
@@ -11,8 +14,13 @@ export const createService = defineSubgraph({
   pgSchema: PG_SCHEMA,
   tables: schema,
   migrationsFolder: new URL('../drizzle', import.meta.url),
-  typeDefs: new URL('./schema.graphql', import.meta.url),
-  resolvers,
+  typeDefs,
+  // H2/H3 requests never leave through the external contract, on any path to a request.
+  resolvers: guardRecords<InformationExchangeRequestRow, CallerContext>(loadTypeDefs(typeDefs), resolvers, {
+    typeName: 'InformationExchangeRequest',
+    visible: (request, context) => mayRelease(context.caller, request),
+    idOf: (request) => request.id,
+  }),
   seed: seedExchangeRequests,
   context: (db) => {
     const exchangeRequests = createExchangeRequestStore(db);

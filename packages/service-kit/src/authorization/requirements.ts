@@ -66,6 +66,15 @@ export function missingRequirements(rule: AccessRule | undefined, caller: Caller
   return missing;
 }
 
+/**
+ * What `caller` lacks to satisfy every one of `rules`, naming only the rules it fails:
+ * a caller holding `forensics:read` is told `forensics:personal`, not both.
+ */
+export function missingForAll(rules: readonly (AccessRule | undefined)[], caller: Caller): MissingRequirements {
+  const failing = rules.filter((rule): rule is AccessRule => rule !== undefined && !satisfies(rule, caller));
+  return missingRequirements(allOf(failing), caller);
+}
+
 /** "Requires scope `forensics:personal` and a declared purpose (`X-Access-Purpose` header)." */
 export function describeRequirement(rule: AccessRule | undefined): string | undefined {
   if (!rule) return undefined;
