@@ -266,4 +266,72 @@ describe('the external contract at /external/graphql', () => {
       expect(audit.data!.auditEvents.edges).toEqual([]);
     });
   });
+
+  describe('small counts on the external contract', () => {
+    type Group = { municipality: string | null; fieldOperations: number | null; exhumations: number | null; individualsIdentified: number | null; suppressed: boolean };
+    const byMunicipality = `query($from: Date!, $to: Date!) { forensicsStatistics(from: $from, to: $to, groupBy: [MUNICIPALITY]) {
+      groups { municipality fieldOperations exhumations individualsIdentified suppressed } } }`;
+    const total = `query($from: Date!, $to: Date!) { forensicsStatistics(from: $from, to: $to) { groups { fieldOperations suppressed } } }`;
+    const period = { from: '2012-01-01', to: '2012-12-31' };
+
+    it('withholds every count below 5 (null, suppressed: true) and a complement, where internal callers see exact figures', async () => {
+      const exact = await graph.queryAs<{ forensicsStatistics: { groups: Group[] } }>(['statistics:read'], byMunicipality, period);
+      const shown = await external<{ forensicsStatistics: { groups: Group[] } }>(byMunicipality, period, { scopes: ['statistics:read'] });
+      expect(shown.errors).toBeUndefined();
+      const internalGroups = exact.data!.forensicsStatistics.groups;
+      const externalGroups = shown.data!.forensicsStatistics.groups;
+      expect(internalGroups.every((group) => !group.suppressed && group.fieldOperations !== null)).toBe(true);
+      expect(externalGroups.map((group) => group.municipality)).toEqual(internalGroups.map((group) => group.municipality));
+
+      const small = internalGroups.filter((group) => group.fieldOperations! > 0 && group.fieldOperations! < 5);
+      expect(small.length, 'the seed has small municipal counts in 2012').toBeGreaterThan(0);
+      externalGroups.forEach((group, index) => {
+        const exactGroup = internalGroups[index]!;
+        for (const figure of ['fieldOperations', 'exhumations', 'individualsIdentified'] as const) {
+          const value = group[figure];
+          if (value === null) {
+            expect(group.suppressed).toBe(true);
+          } else {
+            expect(value).toBe(exactGroup[figure]);
+            expect(value === 0 || value >= 5, `${group.municipality} ${figure} = ${value}`).toBe(true);
+          }
+        }
+      });
+
+      // Complementary suppression: the total (asked separately) minus every shown cell is
+      // the sum of at least two withheld cells, so no single small count can be derived.
+      const totals = await external<{ forensicsStatistics: { groups: Group[] } }>(total, period, { scopes: ['statistics:read'] });
+      const grandTotal = totals.data!.forensicsStatistics.groups[0]!.fieldOperations!;
+      const withheld = externalGroups.flatMap((group, index) => (group.fieldOperations === null ? [internalGroups[index]!.fieldOperations!] : []));
+      const shownSum = externalGroups.reduce((sum, group) => sum + (group.fieldOperations ?? 0), 0);
+      expect(withheld.length).toBeGreaterThanOrEqual(2);
+      expect(grandTotal - shownSum).toBe(withheld.reduce((sum, value) => sum + value, 0));
+    });
+
+    it('withholds small figures of a mission report too, and never those of internal callers', async () => {
+      const report = `{ missionReport(from: "2019-03-04", to: "2019-03-04") {
+        policeCooperation { europolRequests serbianMoiRequests interpolRequests suppressed }
+        forensics { fieldOperations exhumations suppressed } operations { patrols suppressed } } }`;
+      type Report = { missionReport: Record<string, Record<string, number | boolean | null>> };
+      const exact = await graph.queryAs<Report>(['statistics:read'], report);
+      const shown = await external<Report>(report, undefined, { scopes: ['statistics:read'] });
+      expect(shown.errors).toBeUndefined();
+      for (const [pillar, figures] of Object.entries(exact.data!.missionReport)) {
+        expect(figures.suppressed, pillar).toBe(false);
+        for (const [name, value] of Object.entries(figures)) {
+          if (name === 'suppressed') continue;
+          const external = shown.data!.missionReport[pillar]![name];
+          if (typeof value === 'number' && value > 0 && value < 5) {
+            expect(external, `${pillar}.${name}`).toBeNull();
+            expect(shown.data!.missionReport[pillar]!.suppressed).toBe(true);
+          }
+          if (external !== null) expect(external).toBe(value);
+        }
+      }
+      // One day of police cooperation has some small channel: withheld with a complement.
+      const channels = shown.data!.missionReport.policeCooperation!;
+      const hiddenChannels = ['europolRequests', 'serbianMoiRequests', 'interpolRequests'].filter((name) => channels[name] === null);
+      if (hiddenChannels.length > 0) expect(hiddenChannels.length).toBeGreaterThanOrEqual(2);
+    });
+  });
 });

@@ -68,6 +68,10 @@ export function requireInProduction(
   }
 }
 
+/** Smallest count shown on the external contract: counts below it are withheld (statistics/small-counts.ts). */
+export const DEFAULT_SMALL_COUNT_THRESHOLD = 5;
+export const smallCountThresholdVariable = z.coerce.number().int().min(2).max(1000).default(DEFAULT_SMALL_COUNT_THRESHOLD);
+
 /** The variables every subgraph reads. */
 export const subgraphEnv = (defaultPort: number) => ({
   PORT: portVariable(defaultPort),
@@ -78,6 +82,8 @@ export const subgraphEnv = (defaultPort: number) => ({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The gateway's public key for internal tokens; development reads `.data/keys/`. */
   INTERNAL_TOKEN_PUBLIC_KEY: optionalJwk,
+  /** Smallest count shown to the external contract (small-count suppression, statistics/small-counts.ts). */
+  SMALL_COUNT_THRESHOLD: smallCountThresholdVariable,
 });
 
 /** Runs `start`, printing a ConfigError as one readable message and exiting 1. */

@@ -21,3 +21,4 @@ export * from './database-errors.js';
 export * from './authorization/requirements.js';
 export * from './authorization/contract-guard.js';
 export * from './authorization/record-guard.js';
+export * from './statistics/small-counts.js';

@@ -3,6 +3,7 @@ import {
   periodKey,
   requireUuid,
   scalarResolvers,
+  type CallerContext,
   type PageArgs,
   type Period,
 } from '@mission-graph/service-kit';
@@ -21,7 +22,12 @@ import {
   type MorgueReviewInput,
   type MortalRemainsInput,
 } from './domain/records.js';
-import { normaliseGroupBy, type StatisticsDimension } from './domain/statistics.js';
+import {
+  normaliseGroupBy,
+  protectForensicsFigures,
+  protectForensicsStatistics,
+  type StatisticsDimension,
+} from './domain/statistics.js';
 import {
   listFieldOperations,
   recordFieldOperation,
@@ -80,11 +86,12 @@ export const resolvers = {
     forensicsStatistics: async (
       _: unknown,
       args: { from: string; to: string; groupBy?: StatisticsDimension[] | null },
-      { db }: ForensicsContext,
+      { db, caller }: ForensicsContext & CallerContext,
     ) => {
       const period = checkPeriod(args.from, args.to);
       const groupBy = normaliseGroupBy(args.groupBy);
-      return { ...period, groupBy, groups: await forensicsStatistics(db, period, groupBy) };
+      const groups = await forensicsStatistics(db, period, groupBy);
+      return { ...period, groupBy, groups: protectForensicsStatistics(caller, groups, groupBy) };
     },
   },
 
@@ -121,8 +128,8 @@ export const resolvers = {
     // so its dates are checked here before they reach SQL.
     __resolveReference: (reference: { from?: unknown; to?: unknown }): Period =>
       checkPeriod(reference.from, reference.to),
-    forensics: (period: Period, _: unknown, { loaders }: ForensicsContext) =>
-      loaders.figuresByPeriod.load(periodKey(period)),
+    forensics: async (period: Period, _: unknown, { loaders, caller }: ForensicsContext & CallerContext) =>
+      protectForensicsFigures(caller, await loaders.figuresByPeriod.load(periodKey(period))),
   },
 
   MissingPerson: {

@@ -5,6 +5,7 @@ import {
   periodKey,
   requireUuid,
   scalarResolvers,
+  type CallerContext,
   type PageArgs,
   type Period,
 } from '@mission-graph/service-kit';
@@ -24,6 +25,7 @@ import type { IncidentEventRow } from './stores/incident-events.js';
 import type { IncidentFilter, IncidentRow, ReportIncidentInput } from './stores/incident-store.js';
 import type { OfficerFilter } from './stores/officer-store.js';
 import type { LogPatrolInput, PatrolFilter } from './stores/patrol-store.js';
+import { protectOperationsFigures } from './domain/mission-figures.js';
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 type Ctx = OperationsContext;
@@ -137,7 +139,8 @@ export const resolvers = {
   MissionReport: {
     // Async so a bad representation fails its own entity, not the whole `_entities` list.
     __resolveReference: async ({ from, to }: { from: unknown; to: unknown }): Promise<Period> => checkPeriod(from, to),
-    operations: (period: Period, _: unknown, { loaders }: Ctx) => loaders.operationsFigures.load(periodKey(period)),
+    operations: async (period: Period, _: unknown, { loaders, caller }: Ctx & CallerContext) =>
+      protectOperationsFigures(caller, await loaders.operationsFigures.load(periodKey(period))),
   },
 
   FormedPoliceUnit: {

@@ -16,7 +16,7 @@ import {
   checkRecordInput,
   type RecordExchangeRequestInput,
 } from './domain/exchange-request-input.js';
-import { checkStatisticsQuery } from './domain/exchange-statistics.js';
+import { checkStatisticsQuery, protectChannelFigures, protectExchangeStatistics } from './domain/exchange-statistics.js';
 import { mayRelease, releasableHandlingCodes } from './domain/external-release.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
@@ -67,7 +67,8 @@ export const resolvers = {
       context: Context,
     ) => {
       const query = checkStatisticsQuery(args.from, args.to, args.groupBy);
-      return { ...query, groups: await context.exchangeRequests.statistics(query) };
+      const groups = await context.exchangeRequests.statistics(query);
+      return { ...query, groups: protectExchangeStatistics(context.caller, groups, query.groupBy) };
     },
 
     informationExchangeRequest: async (_: unknown, args: { id: string }, context: Context) => {
@@ -113,7 +114,7 @@ export const resolvers = {
     __resolveReference: (reference: { from: unknown; to: unknown }): Period =>
       checkPeriod(reference.from, reference.to),
 
-    policeCooperation: (report: Period, _: unknown, context: Context) =>
-      context.loaders.figuresByPeriod.load(periodKey(report)),
+    policeCooperation: async (report: Period, _: unknown, context: Context) =>
+      protectChannelFigures(context.caller, await context.loaders.figuresByPeriod.load(periodKey(report))),
   },
 };

@@ -349,7 +349,7 @@ describe.each(databaseFlavours)('specialist-chambers on %s', (flavour) => {
         return isObjectType(type) ? Object.keys(type.getFields()) : [];
       };
       expect(fieldsOf('MissionReport')).toEqual(['from', 'to', 'specialistChambers']);
-      expect(fieldsOf('SpecialistChambersFigures')).toEqual(['supportRequests']);
+      expect(fieldsOf('SpecialistChambersFigures')).toEqual(['supportRequests', 'suppressed']);
     });
   });
 
