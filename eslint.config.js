@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/drizzle/**', '.data/**', '**/dist/**'] },
+  { ignores: ['**/node_modules/**', '**/drizzle/**', '.data/**', '**/dist/**', 'examples/*/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

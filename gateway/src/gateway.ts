@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   createHttpService,
@@ -17,11 +16,11 @@ import { AuthorizingGateway, type UnauthorizedMode } from './authorization/autho
 import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
 import type { AuditSink } from './audit/audit-sink.js';
 import { Auditor } from './audit/auditor.js';
-import { createAdmission, type FrontDoorContext } from './clients/admission.js';
+import { createAdmission } from './clients/admission.js';
 import type { ClientRegistry } from './clients/registry.js';
 import { corsRoute } from './cors.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './documents/manifest.js';
-import { trustedDocumentsPlugin } from './documents/trusted-documents-plugin.js';
+import { TrustedDocumentsServer } from './documents/trusted-documents.js';
 import { personaRoutes, type PersonaTokenSigner } from './explorer/personas.js';
 import { explorerRoutes } from './explorer/routes.js';
 import { rateLimitHeadersPlugin } from './rate-limit/headers-plugin.js';
@@ -109,22 +108,20 @@ function createPipeline(supergraphPath: string, options: GatewayOptions, documen
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => useScalarSemantics(apiSchema));
   const maskInternal = maskInternalErrors(options.development);
   let loaded = false;
-  const apollo = new ApolloServer<FrontDoorContext>({
+  const apollo = new TrustedDocumentsServer({
     gateway: new AuthorizingGateway(gateway, rules, options.unauthorizedMode, new Auditor(rules, options.auditSink)),
     includeStacktraceInErrorResponses: options.development,
     // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
-    // Trusted documents replace automatic persisted queries (trusted-documents-plugin.ts).
-    persistedQueries: false,
     formatError: (formatted, error) => maskInternal(asBadUserInput(formatted, error), error),
     plugins: [
       // The explorer is our own, self-hosted (explorer/routes.ts), not Apollo's CDN-loaded page.
       ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => void (loaded = true) },
-      trustedDocumentsPlugin(documents),
       rateLimitHeadersPlugin(),
     ],
-  });
+    // Trusted documents resolved at the door; automatic persisted queries off (documents/trusted-documents.ts).
+  }, documents);
   return { apollo, loaded: () => loaded };
 }
 

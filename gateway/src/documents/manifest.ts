@@ -10,6 +10,7 @@ import type { ClientRegistry } from '../clients/registry.js';
  * - Apollo's persisted-query manifest:
  *   `{ "format": "apollo-persisted-query-manifest", "version": 1, "operations": [{ "id", "name", "type", "body" }] }`
  * - Hive's / graphql-codegen's persisted documents: `{ "<sha256 of the body>": "<body>" }`
+ *   (keys with or without the `sha256:` prefix the client preset writes)
  * An id is the SHA-256 of the document text (hex), as both tools compute it; every id
  * is checked against its text when the manifest is loaded, so an edited body with a
  * stale id stops the gateway instead of serving something nobody reviewed.
@@ -44,7 +45,7 @@ export function parseManifest(json: unknown, source: string): TrustedDocument[] 
   } else {
     documents = Object.entries(record).map(([id, body]) => {
       if (typeof body !== 'string') return fail(`"${id}" must map to the document text`);
-      return { id, body };
+      return { id: normaliseDocumentId(id), body };
     });
   }
   for (const document of documents) {
