@@ -34,14 +34,26 @@ function showCost(result) {
   costLabel.textContent = `cost ${cost.estimated}${typeof cost.max === 'number' ? ` (max ${cost.max})` : ''}`;
 }
 
+/** GraphiQL's fetcher answers with a value, a promise or an async iterable (multipart): show the cost of each answer. */
+function observeCost(result) {
+  if (result && typeof result.then === 'function') return result.then(observeCost);
+  if (result && typeof result[Symbol.asyncIterator] === 'function') {
+    return (async function* tap() {
+      for await (const payload of result) {
+        showCost(payload);
+        yield payload;
+      }
+    })();
+  }
+  showCost(result);
+  return result;
+}
+
 function mount(endpoint, headers, key) {
   const base = GraphiQL.createFetcher({ url: endpoint });
-  const fetcher = async (params, options) => {
-    const result = await base(params, options);
-    // Introspection runs through the fetcher too; only the answers to the user's operations set the cost.
-    if (params.operationName !== 'IntrospectionQuery') showCost(result);
-    return result;
-  };
+  // Introspection runs through the fetcher too; only the answers to the user's operations set the cost.
+  const fetcher = (params, options) =>
+    params.operationName === 'IntrospectionQuery' ? base(params, options) : observeCost(base(params, options));
   endpointLabel.textContent = `endpoint ${endpoint}`;
   costLabel.textContent = '';
   root.render(
