@@ -50,6 +50,12 @@ describe('CORS, none allowed by default', () => {
     await gateway?.service.stop();
   });
 
+  it('serves no persona tokens: that route exists only in development', async () => {
+    const origin = new URL(gateway.url).origin;
+    expect((await fetch(`${origin}/explorer/personas`)).status).toBe(404);
+    expect((await fetch(`${origin}/explorer/personas/analyst/token`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('refuses every cross-origin preflight (403, no Access-Control-Allow-Origin)', async () => {
     const response = await preflight(gateway.url, APP);
     expect(response.status).toBe(403);

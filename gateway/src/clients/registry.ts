@@ -107,3 +107,11 @@ export function clientRegistry(json: unknown, baseDir: string, source = 'the cli
     all: () => [...clients.values()],
   };
 }
+
+/**
+ * Each registered client's `costMax`, by client id: the per-client maximum the operation
+ * pipeline's cost limit takes (in the shape of its `COST_MAX_BY_CLIENT`).
+ */
+export function costBudgets(registry: ClientRegistry): ReadonlyMap<string, number> {
+  return new Map(registry.all().flatMap((client) => (client.costMax === undefined ? [] : [[client.id, client.costMax] as const])));
+}
