@@ -108,6 +108,7 @@ function createPipeline(supergraphPath: string, options: GatewayOptions, documen
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => useScalarSemantics(apiSchema));
   const maskInternal = maskInternalErrors(options.development);
   let loaded = false;
+  // Apollo Server with trusted documents resolved at the door, automatic persisted queries off.
   const apollo = new TrustedDocumentsServer({
     gateway: new AuthorizingGateway(gateway, rules, options.unauthorizedMode, new Auditor(rules, options.auditSink)),
     includeStacktraceInErrorResponses: options.development,
@@ -120,7 +121,6 @@ function createPipeline(supergraphPath: string, options: GatewayOptions, documen
       { serverWillStart: async () => void (loaded = true) },
       rateLimitHeadersPlugin(),
     ],
-    // Trusted documents resolved at the door; automatic persisted queries off (documents/trusted-documents.ts).
   }, documents);
   return { apollo, loaded: () => loaded };
 }
