@@ -32,6 +32,10 @@ export interface SchemaFile {
 
 /** The contract supergraph for `tag`; throws naming every composition error. */
 export function composeContract(tag: string = EXTERNAL_TAG): string {
+  // Unreachable types are not also marked @inaccessible (third argument false): that pass
+  // marks the security features' own scalars (`policy__Policy`, `requiresScopes__Scope`),
+  // which Apollo's API-schema validation refuses. Every type outside the contract is
+  // already inaccessible here, because none of its fields carries the tag.
   const result = composeSchemaContract(subgraphServices(), { include: new Set([tag]), exclude: new Set() }, false);
   if (result.errors) {
     throw new Error(`The "${tag}" contract does not compose:\n  ${result.errors.map((e) => e.message).join('\n  ')}`);
