@@ -91,7 +91,7 @@ describe('CORS with an allowed origin', () => {
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(APP);
     expect(allowed.headers.get('access-control-expose-headers')).toBe('ratelimit, ratelimit-policy, retry-after');
-    expect(await allowed.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await allowed.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { estimated: 0 } } });
 
     const other = await preflight(gateway.url, OTHER);
     expect(other.status).toBe(403);

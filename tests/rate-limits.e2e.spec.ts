@@ -150,7 +150,8 @@ describe('rate limits shared by two gateway processes through Redis', () => {
           let output = '';
           child.stdout!.setEncoding('utf8').on('data', (text: string) => {
             output += text;
-            const url = /gateway ready at (\S+)/.exec(output)?.[1];
+            // The gateway logs one JSON line "listening at <url> …" once it accepts requests.
+            const url = /listening at (http:\/\/\S+\/graphql)/.exec(output)?.[1];
             if (url) resolve(url);
           });
           child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
