@@ -226,6 +226,36 @@ describe('the external contract at /external/graphql', () => {
     });
   });
 
+  describe('demand control on the contract', () => {
+    // Within COST_MAX (5000) but above external-sandbox's registry costMax (1000).
+    const expensive = `{ exchangeStatistics(from: "2018-06-01", to: "2025-06-14") { groups { requests } }
+      informationExchangeRequests(first: 100) { totalCount edges { node { reference } } } }`;
+    const scopes = ['statistics:read', 'police-cooperation:read'];
+
+    it('estimates every answer from the contract supergraph’s own @cost/@listSize, as the internal endpoint does', async () => {
+      const cheap = '{ exchangeStatistics(from: "2018-06-01", to: "2018-06-30") { groups { requests } } }';
+      const outside = await external(cheap, undefined, { scopes });
+      const inside = await graph.queryAs(scopes, cheap);
+      expect(outside.errors).toBeUndefined();
+      expect(outside.extensions?.cost).toEqual({ estimated: expect.any(Number) });
+      expect((outside.extensions?.cost as { estimated: number }).estimated).toBeGreaterThanOrEqual(500); // exchangeStatistics weighs 500
+      expect(outside.extensions?.cost).toEqual(inside.extensions?.cost);
+    });
+
+    it('refuses an operation above the client’s registry budget, before any subgraph is asked, where an analyst’s runs', async () => {
+      const internal = await graph.queryAs(scopes, expensive);
+      expect(internal.errors).toBeUndefined();
+      const estimated = (internal.extensions?.cost as { estimated: number }).estimated;
+      expect(estimated).toBeGreaterThan(1000);
+      const before = subgraphCalls();
+      const refused = await external(expensive, undefined, { scopes });
+      expect(refused.status).toBe(400);
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: { estimated, max: 1000 } });
+      expect(subgraphCalls()).toBe(before);
+    });
+  });
+
   describe('who may use it', () => {
     it('refuses a call without a token (401) and a person’s token (403)', async () => {
       const anonymous = await postGraphQL(graph.externalUrl, { query: '{ __typename }' });

@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readAccessRules, readContract } from '@mission-graph/service-kit';
+import { readCostModel } from '../gateway/src/operation/cost.js';
 import {
   API_SCHEMA_PATH,
   derivedSchemaFiles,
@@ -107,6 +108,20 @@ describe('the external contract (schema/external.graphql)', () => {
       const coordinate = `${type.name}.${field.name}`;
       expect(contractRules.fields.get(coordinate), coordinate).toEqual(rules.fields.get(coordinate));
       expect(contractRules.types.get(type.name), type.name).toEqual(rules.types.get(type.name));
+    }
+  });
+
+  it('is served from a supergraph that keeps the demand-control weights and list sizes of every field it exposes', () => {
+    const internalModel = readCostModel(parse(read(SUPERGRAPH_PATH)));
+    const contractModel = readCostModel(parse(read(EXTERNAL_SUPERGRAPH_PATH)));
+    const weighed = contractFields(external)
+      .map(({ type, field }) => `${type.name}.${field.name}`)
+      .filter((coordinate) => internalModel.fieldWeights.has(coordinate) || internalModel.listSizes.has(coordinate));
+    // The contract holds weighed fields (statistics, totals, lists), or this proves nothing.
+    expect(weighed).toEqual(expect.arrayContaining(['Query.exchangeStatistics', 'Query.informationExchangeRequests', 'MissionReport.policeCooperation']));
+    for (const coordinate of weighed) {
+      expect(contractModel.fieldWeights.get(coordinate), coordinate).toEqual(internalModel.fieldWeights.get(coordinate));
+      expect(contractModel.listSizes.get(coordinate), coordinate).toEqual(internalModel.listSizes.get(coordinate));
     }
   });
 

@@ -19,7 +19,7 @@ import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
 import type { AuditSink } from './audit/audit-sink.js';
 import { Auditor } from './audit/auditor.js';
 import { createAdmission, type FrontDoorContext } from './clients/admission.js';
-import type { ClientRegistry } from './clients/registry.js';
+import { clientCostMaxima, type ClientRegistry } from './clients/registry.js';
 import { corsRoute } from './cors.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './documents/manifest.js';
 import { trustedDocumentsStep } from './documents/trusted-documents.js';
@@ -62,7 +62,7 @@ export interface GatewayOptions {
   shutdownTimeoutMs?: number;
   /** Operation limits checked before parsing (default: DEFAULT_LIMITS). */
   limits?: OperationLimits;
-  /** Demand control (default: enforce, max 5000, lists of 10); `maxByClient` includes the registry's `costMax`. */
+  /** Demand control (default: enforce, max 5000, lists of 10); each registered client's `costMax` joins `maxByClient`. */
   cost?: CostSettings;
   /** Fetch timeout per subgraph name, in ms (default 10 s). */
   subgraphTimeoutMs?: (name: string) => number;
@@ -120,7 +120,10 @@ export function createGateway(options: GatewayOptions): HttpService {
     }
     return dataSource;
   };
-  const pipeline = (supergraphPath: string) => createPipeline(supergraphPath, options, { documents, metrics, dataSourceFor });
+  // One cost policy for both endpoints: a client's budget is its registry `costMax` (or COST_MAX_BY_CLIENT).
+  const settings = options.cost ?? DEFAULT_COST;
+  const cost: CostSettings = { ...settings, maxByClient: clientCostMaxima(settings.maxByClient ?? new Map(), options.clients) };
+  const pipeline = (supergraphPath: string) => createPipeline(supergraphPath, options, { documents, metrics, dataSourceFor, cost });
   const internal = pipeline(options.supergraphPath);
   const external = options.externalSupergraphPath ? pipeline(options.externalSupergraphPath) : undefined;
 
@@ -147,6 +150,7 @@ export function createGateway(options: GatewayOptions): HttpService {
 
 interface PipelineParts {
   documents: TrustedDocuments;
+  cost: CostSettings;
   metrics: ServiceMetrics;
   dataSourceFor: (name: string, url: string | undefined) => GraphQLDataSource;
 }
@@ -174,7 +178,8 @@ function createPipeline(supergraphPath: string, options: GatewayOptions, parts: 
     rules,
     mode: options.unauthorizedMode,
     auditor: new Auditor(rules, instrumentAuditSink(options.auditSink, parts.metrics)),
-    cost: new CostPolicy(readCostModel(supergraph), options.cost ?? DEFAULT_COST),
+    // Each supergraph's own @cost/@listSize (the contract keeps them: schema-files.spec.ts).
+    cost: new CostPolicy(readCostModel(supergraph), parts.cost),
   });
   const apollo = new PreflightApolloServer<FrontDoorContext>(
     {

@@ -8,7 +8,7 @@ import {
 } from '@mission-graph/service-kit';
 import { createCallerVerifier } from './authentication/caller-verifier.js';
 import { httpAuditSink } from './audit/audit-sink.js';
-import { clientCostMaxima, loadClientRegistry } from './clients/registry.js';
+import { loadClientRegistry } from './clients/registry.js';
 import {
   auditAppendUrl,
   DEV_AUDIENCE,
@@ -72,7 +72,7 @@ export async function startGateway(
       mode: env.COST_MODE,
       defaultListSize: env.COST_DEFAULT_LIST_SIZE,
       maxByScope: env.COST_MAX_BY_SCOPE,
-      maxByClient: clientCostMaxima(env.COST_MAX_BY_CLIENT, clients),
+      maxByClient: env.COST_MAX_BY_CLIENT,
     },
     subgraphTimeoutMs: subgraphTimeouts(env),
     logger,

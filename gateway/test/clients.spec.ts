@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@mission-graph/service-kit';
 import { admitClient } from '../src/clients/admission.js';
-import { clientRegistry, costBudgets, loadClientRegistry } from '../src/clients/registry.js';
+import { clientCostMaxima, clientRegistry, costBudgets, loadClientRegistry } from '../src/clients/registry.js';
 
 const entry = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -40,5 +40,27 @@ describe('the client registry', () => {
     expect(admitClient(clients, { ...person, clientId: 'feed' }, 'external')?.id).toBe('feed');
     expect(() => admitClient(clients, { ...person, clientId: 'feed' }, 'internal')).toThrow(/may call \/external\/graphql only/);
     expect(() => admitClient(clients, { ...person, clientId: 'ghost' }, 'internal')).toThrow(/not registered/);
+  });
+});
+
+describe('client cost budgets (the pipeline’s maxByClient)', () => {
+  const withBudgets = registry([entry('feed', { endpoint: 'external', costMax: 2000 }), entry('app')]);
+
+  it('takes each registered client’s costMax, and COST_MAX_BY_CLIENT for the others', () => {
+    const merged = clientCostMaxima(new Map([['nightly-export', 50_000]]), withBudgets);
+    expect([...merged].sort()).toEqual([
+      ['feed', 2000],
+      ['nightly-export', 50_000],
+    ]);
+  });
+
+  it('accepts the same figure in both places', () => {
+    expect(clientCostMaxima(new Map([['feed', 2000]]), withBudgets).get('feed')).toBe(2000);
+  });
+
+  it('refuses at start a client given two different maxima, naming both (an operator raising one would not know the other wins)', () => {
+    const conflicting = () => clientCostMaxima(new Map([['feed', 9000]]), withBudgets);
+    expect(conflicting).toThrow(ConfigError);
+    expect(conflicting).toThrow(/feed: COST_MAX_BY_CLIENT says 9000, the client registry's costMax 2000/);
   });
 });
