@@ -93,6 +93,11 @@ describe('rate limits in one gateway (memory)', () => {
     expect(refused.data).toBeUndefined();
   });
 
+  it('counts its refusals in /metrics by bucket (a 429 never reaches the request pipeline)', async () => {
+    const metrics = await (await fetch(new URL('/metrics', url))).text();
+    expect(metrics).toMatch(/^rate_limit_refusals_total\{limit="principal",service="gateway"\} [1-9]\d*$/m);
+  });
+
   it('keeps one principal’s budget apart from another’s', async () => {
     expect((await post(url, await token('analyst-2'))).status).toBe(200);
   });
