@@ -19,7 +19,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /**
  * The HTTP face every service shares: GraphQL over HTTP on `/graphql` (and on `/` for
- * the gateway's explorer), `GET /health/live`, `GET /health/ready` and `GET /metrics`.
+ * the gateway's explorer, and on further paths with their own Apollo server: the
+ * gateway's `/external/graphql`), `GET /health/live`, `GET /health/ready` and `GET /metrics`.
  * Built apart from listening, so tests start the real thing on a free port.
  *
  * Every request gets a request id (`x-request-id`, taken when well-formed, echoed),
