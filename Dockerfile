@@ -26,12 +26,17 @@ RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm build
 # `pnpm deploy --prod`: each service with its production dependencies only (no
-# TypeScript, tsx, vitest, drizzle-kit) and the kit injected as compiled files.
+# TypeScript, tsx, vitest, drizzle-kit) and the kit injected as compiled files. Beside
+# them: the supergraphs, and the client registry with the trusted-document manifests it
+# names (reviewed in the repo like code; CLIENTS_PATH points the gateway elsewhere).
 RUN for service in gateway subgraphs/operations subgraphs/police-cooperation subgraphs/forensics \
       subgraphs/specialist-chambers subgraphs/audit; do \
       pnpm --filter "./${service}" deploy --prod "/out/$(basename "${service}")"; \
     done \
- && mkdir -p /out/schema && cp schema/supergraph.graphql /out/schema/ \
+ && mkdir -p /out/schema && cp schema/supergraph.graphql schema/external.supergraph.graphql /out/schema/ \
+ && cp -r config /out/config \
+ && mkdir -p /out/examples/forensics-web/generated \
+ && cp examples/forensics-web/generated/persisted-documents.json /out/examples/forensics-web/generated/ \
  && cp deploy/docker/healthcheck.mjs /out/healthcheck.mjs
 
 # ---- runtime: Node and the compiled services, nothing else, as a non-root user ----
@@ -40,6 +45,8 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     DATA_DIR=/var/lib/mission-graph \
     SUPERGRAPH_PATH=/app/schema/supergraph.graphql \
+    EXTERNAL_SUPERGRAPH_PATH=/app/schema/external.supergraph.graphql \
+    CLIENTS_PATH=/app/config/clients.json \
     LOG_FORMAT=json
 # Owned by root, read-only for the service user: the code cannot be changed at run time.
 COPY --from=build /out /app

@@ -1,11 +1,16 @@
 /**
- * `pnpm codegen` — resolver types generated from each subgraph's SDL (graphql-codegen,
- * typescript-resolvers with federation), into `subgraphs/<name>/src/generated/resolvers.ts`,
- * committed. Each subgraph's resolver map is typed `Resolvers`, so a field renamed in the
- * SDL, an argument added, or a resolver returning the wrong shape fails `pnpm typecheck`,
- * which first checks (`--check`) that the generated files are current.
- * Mappers: the GraphQL types whose resolvers receive a database row (or a kit value)
- * rather than the GraphQL shape.
+ * `pnpm codegen` — two kinds of generated TypeScript, all committed; `pnpm typecheck` first
+ * checks (`--check`) that every output is current.
+ * - Resolver types from each subgraph's SDL (typescript-resolvers with federation), into
+ *   `subgraphs/<name>/src/generated/resolvers.ts`. Each subgraph's resolver map is typed
+ *   `Resolvers`, so a field renamed in the SDL, an argument added, or a resolver returning the
+ *   wrong shape fails `pnpm typecheck`. Mappers: the GraphQL types whose resolvers receive a
+ *   database row (or a kit value) rather than the GraphQL shape.
+ * - The example frontend's operation types (examples/forensics-web/operations/*.graphql)
+ *   from the internal API schema (schema/api.graphql), with the client preset: typed document
+ *   nodes, and persisted-documents.json, the frontend's trusted-documents manifest (SHA-256
+ *   id → text) that the gateway's client registry points at. A schema change that breaks a
+ *   shipped operation fails there and in `pnpm documents:check`.
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
@@ -35,14 +40,34 @@ function modelsOf(types: readonly string[]): Record<string, string> {
   return Object.fromEntries(types.map((type) => [type, `../resolver-models.js#${type}Model`]));
 }
 
+/** A frontend's typed operations and trusted-documents manifest (the path of what frontend teams copy). */
+const exampleFrontend = {
+  'examples/forensics-web/generated/': {
+    schema: 'schema/api.graphql',
+    documents: 'examples/forensics-web/operations/*.graphql',
+    preset: 'client' as const,
+    presetConfig: {
+      fragmentMasking: false,
+      persistedDocuments: { mode: 'embedHashInDocument', hashAlgorithm: 'sha256' },
+    },
+    config: {
+      scalars: { Date: 'string', DateTime: 'string' },
+      enumsAsTypes: true,
+      useTypeImports: true,
+    },
+  },
+};
+
 const config: CodegenConfig = {
   overwrite: true,
+  ignoreNoDocuments: false,
   generates: {
     ...subgraph('audit', '../context.js#AuditContext', modelsOf(['AuditEvent', 'AuditEventConnection'])),
     ...subgraph('forensics', '../context.js#ForensicsContext', modelsOf(['MissingPerson', 'GraveSite', 'FieldOperation', 'MortalRemains', 'MorgueReview', 'Identification', 'RemainsHandover', 'MissingPersonConnection', 'GraveSiteConnection', 'FieldOperationConnection', 'MortalRemainsConnection', 'IdentificationConnection', 'MissionReport', 'ForensicsFigures'])),
     ...subgraph('operations', '../context.js#OperationsContext', modelsOf(['SecurityResponder', 'FormedPoliceUnit', 'Officer', 'Incident', 'IncidentEvent', 'EngagementRequest', 'Deployment', 'Patrol', 'PatrolCoverage', 'Exercise', 'OfficerConnection', 'IncidentConnection', 'DeploymentConnection', 'PatrolConnection', 'ExerciseConnection', 'MissionReport', 'OperationsFigures'])),
     ...subgraph('police-cooperation', '../context.js#PoliceCooperationContext', modelsOf(['InformationExchangeRequest', 'ExchangeRequestTransition', 'ExchangeStatisticsGroup', 'InformationExchangeRequestConnection', 'MissingPerson', 'MissionReport', 'PoliceCooperationFigures'])),
     ...subgraph('specialist-chambers', '../context.js#SpecialistChambersContext', modelsOf(['SupportRequest', 'SupportRequestTransition', 'ProtectedWitness', 'WitnessIdentity', 'ThreatAssessment', 'Relocation', 'WitnessEvent', 'ProtectionOfficerAssignment', 'ProtectionOfficerAssignmentStep', 'SupportRequestConnection', 'ProtectedWitnessConnection', 'ProtectionOfficerAssignmentConnection', 'Deployment', 'MissionReport', 'SpecialistChambersFigures'])),
+    ...exampleFrontend,
   },
 };
 

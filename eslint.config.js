@@ -11,7 +11,7 @@ import { builtinModules } from 'node:module';
 const SUBGRAPHS = ['operations', 'police-cooperation', 'forensics', 'specialist-chambers', 'audit'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/drizzle/**', '.data/**', '**/dist/**', '**/src/generated/**'] },
+  { ignores: ['**/node_modules/**', '**/drizzle/**', '.data/**', '**/dist/**', '**/src/generated/**', 'examples/*/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

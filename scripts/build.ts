@@ -5,8 +5,10 @@
  * TypeScript project references (tsconfig.build.json) compile the kit and the
  * subgraphs first, then the gateway. tsc copies no other files, so the SDL files
  * (`src/**.graphql`, read at start through `new URL('./schema.graphql', import.meta.url)`)
- * are copied beside the compiled code here; migration folders (`<package>/drizzle`)
- * sit one level above both `src/` and `dist/`, so they resolve from either.
+ * and every file under an `assets/` folder (the explorer's script, stylesheet and icon,
+ * read through `new URL('./assets/…', import.meta.url)`) are copied beside the compiled
+ * code here; migration folders (`<package>/drizzle`) sit one level above both `src/`
+ * and `dist/`, so they resolve from either.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -23,13 +25,14 @@ export function buildablePackages(): string[] {
   return [...folders, 'gateway'].filter((folder) => existsSync(path.join(root, folder, 'tsconfig.build.json')));
 }
 
-function copyAssets(from: string, to: string): number {
+/** SDL files anywhere, and whatever lies in an `assets/` folder. */
+function copyAssets(from: string, to: string, inAssets = false): number {
   let copied = 0;
   for (const entry of readdirSync(from)) {
     const source = path.join(from, entry);
     if (statSync(source).isDirectory()) {
-      copied += copyAssets(source, path.join(to, entry));
-    } else if (entry.endsWith('.graphql')) {
+      copied += copyAssets(source, path.join(to, entry), inAssets || entry === 'assets');
+    } else if (entry.endsWith('.graphql') || inAssets) {
       cpSync(source, path.join(to, entry));
       copied += 1;
     }
@@ -48,4 +51,4 @@ execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc
 });
 let assets = 0;
 for (const folder of packages) assets += copyAssets(path.join(root, folder, 'src'), path.join(root, folder, 'dist'));
-console.log(`built ${packages.length} packages to <package>/dist (${assets} SDL files copied)`);
+console.log(`built ${packages.length} packages to <package>/dist (${assets} SDL and asset files copied)`);

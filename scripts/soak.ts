@@ -20,7 +20,7 @@
  * Exit code 0 when every check holds, 1 otherwise.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -140,6 +140,19 @@ try {
       .setExpirationTime(Math.floor(Date.now() / 1000) + options.minutes * 60 + 600)
       .sign(caller.privateKey);
 
+  // The soak's machine client, registered as production registers clients (config/clients.json
+  // format), with budgets above its load: the soak measures the graph, not the rate limits.
+  const clientsPath = path.join(pgDir, 'clients.json');
+  writeFileSync(
+    clientsPath,
+    JSON.stringify({
+      principalRateLimit: { quota: 1_000_000, windowSeconds: 60 },
+      clients: [
+        { id: 'soak-client', description: 'pnpm soak workload', endpoint: 'internal', rateLimit: { quota: 1_000_000, windowSeconds: 60 }, trustedDocumentsOnly: false },
+      ],
+    }),
+  );
+
   cluster = await startCluster({
     databaseUrl,
     portBase: options.portBase,
@@ -153,6 +166,7 @@ try {
       AUTH_JWKS_URL: `http://127.0.0.1:${(idp.address() as AddressInfo).port}/jwks`,
       AUTH_ISSUER: issuer,
       AUTH_AUDIENCE: 'mission-graph',
+      CLIENTS_PATH: clientsPath,
       INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify({ ...(await exportJWK(internal.pair.privateKey)), kid: internal.pair.kid }),
     },
     serviceEnv: {

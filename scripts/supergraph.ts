@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { documentAccessRules } from './access-docs.js';
 
 export const SUBGRAPHS = [
   { name: 'operations', port: 4001 },
@@ -28,17 +29,21 @@ export interface CompositionOutcome {
   hints: string[];
 }
 
+/** The subgraphs as composition takes them: name, the URL they listen on by default, SDL. */
+export function subgraphServices() {
+  return SUBGRAPHS.map(({ name, port }) => ({
+    name,
+    url: `http://127.0.0.1:${port}/graphql`,
+    typeDefs: parse(readFileSync(subgraphSdlPath(name), 'utf8')),
+  }));
+}
+
 export function composeSupergraph(): CompositionOutcome {
-  const result = composeServices(
-    SUBGRAPHS.map(({ name, port }) => ({
-      name,
-      url: `http://127.0.0.1:${port}/graphql`,
-      typeDefs: parse(readFileSync(subgraphSdlPath(name), 'utf8')),
-    })),
-  );
+  const result = composeServices(subgraphServices());
   const hints = (result.hints ?? []).map((hint) => `${hint.definition.code}: ${hint.message}`);
   if (result.errors) {
     return { errors: result.errors.map((error) => error.message), hints };
   }
-  return { supergraphSdl: result.supergraphSdl, errors: [], hints };
+  // Field docs say which scopes and purpose each field needs (scripts/access-docs.ts).
+  return { supergraphSdl: documentAccessRules(result.supergraphSdl), errors: [], hints };
 }

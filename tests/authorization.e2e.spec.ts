@@ -410,7 +410,7 @@ describe('reject mode', () => {
       {
         message: 'Unauthorized field or type',
         path: ['missingPersons', 'edges', 'node', 'fullName'],
-        extensions: { code: UNAUTHORIZED },
+        extensions: { code: UNAUTHORIZED, requiredScopes: [['forensics:personal']] },
       },
     ]);
     expect(Object.values(graph.subgraphs).map((s) => s.received.length)).toEqual(marks);

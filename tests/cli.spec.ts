@@ -50,6 +50,21 @@ describe('pnpm token', () => {
     expect(result.stderr).not.toMatch(/\bat \S+:\d+:\d+/); // no stack trace
   });
 
+  it('makes a registered machine client’s token with --client (client_id, and sub unless --sub says otherwise)', () => {
+    const client = token('--scopes', 'statistics:read', '--client', 'europol-statistics-feed');
+    expect(client.status).toBe(0);
+    expect(decodeJwt(client.stdout.trim())).toMatchObject({ client_id: 'europol-statistics-feed', sub: 'europol-statistics-feed' });
+    const named = token('--scopes', 'forensics:read', '--client', 'forensics-web', '--sub', 'forensic-officer-3');
+    expect(decodeJwt(named.stdout.trim())).toMatchObject({ client_id: 'forensics-web', sub: 'forensic-officer-3' });
+  });
+
+  it('refuses --client for a client the registry does not know (the gateway would refuse its token), naming the registered ones', () => {
+    const result = token('--scopes', 'statistics:read', '--client', 'made-up-feed');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: --client: "made-up-feed" is not registered in .*clients\.json \(registered: .*external-sandbox/);
+  });
+
   it('prints one token, and nothing else, carrying the scopes, subject and lifetime asked for', () => {
     const result = token('--scopes', 'forensics:read forensics:personal', '--sub', 'officer-07', '--ttl', '120');
     expect(result.status).toBe(0);
@@ -65,6 +80,7 @@ describe('the other tools', () => {
   it.each([
     ['scripts/internal-key.ts', /^Usage: pnpm --silent run internal-key/],
     ['scripts/compose.ts', /^Usage: pnpm compose/],
+    ['scripts/documents-check.ts', /^Usage: pnpm documents:check/],
     ['scripts/scale-check.ts', /^Usage: pnpm scale:check/],
     ['subgraphs/police-cooperation/src/scale-seed.ts', /^Usage: DATABASE_URL=postgres:\/\/… pnpm seed --scale/],
   ])('%s answers --help and refuses an unknown option with exit 2', (script, usage) => {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPERATION_NOT_TRUSTED, PERSISTED_QUERY_NOT_FOUND, RATE_LIMITED } from '@mission-graph/gateway/front-doors';
 import { ALL_SCOPES, ErrorCode } from '@mission-graph/service-kit';
 import { describe, expect, it } from 'vitest';
 
@@ -37,5 +38,11 @@ describe('the repository stands alone', () => {
   it('explains in docs/errors.md every error code the kit throws', () => {
     const errors = read('docs/errors.md');
     expect(Object.values(ErrorCode).filter((code) => !errors.includes(`\`${code}\``))).toEqual([]);
+  });
+
+  it('has a row in the docs/errors.md table for every code of the gateway’s front doors and limits', () => {
+    const rows = [...read('docs/errors.md').matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+    const gatewayCodes = [RATE_LIMITED, PERSISTED_QUERY_NOT_FOUND, OPERATION_NOT_TRUSTED, 'QUERY_TOO_COMPLEX', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE', 'UNAUTHORIZED_FIELD_OR_TYPE'];
+    expect(gatewayCodes.filter((code) => !rows.includes(code))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportJWK } from 'jose';
+import { exportJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devKeyPair, signInternalToken, ALL_SCOPES } from '@mission-graph/service-kit';
 import { startGraph, signCallerToken, type RunningGraph } from './testkit/graph.js';
@@ -189,6 +189,11 @@ describe('the gateway process', () => {
     });
   });
 
+  it('has no explorer persona route outside development (the tokens would be the development key’s)', async () => {
+    expect((await fetch(`http://127.0.0.1:${port}/explorer/personas`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/explorer/personas/analyst/token`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('finishes a request that is in flight when SIGTERM arrives (its subgraph fetch included), then exits 0', async () => {
     const caller = await devKeyPair(gatewayData, 'dev-caller');
     const token = await signCallerToken(caller, ['forensics:read'], { issuer: 'mission-graph-dev', audience: 'mission-graph' });
@@ -203,6 +208,49 @@ describe('the gateway process', () => {
     expect(status).toBe(200);
     expect((body as { data: { missingPersons: { edges: unknown[] } } }).data.missingPersons.edges).toHaveLength(2);
     expect(await gateway.exited).toBe(0);
+  });
+});
+
+describe('the gateway process in development (as `pnpm start` runs it)', () => {
+  const devData = mkdtempSync(path.join(tmpdir(), 'mission-graph-gateway-dev-'));
+  let gateway: ServiceProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    // No subgraph is needed for what is asked here (personas, `{ __typename }`).
+    gateway = startProcess('gateway/src/main.ts', { PORT: String(port), DATA_DIR: devData, NODE_ENV: 'development' });
+    while ((await ready(`http://127.0.0.1:${port}/health/live`)) !== 200) {
+      if (gateway.child.exitCode !== null) throw new Error(`exited with ${gateway.child.exitCode}: ${gateway.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
+  afterAll(async () => {
+    if (gateway.child.exitCode === null) gateway.child.kill('SIGKILL');
+    rmSync(devData, { recursive: true, force: true });
+  });
+
+  it('offers the explorer’s personas, whose fresh tokens this gateway accepts (and pnpm token’s key signs)', async () => {
+    const listed = (await (await fetch(`http://127.0.0.1:${port}/explorer/personas`)).json()) as { personas: { id: string; endpoint: string }[] };
+    expect(listed.personas.map((persona) => persona.id)).toEqual(['analyst', 'forensic-officer', 'protection-officer', 'external-system']);
+    for (const persona of listed.personas) {
+      const issued = (await (await fetch(`http://127.0.0.1:${port}/explorer/personas/${persona.id}/token`, { method: 'POST' })).json()) as {
+        endpoint: string;
+        headers: Record<string, string>;
+      };
+      expect(issued.endpoint).toBe(persona.endpoint);
+      const answer = await fetch(`http://127.0.0.1:${port}${issued.endpoint}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...issued.headers },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(answer.status, persona.id).toBe(200);
+    }
+    const devKey = await devKeyPair(devData, 'dev-caller');
+    const issued = (await (await fetch(`http://127.0.0.1:${port}/explorer/personas/analyst/token`, { method: 'POST' })).json()) as {
+      headers: { authorization: string };
+    };
+    await expect(jwtVerify(issued.headers.authorization.slice('Bearer '.length), devKey.publicKey)).resolves.toBeDefined();
   });
 });
 

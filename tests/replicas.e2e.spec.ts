@@ -18,6 +18,7 @@ import { createService as createForensics } from '@mission-graph/forensics';
 import { createGateway } from '@mission-graph/gateway';
 import { httpAuditSink } from '@mission-graph/gateway/audit';
 import { createCallerVerifier } from '@mission-graph/gateway/authentication';
+import { loadClientRegistry } from '@mission-graph/gateway/front-doors';
 import { createService as createOperations } from '@mission-graph/operations';
 import { createService as createPoliceCooperation } from '@mission-graph/police-cooperation';
 import { AUDIT_APPEND_PATH, newKeyPair, type HttpService, type KeyPair, type SubgraphFactory, type SubgraphInstance } from '@mission-graph/service-kit';
@@ -27,7 +28,7 @@ import { startRoundRobinProxy, type RoundRobinProxy } from '../scripts/cluster/r
 import { SUPERGRAPH_PATH } from '../scripts/supergraph.js';
 import { fileCheckpointSink } from '../subgraphs/audit/src/checkpoints/sink.js';
 import { newSigningKey } from '../subgraphs/audit/src/checkpoints/signing-key.js';
-import { postGraphQL, signCallerToken, TEST_AUDIENCE, TEST_ISSUER } from './testkit/graph.js';
+import { CLIENTS_PATH, postGraphQL, signCallerToken, TEST_AUDIENCE, TEST_ISSUER } from './testkit/graph.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Audit replicas share one signing key and one external checkpoint sink, as docs/audit.md
@@ -87,6 +88,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('replicas on one PostgreSQL (ski
         internalTokenKey: internalKey,
         unauthorizedMode: 'filter',
         auditSink: httpAuditSink(`${proxies.audit!.url}${AUDIT_APPEND_PATH}`, internalKey),
+        clients: loadClientRegistry(CLIENTS_PATH),
       });
       gateways.push({ http, url: (await http.listen(0)).url });
     }

@@ -90,7 +90,8 @@ describe('timeouts and cancellation', () => {
 
   it('in development mode, expected errors still carry no stack trace', async () => {
     const unauthorized = await graph.queryAs(['forensics:read'], '{ missingPersons(first: 1) { edges { node { fullName } } } }');
-    expect(unauthorized.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHORIZED_FIELD_OR_TYPE' });
+    // Exactly the code and what the caller lacks (issue 11's explanation): no stack trace.
+    expect(unauthorized.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHORIZED_FIELD_OR_TYPE', requiredScopes: [['forensics:personal']] });
     const badInput = await graph.queryAs(['forensics:read'], '{ missingPersons(first: -1) { totalCount } }');
     expect(badInput.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(JSON.stringify(badInput)).not.toMatch(/stacktrace/);

@@ -9,6 +9,7 @@ import {
   readConfig,
   requireInProduction,
 } from '@mission-graph/service-kit';
+import { isOrigin } from './cors.js';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type OperationLimits } from './operation/limits.js';
 
 function positiveInteger(fallback: number) {
@@ -31,6 +32,20 @@ const budgetList = z
       budgets.set(match[1]!.trim(), Number(match[2]));
     }
     return budgets;
+  });
+
+/** Comma-separated browser origins (`https://app.example.org`); empty: no cross-origin browser access. */
+const corsOrigins = z
+  .string()
+  .default('')
+  .transform((text, context) => {
+    const origins = text.split(',').map((origin) => origin.trim()).filter(Boolean);
+    for (const origin of origins) {
+      if (!isOrigin(origin)) {
+        context.addIssue({ code: 'custom', message: `"${origin}" is not an origin (scheme://host[:port], no path, no "*")` });
+      }
+    }
+    return origins;
   });
 
 function limitVariables() {
@@ -89,6 +104,16 @@ export const gatewayEnv = {
   SUBGRAPH_TIMEOUT_MS_FORENSICS: optionalPositiveInteger,
   SUBGRAPH_TIMEOUT_MS_SPECIALIST_CHAMBERS: optionalPositiveInteger,
   SUBGRAPH_TIMEOUT_MS_AUDIT: optionalPositiveInteger,
+  // Front doors: the external contract, the client registry, shared rate limits, CORS.
+  EXTERNAL_SUPERGRAPH_PATH: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../../schema/external.supergraph.graphql', import.meta.url))),
+  CLIENTS_PATH: z.string().min(1).default(fileURLToPath(new URL('../../config/clients.json', import.meta.url))),
+  // Set: rate-limit buckets live in Redis, shared by every gateway replica; unset: in memory.
+  REDIS_URL: optionalUrl,
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('mission-graph:rate-limit:'),
+  CORS_ALLOWED_ORIGINS: corsOrigins,
 };
 
 /** Gateway variables production refuses to start without. */

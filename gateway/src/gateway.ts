@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   createHttpService,
@@ -18,23 +18,26 @@ import type { CallerVerifier } from './authentication/caller-verifier.js';
 import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
 import type { AuditSink } from './audit/audit-sink.js';
 import { Auditor } from './audit/auditor.js';
-import type { GatewayContext } from './context.js';
-import { explorerRoutes } from './explorer.js';
+import { createAdmission, type FrontDoorContext } from './clients/admission.js';
+import { clientCostMaxima, type ClientRegistry } from './clients/registry.js';
+import { corsRoute } from './cors.js';
+import { loadTrustedDocuments, type TrustedDocuments } from './documents/manifest.js';
+import { trustedDocumentsStep } from './documents/trusted-documents.js';
+import { personaRoutes, type PersonaTokenSigner } from './explorer/personas.js';
+import { explorerRoutes } from './explorer/routes.js';
 import { asBadUserInput } from './input-errors.js';
 import { instrumentAuditSink, instrumentDataSource, refusalMetricsPlugin, subgraphReadiness } from './observability.js';
 import { CostPolicy, readCostModel, type CostSettings } from './operation/cost.js';
 import { DEFAULT_LIMITS, type OperationLimits } from './operation/limits.js';
 import { PipelineGateway, type UnauthorizedMode } from './operation/pipeline-gateway.js';
-import { PreflightApolloServer } from './operation/preflight.js';
+import { operationLimitsStep, PreflightApolloServer } from './operation/preflight.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
 export type { GatewayContext } from './context.js';
 export type { UnauthorizedMode } from './operation/pipeline-gateway.js';
-
-/** Header carrying the declared purpose of access to personal data (case reference and reason). */
-export const PURPOSE_HEADER = 'x-access-purpose';
-/** Header carrying an emergency justification for reading an unassigned witness's identity. */
-export const BREAK_GLASS_HEADER = 'x-break-glass';
+/** Headers carrying the declared purpose (case reference and reason) and a break-glass justification. */
+export { BREAK_GLASS_HEADER, PURPOSE_HEADER } from './clients/admission.js';
 
 export interface GatewayOptions {
   /** Path of the composed supergraph (schema/supergraph.graphql). */
@@ -59,39 +62,112 @@ export interface GatewayOptions {
   shutdownTimeoutMs?: number;
   /** Operation limits checked before parsing (default: DEFAULT_LIMITS). */
   limits?: OperationLimits;
-  /** Demand control (default: enforce, max 5000, lists of 10). */
+  /** Demand control (default: enforce, max 5000, lists of 10); each registered client's `costMax` joins `maxByClient`. */
   cost?: CostSettings;
   /** Fetch timeout per subgraph name, in ms (default 10 s). */
   subgraphTimeoutMs?: (name: string) => number;
+
+  // Front doors: the external contract, clients, rate limits, CORS, explorer personas.
+  /** The contract supergraph served on `/external/graphql` (schema/external.supergraph.graphql); omitted: no such endpoint. */
+  externalSupergraphPath?: string | undefined;
+  /** The registered clients (config/clients.json): endpoint, rate limit, cost budget, trusted documents. */
+  clients: ClientRegistry;
+  /** Per-client and per-principal rate limits; omitted: none. Its owner closes it. */
+  rateLimiter?: RateLimiter | undefined;
+  /** Browser origins allowed to call the graph (CORS); none by default. */
+  corsAllowedOrigins?: readonly string[] | undefined;
+  /** Development only: signs the explorer's persona tokens (the development caller key). */
+  personaTokens?: PersonaTokenSigner | undefined;
 }
 
 export const DEFAULT_COST: CostSettings = { max: 5000, mode: 'enforce', defaultListSize: 10 };
 
+/** Where the external contract is served. */
+export const EXTERNAL_PATH = '/external/graphql';
+
 /**
  * The gateway: serves the committed supergraph (no live introspection), verifies the
- * caller, cuts every operation down to what the caller may see, routes each query
- * plan fetch to its subgraph with an internal token, and answers on `/` (explorer)
- * and `/graphql`.
+ * caller and its client, cuts every operation down to what the caller may see, routes
+ * each query plan fetch to its subgraph with an internal token, and answers on `/`
+ * (explorer), `/graphql`, and `/external/graphql` — the same pipeline a second time,
+ * over the external contract's supergraph, so that other systems can neither see nor
+ * run anything outside the contract.
  */
 export function createGateway(options: GatewayOptions): HttpService {
-  const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
-  const supergraph = parse(supergraphSdl);
-  const rules = readAccessRules(supergraph);
   const metrics = options.metrics ?? createServiceMetrics('gateway');
+  const admission = createAdmission({
+    verifyCaller: options.verifyCaller,
+    registry: options.clients,
+    rateLimiter: options.rateLimiter,
+  });
+  const documents = loadTrustedDocuments(options.clients);
+  // One client (a keep-alive pool) per subgraph, shared by both pipelines.
   const endpoints = new Map<string, string>();
-  const dataSources: SubgraphDataSource[] = [];
-  const gateway = new ApolloGateway({
-    supergraphSdl: withoutSecurityFeatures(supergraphSdl),
-    buildService: ({ name, url }) => {
+  const dataSources = new Map<string, SubgraphDataSource>();
+  const instrumented = new Map<string, GraphQLDataSource>();
+  const dataSourceFor = (name: string, url: string | undefined): GraphQLDataSource => {
+    let dataSource = instrumented.get(name);
+    if (!dataSource) {
       const endpoint = options.subgraphUrls?.[name] ?? url ?? '';
       endpoints.set(name, endpoint);
-      const dataSource = new SubgraphDataSource(name, endpoint, options.internalTokenKey, {
+      const client = new SubgraphDataSource(name, endpoint, options.internalTokenKey, {
         timeoutMs: options.subgraphTimeoutMs?.(name) ?? 10_000,
         development: options.development,
       });
-      dataSources.push(dataSource);
-      return instrumentDataSource(name, dataSource, metrics);
-    },
+      dataSources.set(name, client);
+      dataSource = instrumentDataSource(name, client, metrics);
+      instrumented.set(name, dataSource);
+    }
+    return dataSource;
+  };
+  // One cost policy for both endpoints: a client's budget is its registry `costMax` (or COST_MAX_BY_CLIENT).
+  const settings = options.cost ?? DEFAULT_COST;
+  const cost: CostSettings = { ...settings, maxByClient: clientCostMaxima(settings.maxByClient ?? new Map(), options.clients) };
+  const pipeline = (supergraphPath: string) => createPipeline(supergraphPath, options, { documents, metrics, dataSourceFor, cost });
+  const internal = pipeline(options.supergraphPath);
+  const external = options.externalSupergraphPath ? pipeline(options.externalSupergraphPath) : undefined;
+
+  const cors = corsRoute(options.corsAllowedOrigins ?? []);
+  const personas = options.personaTokens ? personaRoutes(options.personaTokens) : undefined;
+  return createHttpService({
+    apollo: internal.apollo,
+    service: 'gateway',
+    metrics,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
+    graphqlPaths: ['/', '/graphql'],
+    context: (request, signal) => admission(request, 'internal', signal),
+    ...(external
+      ? { endpoints: { [EXTERNAL_PATH]: { apollo: external.apollo, context: (request, signal) => admission(request, 'external', signal) } } }
+      : {}),
+    // Before GraphQL: CORS (preflights answered, allowed origins' fields added), the explorer, its personas.
+    routes: async (request, response) =>
+      cors(request, response) || explorerRoutes(request, response) || ((await personas?.(request, response)) ?? false),
+    isReady: subgraphReadiness(() => endpoints, () => internal.loaded() && (external?.loaded() ?? true)),
+    onStop: async () => void (await Promise.all([...dataSources.values()].map((dataSource) => dataSource.close()))),
+  });
+}
+
+interface PipelineParts {
+  documents: TrustedDocuments;
+  cost: CostSettings;
+  metrics: ServiceMetrics;
+  dataSourceFor: (name: string, url: string | undefined) => GraphQLDataSource;
+}
+
+/**
+ * One operation pipeline over one supergraph, behind Apollo Server: before parsing, the
+ * client's trusted documents and the operation limits; then authorization, cost, audit
+ * and execution (operation/pipeline-gateway.ts). The internal API and the external
+ * contract are two instances, each with the rules and cost model of its own supergraph.
+ */
+function createPipeline(supergraphPath: string, options: GatewayOptions, parts: PipelineParts) {
+  const supergraphSdl = readFileSync(supergraphPath, 'utf8');
+  const supergraph = parse(supergraphSdl);
+  const rules = readAccessRules(supergraph);
+  const gateway = new ApolloGateway({
+    supergraphSdl: withoutSecurityFeatures(supergraphSdl),
+    buildService: ({ name, url }) => parts.dataSourceFor(name, url),
   });
   // The supergraph only names the custom scalars; give them the subgraphs' own
   // parsing, so a malformed date is refused at the gateway, naming its argument.
@@ -101,48 +177,37 @@ export function createGateway(options: GatewayOptions): HttpService {
   const pipeline = new PipelineGateway(gateway, {
     rules,
     mode: options.unauthorizedMode,
-    auditor: new Auditor(rules, instrumentAuditSink(options.auditSink, metrics)),
-    cost: new CostPolicy(readCostModel(supergraph), options.cost ?? DEFAULT_COST),
+    auditor: new Auditor(rules, instrumentAuditSink(options.auditSink, parts.metrics)),
+    // Each supergraph's own @cost/@listSize (the contract keeps them: schema-files.spec.ts).
+    cost: new CostPolicy(readCostModel(supergraph), parts.cost),
   });
-  const apollo = new PreflightApolloServer<GatewayContext>(
+  const apollo = new PreflightApolloServer<FrontDoorContext>(
     {
-    gateway: pipeline,
-    includeStacktraceInErrorResponses: options.development,
-    // No "Did you mean …?": suggestions would map the schema for whoever probes it.
-    hideSchemaDetailsFromClientErrors: !options.development,
-    // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
-    stopOnTerminationSignals: false,
-    formatError: (formatted, error) =>
-      withoutServiceInternals(maskInternal(asBadUserInput(formatted, error), error), options.development),
-    plugins: [
-      // The explorer is our own, self-hosted (explorer.ts), not Apollo's CDN-loaded page.
-      ApolloServerPluginLandingPageDisabled(),
-      operationReportPlugin(),
-      refusalMetricsPlugin(metrics),
-      { serverWillStart: async () => void (loaded = true) },
-    ],
+      gateway: pipeline,
+      // Trusted documents are the clients' manifests, resolved before parsing; automatic
+      // persisted queries would let any client register any text under its hash.
+      persistedQueries: false,
+      includeStacktraceInErrorResponses: options.development,
+      // No "Did you mean …?": suggestions would map the schema for whoever probes it.
+      hideSchemaDetailsFromClientErrors: !options.development,
+      // main.ts stops the service itself (and closes its database) on SIGINT/SIGTERM.
+      stopOnTerminationSignals: false,
+      formatError: (formatted, error) =>
+        withoutServiceInternals(maskInternal(asBadUserInput(formatted, error), error), options.development),
+      plugins: [
+        // The explorer is our own, self-hosted (explorer/routes.ts), not Apollo's CDN-loaded page.
+        ApolloServerPluginLandingPageDisabled(),
+        operationReportPlugin(),
+        refusalMetricsPlugin(parts.metrics),
+        { serverWillStart: async () => void (loaded = true) },
+      ],
     },
-    options.limits ?? DEFAULT_LIMITS,
+    {
+      steps: [trustedDocumentsStep(parts.documents), operationLimitsStep(options.limits ?? DEFAULT_LIMITS)],
+      responseHeaders: (context) => context.rateLimitHeaders,
+    },
   );
-  return createHttpService({
-    apollo,
-    service: 'gateway',
-    metrics,
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
-    graphqlPaths: ['/', '/graphql'],
-    routes: explorerRoutes,
-    context: async (request, signal) => ({
-      caller: await options.verifyCaller({
-        authorization: request.headers.authorization,
-        purpose: headerValue(request.headers[PURPOSE_HEADER]),
-        breakGlass: headerValue(request.headers[BREAK_GLASS_HEADER]),
-      }),
-      signal,
-    }),
-    isReady: subgraphReadiness(() => endpoints, () => loaded),
-    onStop: async () => void (await Promise.all(dataSources.map((dataSource) => dataSource.close()))),
-  });
+  return { apollo, loaded: () => loaded };
 }
 
 function useScalarSemantics(schema: GraphQLSchema): void {
@@ -165,8 +230,4 @@ function withoutServiceInternals(formatted: GraphQLFormattedError, development: 
   if (development || !formatted.extensions || !('serviceName' in formatted.extensions)) return formatted;
   const { serviceName: _serviceName, ...extensions } = formatted.extensions;
   return { ...formatted, extensions };
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }

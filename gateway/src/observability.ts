@@ -55,30 +55,39 @@ export function instrumentAuditSink(sink: AuditSink, metrics: ServiceMetrics): A
   };
 }
 
-/** Counts refusals by reason from the codes the authorization and limit layers answer with. */
+/**
+ * Counts refusals by reason from the codes the authorization, rate-limit and limit layers
+ * answer with: in answers, and in refusals before parsing (a failed context or a pre-parse
+ * step: a bad token, a rate limit, an untrusted document), which Apollo Server reports to
+ * `contextCreationDidFail` and never runs a request pipeline for.
+ */
 export function refusalMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
+  const count = (extensions: Record<string, unknown>, beforeParsing: boolean) => {
+    switch (extensions.code) {
+      case 'UNAUTHORIZED_FIELD_OR_TYPE':
+        metrics.recordAuthorizationDenial(extensions.purposeRequired ? 'purpose' : 'scope');
+        break;
+      case 'FORBIDDEN':
+        // Before parsing, only the client registry refuses (a client unknown, or at the wrong endpoint).
+        metrics.recordAuthorizationDenial(beforeParsing ? 'client' : 'need-to-know');
+        break;
+      case 'UNAUTHENTICATED':
+        metrics.recordAuthorizationDenial('authentication');
+        break;
+      case 'RATE_LIMITED':
+        metrics.recordRateLimitRefusal(typeof extensions.policy === 'string' ? extensions.policy : 'request');
+        break;
+    }
+  };
   return {
+    async contextCreationDidFail({ error }) {
+      count((error as { extensions?: Record<string, unknown> }).extensions ?? {}, true);
+    },
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
-          for (const error of response.body.singleResult.errors ?? []) {
-            const extensions = error.extensions ?? {};
-            switch (extensions.code) {
-              case 'UNAUTHORIZED_FIELD_OR_TYPE':
-                metrics.recordAuthorizationDenial(extensions.purposeRequired ? 'purpose' : 'scope');
-                break;
-              case 'FORBIDDEN':
-                metrics.recordAuthorizationDenial('need-to-know');
-                break;
-              case 'UNAUTHENTICATED':
-                metrics.recordAuthorizationDenial('authentication');
-                break;
-              case 'RATE_LIMITED':
-                metrics.recordRateLimitRefusal(typeof extensions.limit === 'string' ? extensions.limit : 'request');
-                break;
-            }
-          }
+          for (const error of response.body.singleResult.errors ?? []) count(error.extensions ?? {}, false);
         },
       };
     },

@@ -8,6 +8,7 @@ import {
 } from '@mission-graph/service-kit';
 import { createCallerVerifier } from './authentication/caller-verifier.js';
 import { httpAuditSink } from './audit/audit-sink.js';
+import { loadClientRegistry } from './clients/registry.js';
 import {
   auditAppendUrl,
   DEV_AUDIENCE,
@@ -18,7 +19,11 @@ import {
   subgraphTimeouts,
   subgraphUrlOverrides,
 } from './config.js';
+import { personaTokenSigner } from './explorer/personas.js';
 import { createGateway } from './gateway.js';
+import { createRateLimiter } from './rate-limit/rate-limiter.js';
+import { redisRateLimitStore } from './rate-limit/redis-store.js';
+import { memoryRateLimitStore } from './rate-limit/token-bucket.js';
 
 /**
  * Starts the gateway from its environment: what `main.ts` does in its own process,
@@ -31,10 +36,9 @@ export async function startGateway(
   const env = readGatewayEnv(environment);
   // Without a JWKS URL (development only: production refuses to start without one),
   // callers' tokens are those `pnpm token` signs with the local development key.
+  const devCallerKey = env.AUTH_JWKS_URL ? undefined : await devKeyPair(env.DATA_DIR, DEV_CALLER_KEY_NAME);
   const verifyCaller = createCallerVerifier({
-    ...(env.AUTH_JWKS_URL
-      ? { jwksUrl: env.AUTH_JWKS_URL }
-      : { publicJwks: [(await devKeyPair(env.DATA_DIR, DEV_CALLER_KEY_NAME)).publicJwk] }),
+    ...(devCallerKey ? { publicJwks: [devCallerKey.publicJwk] } : { jwksUrl: env.AUTH_JWKS_URL! }),
     issuer: env.AUTH_ISSUER ?? DEV_ISSUER,
     audience: env.AUTH_AUDIENCE ?? DEV_AUDIENCE,
     requireAuthentication: env.AUTH_REQUIRED,
@@ -42,6 +46,17 @@ export async function startGateway(
   const internalTokenKey = env.INTERNAL_TOKEN_PRIVATE_KEY
     ? await keyPairFromJwk(env.INTERNAL_TOKEN_PRIVATE_KEY as JWK)
     : await devKeyPair(env.DATA_DIR, INTERNAL_TOKEN_KEY_NAME);
+
+  // The client registry is validated before anything listens: a bad entry stops the start.
+  const clients = loadClientRegistry(env.CLIENTS_PATH);
+  const rateLimiter = createRateLimiter(
+    clients,
+    env.REDIS_URL ? redisRateLimitStore({ url: env.REDIS_URL, keyPrefix: env.RATE_LIMIT_KEY_PREFIX }) : memoryRateLimitStore(),
+  );
+  // Development without an identity provider: the explorer's personas get tokens signed
+  // with the development caller key (the one `pnpm token` uses), which no other gateway trusts.
+  const personaTokens =
+    env.NODE_ENV === 'development' && devCallerKey ? personaTokenSigner(devCallerKey, DEV_ISSUER, DEV_AUDIENCE) : undefined;
 
   const gateway = createGateway({
     supergraphPath: env.SUPERGRAPH_PATH,
@@ -63,11 +78,23 @@ export async function startGateway(
     logger,
     metrics,
     shutdownTimeoutMs,
+    externalSupergraphPath: env.EXTERNAL_SUPERGRAPH_PATH,
+    clients,
+    rateLimiter,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    personaTokens,
   });
   const { url } = await gateway.listen(env.PORT, env.HOST);
   logger.info(
-    { url, authorization: env.AUTHORIZATION_MODE },
-    `listening at ${url} (authorization: ${env.AUTHORIZATION_MODE}); ready once every subgraph is (GET /health/ready)`,
+    { url, authorization: env.AUTHORIZATION_MODE, rateLimits: env.REDIS_URL ? 'redis' : 'memory', personas: personaTokens !== undefined },
+    `listening at ${url} (authorization: ${env.AUTHORIZATION_MODE}; external contract at /external/graphql); ready once every subgraph is (GET /health/ready)`,
   );
-  return gateway;
+  // The rate limiter (a Redis connection) is ours: closed once the gateway has drained.
+  return {
+    ...gateway,
+    stop: async () => {
+      await gateway.stop();
+      await rateLimiter.close();
+    },
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * Production runs compiled JavaScript: after `pnpm build`, a subgraph and the
  * gateway start from `dist/` under the `compiled` export condition — their SDL files,
- * migration folders, the supergraph and the explorer's assets all resolved from the
- * built output — and answer a query. Node 20 cannot load a `.ts` file, so a single
+ * migration folders, the supergraphs, the client registry and the explorer's assets all
+ * resolved from the built output — and answer a query. Node 20 cannot load a `.ts` file, so a single
  * import that still pointed at the sources would stop them.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -105,5 +105,36 @@ describe('the compiled output (pnpm build)', () => {
     expect(page.status).toBe(200);
     const script = await fetch(`http://127.0.0.1:${gatewayPort}/explorer/graphiql.min.js`);
     expect(script.status).toBe(200);
+    // The explorer's own files (copied to dist by pnpm build), not only GraphiQL's.
+    for (const [asset, type] of [
+      ['/explorer/explorer.js', 'text/javascript'],
+      ['/explorer/explorer.css', 'text/css'],
+      ['/favicon.svg', 'image/svg+xml'],
+    ] as const) {
+      const answer = await fetch(`http://127.0.0.1:${gatewayPort}${asset}`);
+      expect(answer.status, asset).toBe(200);
+      expect(answer.headers.get('content-type'), asset).toContain(type);
+      expect((await answer.text()).length, asset).toBeGreaterThan(0);
+    }
+    expect(existsSync(path.join(root, 'gateway/dist/explorer/assets/explorer.js'))).toBe(true);
+  });
+
+  it('serves the external contract from the compiled gateway, with the client registry it ships', async () => {
+    const token = await signCallerToken(await devKeyPair(dataDir, 'dev-caller'), ['statistics:read'], {
+      issuer: 'mission-graph-dev',
+      audience: 'mission-graph',
+      subject: 'external-sandbox',
+      claims: { client_id: 'external-sandbox' },
+    });
+    const response = await fetch(`http://127.0.0.1:${gatewayPort}/external/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ __type(name: "HandlingCode") { enumValues { name } } }' }),
+    });
+    expect(response.headers.get('ratelimit-policy')).toMatch(/"client";q=30;w=60/);
+    expect(await response.json()).toEqual({
+      data: { __type: { enumValues: [{ name: 'H0' }, { name: 'H1' }] } },
+      extensions: { cost: { estimated: 0 } },
+    });
   });
 });

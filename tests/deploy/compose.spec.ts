@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadClientRegistry } from '@mission-graph/gateway/front-doors';
 import { DEFAULT_PORTS } from '../../deploy/docker/healthcheck.mjs';
 import { AUDIT_PRODUCTION_REQUIRED } from '@mission-graph/audit/config';
 import { expectEnvironmentMatchesCode, fileSecretOf, SERVICE_CONTRACTS, SUBGRAPH_NAMES, subgraphUrlVariable } from './environment.js';
@@ -163,6 +164,18 @@ describe.skipIf(!hasDockerCompose)('docker-compose.yml (docker-compose config)',
     expect(nginx).toMatch(/location = \/metrics \{ return 404; \}/);
   });
 
+  it("shares the gateways' rate limits through Redis, and lets the operator set CORS origins (none by default)", () => {
+    for (const replica of ['gateway-1', 'gateway-2']) {
+      const env = environmentOf(services[replica]!);
+      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      expect(services[replica]!.depends_on?.redis).toBeDefined();
+      expect(env.CORS_ALLOWED_ORIGINS).toBe('');
+    }
+    for (const pillar of SUBGRAPH_NAMES.filter((name) => name !== 'audit')) {
+      expect(environmentOf(services[pillar]!).SMALL_COUNT_THRESHOLD).toBe('5');
+    }
+  });
+
   it('has PostgreSQL 15 or newer and Redis', () => {
     expect(Number(/^postgres:(\d+)/.exec(services.postgres!.image!)?.[1])).toBeGreaterThanOrEqual(15);
     expect(services.redis?.image).toMatch(/^redis:/);
@@ -198,6 +211,20 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('pnpm build');
     expect(dockerfile).toMatch(/pnpm --filter "\.\/\$\{service\}" deploy --prod/);
     for (const folder of ['gateway', ...SUBGRAPH_NAMES.map((name) => `subgraphs/${name}`)]) expect(dockerfile).toContain(folder);
+  });
+
+  it('carries the external contract, the client registry and every trusted-documents manifest the registry names', () => {
+    const registry = loadClientRegistry(path.join(root, 'config/clients.json'));
+    expect(dockerfile).toContain('cp schema/supergraph.graphql schema/external.supergraph.graphql /out/schema/');
+    expect(dockerfile).toContain('cp -r config /out/config');
+    expect(dockerfile).toMatch(/^ {4}EXTERNAL_SUPERGRAPH_PATH=\/app\/schema\/external\.supergraph\.graphql \\$/m);
+    expect(dockerfile).toMatch(/^ {4}CLIENTS_PATH=\/app\/config\/clients\.json \\$/m);
+    for (const client of registry.all()) {
+      if (!client.documentsPath) continue;
+      const inRepo = path.relative(root, client.documentsPath);
+      if (inRepo.startsWith('config/')) continue; // copied with config/
+      expect(dockerfile, `${client.id}'s manifest`).toContain(`cp ${inRepo} /out/${path.dirname(inRepo)}/`);
+    }
   });
 
   it('has a healthcheck that knows every service port, and an entry point that runs any service by name on the compiled output', () => {

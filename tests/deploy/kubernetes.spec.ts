@@ -223,6 +223,24 @@ describe.each(renderings)('Kubernetes manifests: %s', (_label, manifests) => {
     }
   });
 
+  it("shares the gateways' rate limits through a Redis only the gateway pods reach", () => {
+    const gatewayEnv = envOf(named(manifests, 'Deployment', 'gateway')!.spec.template.spec.containers[0]);
+    const redisUrl = new URL(gatewayEnv.REDIS_URL!);
+    const service = named(manifests, 'Service', redisUrl.hostname);
+    expect(service, `Service ${redisUrl.hostname}`).toBeDefined();
+    expect(service!.spec.ports.map((port: Manifest) => port.port)).toContain(Number(redisUrl.port));
+    const redis = byKind(manifests, 'StatefulSet').find((set) => set.spec.template.metadata.labels['app.kubernetes.io/name'] === service!.spec.selector['app.kubernetes.io/name'])!;
+    const pod = redis.spec.template.spec;
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    const admitting = byKind(manifests, 'NetworkPolicy')
+      .filter((policy) => policy.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'redis')
+      .flatMap((policy) => policy.spec.ingress ?? []);
+    expect(admitting).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ port: Number(redisUrl.port) }] }]);
+    // The default deny covers the Redis pod too.
+    expect(redis.spec.template.metadata.labels['app.kubernetes.io/part-of']).toBe('mission-graph');
+  });
+
   it('ships no secret values', () => {
     for (const secret of byKind(manifests, 'Secret')) {
       for (const value of Object.values(secret.stringData ?? {})) expect(value).toBe('');

@@ -11,6 +11,12 @@ import { createService as createForensics } from '@mission-graph/forensics';
 import { createGateway, type GatewayOptions } from '@mission-graph/gateway';
 import { httpAuditSink, type AuditSink } from '@mission-graph/gateway/audit';
 import { createCallerVerifier } from '@mission-graph/gateway/authentication';
+import {
+  loadClientRegistry,
+  personaTokenSigner,
+  type ClientRegistry,
+  type RateLimiter,
+} from '@mission-graph/gateway/front-doors';
 import { createService as createOperations } from '@mission-graph/operations';
 import { createService as createPoliceCooperation } from '@mission-graph/police-cooperation';
 import {
@@ -23,7 +29,11 @@ import {
 } from '@mission-graph/service-kit';
 import { createTestDatabase, type GraphQLResponse, type TestDatabase } from '@mission-graph/service-kit/testing';
 import { createService as createSpecialistChambers } from '@mission-graph/specialist-chambers';
+import { EXTERNAL_SUPERGRAPH_PATH } from '../../scripts/contract.js';
 import { SUPERGRAPH_PATH } from '../../scripts/supergraph.js';
+
+/** The repo's client registry (config/clients.json), which the tests' gateways use unless told otherwise. */
+export const CLIENTS_PATH = new URL('../../config/clients.json', import.meta.url).pathname;
 
 export type Flavour = 'pglite' | 'postgres';
 
@@ -57,6 +67,8 @@ export interface TokenOptions {
 
 export interface RunningGraph {
   gatewayUrl: string;
+  /** `/external/graphql`: the external contract. */
+  externalUrl: string;
   subgraphs: Record<string, RunningSubgraph>;
   /** The test identity provider's key (sign your own odd tokens with it). */
   callerKey: KeyPair;
@@ -93,6 +105,14 @@ export interface GraphOptions {
   subgraphUrls?: Record<string, string>;
   /** Subgraphs in development mode (their errors carry stack traces). */
   subgraphDevelopment?: boolean;
+  /** Client registry; default: the repo's config/clients.json. */
+  clients?: ClientRegistry;
+  /** Rate limits over the registry; default: none. */
+  rateLimiter?: (clients: ClientRegistry) => RateLimiter;
+  /** Browser origins allowed by CORS; default: none. */
+  corsAllowedOrigins?: string[];
+  /** Serve the explorer's development personas, signed by the test identity provider. */
+  personas?: boolean;
 }
 
 export async function postGraphQL<Data>(
@@ -127,6 +147,8 @@ export async function signCallerToken(
 export async function startGraph(options: GraphOptions | Flavour = {}): Promise<RunningGraph> {
   const settings: GraphOptions = typeof options === 'string' ? { flavour: options } : options;
   const { flavour = 'pglite', unauthorizedMode = 'filter', auditSink, database: given } = settings;
+  const clients = settings.clients ?? loadClientRegistry(CLIENTS_PATH);
+  const rateLimiter = settings.rateLimiter?.(clients);
   const database = given ?? (await createTestDatabase(flavour === 'postgres' ? process.env.TEST_DATABASE_URL : ''));
   const callerKey = (await newKeyPair('test-idp')).pair;
   const internalKey = (await newKeyPair('test-internal')).pair;
@@ -134,6 +156,7 @@ export async function startGraph(options: GraphOptions | Flavour = {}): Promise<
   let gateway: HttpService | undefined;
   const stop = async () => {
     await gateway?.stop();
+    await rateLimiter?.close();
     await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.http.stop()));
     await database.drop();
   };
@@ -168,12 +191,18 @@ export async function startGraph(options: GraphOptions | Flavour = {}): Promise<
       auditSink: (auditSink ?? ((real) => real))(
         httpAuditSink(new URL(AUDIT_APPEND_PATH, subgraphs.audit!.url).toString(), internalKey),
       ),
+      externalSupergraphPath: EXTERNAL_SUPERGRAPH_PATH,
+      clients,
+      rateLimiter,
+      corsAllowedOrigins: settings.corsAllowedOrigins,
+      personaTokens: settings.personas ? personaTokenSigner(callerKey, TEST_ISSUER, TEST_AUDIENCE) : undefined,
     });
     const { url: gatewayUrl } = await gateway.listen(0);
     const token = (scopes: readonly string[], tokenOptions?: TokenOptions) =>
       signCallerToken(callerKey, scopes, tokenOptions);
     return {
       gatewayUrl,
+      externalUrl: new URL('/external/graphql', gatewayUrl).toString(),
       subgraphs,
       callerKey,
       internalKey,

@@ -11,6 +11,7 @@ import { ANONYMOUS, POLICIES, type AccessRules } from '@mission-graph/service-ki
 import type { Auditor } from '../audit/auditor.js';
 import { personalData, type PersonalData } from '../audit/personal-data.js';
 import { accessDecisions, rightsKey } from '../authorization/decisions.js';
+import { refusalExplainer } from '../authorization/explain-refusal.js';
 import type { GatewayContext } from '../context.js';
 import type { CostPolicy } from './cost.js';
 import { hiddenAliases, isReservedKey } from './hidden-aliases.js';
@@ -126,6 +127,8 @@ export class PipelineGateway implements GatewayInterface {
       shape = buildShape(cached.normalized, {
         schema,
         decisions: accessDecisions(schema, this.options.rules, caller),
+        // What each removal's error says the caller lacks: same rights, same answer (cached with the cut).
+        explain: refusalExplainer(schema, this.options.rules, caller),
         personal: this.personal,
         hidden: hiddenAliases(`${requestContext.queryHash}\0${rights}\0${cached.normalized.operation.name?.value ?? ''}`),
       });
@@ -135,7 +138,7 @@ export class PipelineGateway implements GatewayInterface {
     const extensions = cost ? { cost: cost.report } : undefined;
 
     if (shape.removals.length > 0 && (this.options.mode === 'reject' || shape.empty)) {
-      return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true)), extensions };
+      return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true, removal.missing)), extensions };
     }
 
     const result = await executor({

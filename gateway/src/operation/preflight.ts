@@ -1,57 +1,99 @@
 import {
   ApolloServer,
-  HeaderMap,
   type ApolloServerOptions,
   type BaseContext,
+  type HeaderMap,
   type HTTPGraphQLRequest,
   type HTTPGraphQLResponse,
 } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { checkOperation, type OperationLimits } from './limits.js';
 
 /**
- * Apollo Server with the operation limits in front of it. They run on the text the
- * client sent, before Apollo Server parses it and before graphql-js validates it:
- * validation rules run together in one pass, so a limit written as a validation rule
- * would refuse only after rules like OverlappingFieldsCanBeMerged (quadratic in the
- * number of same-named fields) had done their work. A refusal is a complete answer:
- * HTTP 400 with `QUERY_TOO_COMPLEX` (or `BAD_USER_INPUT` for a reserved alias).
+ * Apollo Server with a list of steps run on each request before Apollo Server parses it.
+ * The request's context (caller, client, rate limit) is built first, once; then each step
+ * either hands on the request (perhaps changed: a trusted document's text in place of its
+ * id) or refuses it with a typed error. A refusal is answered the way Apollo Server answers
+ * a failed context — formatted like every error, with the HTTP status its extensions say —
+ * so nothing is parsed, validated or planned for it.
  *
- * Texts that passed are remembered (bounded), so the ordinary path pays one map look-up.
+ * The gateway's steps, in order: trusted documents (documents/trusted-documents.ts), then
+ * the operation limits (below), which thus also bound the text a manifest supplies.
  */
-export class PreflightApolloServer<Ctx extends BaseContext> extends ApolloServer<Ctx> {
-  private readonly passed = new LRUCache<string, true>({
-    max: 2000,
-    maxSize: 8_000_000,
-    sizeCalculation: (_value, key) => key.length + 1,
-  });
+export type PreParseStep<Ctx> = (request: HTTPGraphQLRequest, context: Ctx) => HTTPGraphQLRequest | GraphQLError;
 
+export interface PreParseOptions<Ctx> {
+  steps: readonly PreParseStep<Ctx>[];
+  /** Fields every answer to a request with this context carries, refusals included (the rate-limit fields). */
+  responseHeaders?: (context: Ctx) => HeaderMap | undefined;
+}
+
+export class PreflightApolloServer<Ctx extends BaseContext> extends ApolloServer<Ctx> {
   constructor(
     config: ApolloServerOptions<Ctx>,
-    private readonly limits: OperationLimits,
+    private readonly preParse: PreParseOptions<Ctx>,
   ) {
     super(config);
   }
 
-  override async executeHTTPGraphQLRequest(request: {
+  override async executeHTTPGraphQLRequest({
+    httpGraphQLRequest,
+    context,
+  }: {
     httpGraphQLRequest: HTTPGraphQLRequest;
     context: () => Promise<Ctx>;
   }): Promise<HTTPGraphQLResponse> {
-    const source = querySource(request.httpGraphQLRequest);
-    if (source !== undefined && !this.passed.has(source)) {
-      const refusal = checkOperation(source, this.limits);
-      if (refusal) {
-        const { http: _http, ...extensions } = refusal.extensions as Record<string, unknown>;
-        return {
-          status: 400,
-          headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
-          body: { kind: 'complete', string: `${JSON.stringify({ errors: [{ message: refusal.message, extensions }] })}\n` },
-        };
-      }
-      this.passed.set(source, true);
+    let contextValue: Ctx;
+    try {
+      contextValue = await context();
+    } catch (error) {
+      return super.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.reject(error) });
     }
-    return super.executeHTTPGraphQLRequest(request);
+    let request = httpGraphQLRequest;
+    let refusal: GraphQLError | undefined;
+    for (const step of this.preParse.steps) {
+      const outcome = step(request, contextValue);
+      if (!(outcome instanceof GraphQLError)) {
+        request = outcome;
+        continue;
+      }
+      refusal = outcome;
+      break;
+    }
+    const response = await super.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: request,
+      context: refusal ? () => Promise.reject(refusal) : async () => contextValue,
+    });
+    for (const [name, value] of this.preParse.responseHeaders?.(contextValue) ?? []) response.headers.set(name, value);
+    return response;
   }
+}
+
+/**
+ * The operation limits, on the text the client sent, before Apollo Server parses it and
+ * before graphql-js validates it: validation rules run together in one pass, so a limit
+ * written as a validation rule would refuse only after rules like
+ * OverlappingFieldsCanBeMerged (quadratic in the number of same-named fields) had done
+ * their work. A refusal is HTTP 400 with `QUERY_TOO_COMPLEX` (or `BAD_USER_INPUT` for a
+ * reserved alias).
+ *
+ * Texts that passed are remembered (bounded), so the ordinary path pays one map look-up.
+ */
+export function operationLimitsStep(limits: OperationLimits): PreParseStep<unknown> {
+  const passed = new LRUCache<string, true>({
+    max: 2000,
+    maxSize: 8_000_000,
+    sizeCalculation: (_value, key) => key.length + 1,
+  });
+  return (request) => {
+    const source = querySource(request);
+    if (source === undefined || passed.has(source)) return request;
+    const refusal = checkOperation(source, limits);
+    if (refusal) return refusal;
+    passed.set(source, true);
+    return request;
+  };
 }
 
 /** The operation text of a GraphQL-over-HTTP request (POST body or GET `query` parameter). */

@@ -5,7 +5,7 @@ import {
   isObjectType,
   type GraphQLOutputType,
 } from 'graphql';
-import { UNAUTHORIZED_FIELD_OR_TYPE } from '@mission-graph/service-kit';
+import { UNAUTHORIZED_FIELD_OR_TYPE, type MissingRequirements } from '@mission-graph/service-kit';
 import type { ExecutionShape, ShapeNode } from './shape.js';
 
 export interface AuditedEntity {
@@ -32,11 +32,18 @@ export interface ProcessedResponse {
   disclosures: Disclosures;
 }
 
-/** `refused`: the whole operation is refused (answered with HTTP 403). */
-export function unauthorizedError(path: readonly (string | number)[], refused = false): GraphQLError {
+/**
+ * `refused`: the whole operation is refused (answered with HTTP 403). `missing`: what the
+ * caller lacks (`requiredScopes`, `purposeRequired`), so the error says what to fix.
+ */
+export function unauthorizedError(
+  path: readonly (string | number)[],
+  refused = false,
+  missing: MissingRequirements = {},
+): GraphQLError {
   return new GraphQLError('Unauthorized field or type', {
     path,
-    extensions: { code: UNAUTHORIZED_FIELD_OR_TYPE, ...(refused ? { http: { status: 403 } } : {}) },
+    extensions: { code: UNAUTHORIZED_FIELD_OR_TYPE, ...missing, ...(refused ? { http: { status: 403 } } : {}) },
   });
 }
 
@@ -84,7 +91,7 @@ export function processResponse(shape: ExecutionShape, data: Json | null | undef
     for (const removed of ofType.removed) {
       object[removed.responseKey] = null;
       path.push(removed.responseKey);
-      errors.push(unauthorizedError([...path]));
+      errors.push(unauthorizedError([...path], false, removed.missing));
       path.pop();
       emitted.add(removed.staticPath.join('.'));
       if (isNonNullType(removed.type)) mustNull = true;
@@ -138,7 +145,7 @@ export function processResponse(shape: ExecutionShape, data: Json | null | undef
     const key = removal.staticPath.join('.');
     if (emitted.has(key)) continue;
     emitted.add(key);
-    errors.push(unauthorizedError(removal.staticPath));
+    errors.push(unauthorizedError(removal.staticPath, false, removal.missing));
   }
   const entities = new Map<string, AuditedEntity>();
   for (const { entity } of disclosed) if (entity) entities.set(`${entity.type}:${entity.id}`, entity);

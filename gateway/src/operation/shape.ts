@@ -12,8 +12,10 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
+import type { MissingRequirements } from '@mission-graph/service-kit';
 import type { PersonalData } from '../audit/personal-data.js';
 import type { AccessDecisions } from '../authorization/decisions.js';
+import type { RefusalExplainer } from '../authorization/explain-refusal.js';
 import type { HiddenAliases } from './hidden-aliases.js';
 import type { FieldSelection, NormalizedOperation, SelectionTree } from './normalize.js';
 
@@ -60,6 +62,8 @@ export interface RemovedField {
   type: GraphQLOutputType;
   /** Response keys from the root, without list indices (where the error goes when no object held the field). */
   staticPath: readonly string[];
+  /** What the caller lacks for it (`requiredScopes`, `purposeRequired`), for its error. */
+  missing: MissingRequirements;
 }
 
 export interface ExecutionShape {
@@ -83,10 +87,13 @@ export interface ShapeOptions {
   decisions: AccessDecisions;
   personal: PersonalData;
   hidden: HiddenAliases;
+  /** What a caller lacks for a refused coordinate; default: nothing said. */
+  explain?: RefusalExplainer;
 }
 
 export function buildShape(normalized: NormalizedOperation, options: ShapeOptions): ExecutionShape {
   const { schema, decisions, personal, hidden } = options;
+  const explain = options.explain ?? (() => ({}));
   const removals: RemovedField[] = [];
   let mayDisclose = false;
 
@@ -108,6 +115,7 @@ export function buildShape(normalized: NormalizedOperation, options: ShapeOption
             coordinate,
             type: selection.definition.type,
             staticPath: [...path, selection.responseKey],
+            missing: explain(coordinate),
           };
           removed.push(removal);
           removals.push(removal);

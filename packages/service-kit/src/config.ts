@@ -122,6 +122,10 @@ export const processEnv = {
 /** Subgraph variables production refuses to start without. */
 export const SUBGRAPH_PRODUCTION_REQUIRED = ['INTERNAL_TOKEN_PUBLIC_KEY', 'DATABASE_URL'] as const;
 
+/** Smallest count shown on the external contract: counts below it are withheld (statistics/small-counts.ts). */
+export const DEFAULT_SMALL_COUNT_THRESHOLD = 5;
+export const smallCountThresholdVariable = z.coerce.number().int().min(2).max(1000).default(DEFAULT_SMALL_COUNT_THRESHOLD);
+
 /** The variables every subgraph reads. */
 export const subgraphEnv = (defaultPort: number) => ({
   ...processEnv,
@@ -135,6 +139,8 @@ export const subgraphEnv = (defaultPort: number) => ({
   INTERNAL_TOKEN_PUBLIC_KEY: optionalJwk,
   /** Longest one database statement of a request may run, in ms. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Smallest count shown to the external contract (small-count suppression, statistics/small-counts.ts). */
+  SMALL_COUNT_THRESHOLD: smallCountThresholdVariable,
 });
 
 /** Runs `start`, printing a ConfigError as one readable message and exiting 1. */

@@ -11,6 +11,8 @@ import { ErrorCode } from './errors.js';
 export function maskInternalErrors(development: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    // An expected error (one with a code of the contract) says what to fix; a stack
+    // trace would only bury that, in development too.
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== undefined) return withoutStacktrace(formatted);
     if (development) return formatted;
     console.error(unwrapResolverError(error));

@@ -19,7 +19,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /**
  * The HTTP face every service shares: GraphQL over HTTP on `/graphql` (and on `/` for
- * the gateway's explorer), `GET /health/live`, `GET /health/ready` and `GET /metrics`.
+ * the gateway's explorer, and on further paths with their own Apollo server: the
+ * gateway's `/external/graphql`), `GET /health/live`, `GET /health/ready` and `GET /metrics`.
  * Built apart from listening, so tests start the real thing on a free port.
  *
  * Every request gets a request id (`x-request-id`, taken when well-formed, echoed),
@@ -51,6 +52,19 @@ export interface HttpServiceOptions<Ctx extends BaseContext> {
   metrics?: ServiceMetrics;
   /** Bound on draining in-flight requests at stop. */
   shutdownTimeoutMs?: number;
+  /**
+   * Further GraphQL endpoints by path, each with its own Apollo server and context (the
+   * gateway's `/external/graphql` serves the external contract this way). Same HTTP
+   * handling, request scope, metrics and drain as the main endpoint.
+   */
+  endpoints?: Record<string, GraphQLEndpoint>;
+}
+
+/** One more GraphQL endpoint of a service: its Apollo server and how it builds a request's context. */
+export interface GraphQLEndpoint {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each endpoint has its own context type
+  apollo: ApolloServer<any>;
+  context: (request: IncomingMessage, signal: AbortSignal) => Promise<BaseContext>;
 }
 
 /** A readiness answer with details (e.g. the gateway's view of each subgraph). */
@@ -145,7 +159,15 @@ export function answerClientErrors(server: Server, logger: Logger): void {
 
 export function createHttpService<Ctx extends BaseContext>(options: HttpServiceOptions<Ctx>): HttpService {
   const service = options.service ?? 'service';
-  const graphqlPaths = new Set(options.graphqlPaths ?? ['/graphql']);
+  const main: GraphQLEndpoint = { apollo: options.apollo, context: options.context };
+  const endpoints = new Map<string, GraphQLEndpoint>([
+    ...(options.graphqlPaths ?? ['/graphql']).map((path) => [path, main] as const),
+    ...Object.entries(options.endpoints ?? {}),
+  ]);
+  const graphqlPaths = new Set(endpoints.keys());
+  // Every Apollo server once, the main one first (started together, stopped together).
+  const servers = [...new Set([...endpoints.values()].map((endpoint) => endpoint.apollo))];
+  const startServers = () => Promise.all(servers.map((apollo) => apollo.start())).then(() => undefined);
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? createServiceMetrics(service);
@@ -179,7 +201,8 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
       return;
     }
     if (options.routes && (await options.routes(request, response))) return;
-    if (!graphqlPaths.has(pathname)) {
+    const endpoint = endpoints.get(pathname);
+    if (!endpoint) {
       return sendJson(response, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
     }
 
@@ -207,9 +230,9 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
         return sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
     }
-    const result = await options.apollo.executeHTTPGraphQLRequest({
+    const result = await endpoint.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(request, bound.signal),
+      context: () => endpoint.context(request, bound.signal),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -295,7 +318,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
   }
 
   async function serve(listening: Server): Promise<{ url: string; port: number }> {
-    started ??= options.apollo.start();
+    started ??= startServers();
     await started;
     server = listening;
     listening.removeAllListeners('request');
@@ -313,7 +336,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
     serve,
     inFlight: () => inFlight.size,
     async listen(port, host = '127.0.0.1') {
-      started ??= options.apollo.start();
+      started ??= startServers();
       await started;
       const created = createServer();
       await bindPort(created, service, port, host);
@@ -342,7 +365,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
           server.closeAllConnections();
           await closing;
         }
-        if (started) await options.apollo.stop();
+        if (started) await Promise.all(servers.map((apollo) => apollo.stop()));
         await options.onStop?.();
       })();
       return stopped;

@@ -28,3 +28,7 @@ export * from './service-process.js';
 export * from './telemetry.js';
 export * from './idempotency.js';
 export * from './cli.js';
+export * from './authorization/requirements.js';
+export * from './authorization/contract-guard.js';
+export * from './authorization/record-guard.js';
+export * from './statistics/small-counts.js';

@@ -10,6 +10,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { CryptoKey } from 'jose';
 import { readAccessRules } from './authorization/access-rules.js';
 import type { Caller } from './authorization/caller.js';
+import { enforceContract, readContract } from './authorization/contract-guard.js';
 import { enforceAccessRules } from './authorization/enforce-rules.js';
 import { verifyInternalToken } from './authorization/internal-token.js';
 import { maskInternalErrors } from './format-error.js';
@@ -73,7 +74,10 @@ export function createSubgraphService<Ctx extends BaseContext>(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph types its own map
     resolvers: options.resolvers as any,
   });
-  enforceAccessRules(schema, readAccessRules(options.typeDefs), (context) => (context as CallerContext).caller);
+  const callerOf = (context: unknown) => (context as CallerContext).caller;
+  enforceAccessRules(schema, readAccessRules(options.typeDefs), callerOf);
+  // Requests through the external contract: only what this SDL tags for it (after the rules: it wraps their references).
+  enforceContract(schema, readContract(options.typeDefs), callerOf);
   const apollo = new ApolloServer<Ctx & CallerContext>({
     schema,
     includeStacktraceInErrorResponses: options.development,

@@ -3,7 +3,7 @@
  * shape itself: the mappers of the generated resolver types (codegen.ts). A connection
  * is the kit's, whose `totalCount` is counted only when selected.
  */
-import type { Connection, Period } from '@mission-graph/service-kit';
+import type { Connection, Period, Protected } from '@mission-graph/service-kit';
 import type {
   FieldOperationRow,
   GraveSiteRow,
@@ -28,4 +28,5 @@ export type FieldOperationConnectionModel = Connection<FieldOperationRow>;
 export type MortalRemainsConnectionModel = Connection<MortalRemainsRow>;
 export type IdentificationConnectionModel = Connection<IdentificationRow>;
 export type MissionReportModel = Period;
-export type ForensicsFiguresModel = ForensicsFigures;
+/** Small counts withheld on the external contract (domain/statistics.ts). */
+export type ForensicsFiguresModel = Protected<ForensicsFigures, 'fieldOperations' | 'exhumations' | 'individualsIdentified' | 'missingPersonsIdentified'>;

@@ -33,7 +33,12 @@ import {
   type MortalRemainsInput,
   type RemainsHandoverInput,
 } from './domain/records.js';
-import { normaliseGroupBy, type StatisticsDimension } from './domain/statistics.js';
+import {
+  normaliseGroupBy,
+  protectForensicsFigures,
+  protectForensicsStatistics,
+  type StatisticsDimension,
+} from './domain/statistics.js';
 import type {FieldOperationFilter, FieldOperationRow } from './stores/field-operation-store.js';
 import type {GraveSiteFilter, GraveSiteRow } from './stores/grave-site-store.js';
 import type {IdentificationFilter, IdentificationRow } from './stores/identification-store.js';
@@ -93,11 +98,13 @@ export const resolvers: Resolvers = {
     forensicsStatistics: async (
       _: unknown,
       args: { from: string; to: string; groupBy?: StatisticsDimension[] | null },
-      { stores }: ForensicsContext,
+      { stores, caller }: ForensicsContext,
     ) => {
       const period = checkPeriod(args.from, args.to);
       const groupBy = normaliseGroupBy(args.groupBy);
-      return { ...period, groupBy, groups: await stores.statistics.statistics(period, groupBy) };
+      const groups = await stores.statistics.statistics(period, groupBy);
+      // Through the external contract, small counts are withheld (domain/statistics.ts).
+      return { ...period, groupBy, groups: protectForensicsStatistics(caller, groups, groupBy) };
     },
   },
 
@@ -151,8 +158,8 @@ export const resolvers: Resolvers = {
     // so its dates are checked here before they reach SQL.
     __resolveReference: (reference: { from?: unknown; to?: unknown }): Period =>
       checkPeriod(reference.from, reference.to),
-    forensics: (period: Period, _: unknown, { loaders }: ForensicsContext) =>
-      loaders.figuresByPeriod.load(periodKey(period)),
+    forensics: async (period: Period, _: unknown, { loaders, caller }: ForensicsContext) =>
+      protectForensicsFigures(caller, await loaders.figuresByPeriod.load(periodKey(period))),
   },
 
   MissingPerson: {

@@ -2,7 +2,7 @@
  * What each GraphQL type of this subgraph resolves from, where that is not the GraphQL
  * shape itself: the mappers of the generated resolver types (codegen.ts).
  */
-import type { Connection, Period } from '@mission-graph/service-kit';
+import type { Connection, Period, Protected } from '@mission-graph/service-kit';
 import type { DeploymentRow, EngagementRequestRow, ExerciseRow, IncidentRow, OfficerRow, PatrolRow, SecurityResponderRow } from './db/schema.js';
 import type { FormedPoliceUnitRow } from './stores/formed-police-unit-store.js';
 import type { IncidentEventRow } from './stores/incident-events.js';
@@ -25,4 +25,5 @@ export type DeploymentConnectionModel = Connection<DeploymentRow>;
 export type PatrolConnectionModel = Connection<PatrolRow>;
 export type ExerciseConnectionModel = Connection<ExerciseRow>;
 export type MissionReportModel = Period;
-export type OperationsFiguresModel = OperationsFiguresRow;
+/** Small counts withheld on the external contract (domain/mission-figures.ts). */
+export type OperationsFiguresModel = Protected<OperationsFiguresRow, 'patrols' | 'exercises' | 'deployments'>;

@@ -30,6 +30,7 @@ import type { OfficerFilter } from './stores/officer-store.js';
 import type { PatrolFilter } from './stores/patrol-store.js';
 import { checkIncidentReport, type IncidentReport } from './domain/incident.js';
 import { checkPatrolLog, type PatrolLog } from './domain/patrol.js';
+import { protectOperationsFigures } from './domain/mission-figures.js';
 
 type ListArgs<Filter> = PageArgs & { filter?: Filter | null };
 type Ctx = OperationsContext;
@@ -151,7 +152,8 @@ export const resolvers: Resolvers = {
   MissionReport: {
     // Async so a bad representation fails its own entity, not the whole `_entities` list.
     __resolveReference: async ({ from, to }: { from: unknown; to: unknown }): Promise<Period> => checkPeriod(from, to),
-    operations: (period: Period, _: unknown, { loaders }: Ctx) => loaders.operationsFigures.load(periodKey(period)),
+    operations: async (period: Period, _: unknown, { loaders, caller }: Ctx) =>
+      protectOperationsFigures(caller, await loaders.operationsFigures.load(periodKey(period))),
   },
 
   FormedPoliceUnit: {

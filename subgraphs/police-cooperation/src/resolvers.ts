@@ -15,7 +15,8 @@ import {
   checkRecordInput,
   type RecordExchangeRequestInput,
 } from './domain/exchange-request-input.js';
-import { checkStatisticsQuery } from './domain/exchange-statistics.js';
+import { checkStatisticsQuery, protectChannelFigures, protectExchangeStatistics } from './domain/exchange-statistics.js';
+import { mayRelease, releasableHandlingCodes } from './domain/external-release.js';
 import { ACCURACY_NAME } from './domain/information-accuracy.js';
 import type { ExchangeRequestFilter } from './stores/exchange-request-store.js';
 
@@ -53,17 +54,24 @@ export const resolvers: Resolvers = {
       context: Context,
     ) => {
       const query = checkStatisticsQuery(args.from, args.to, args.groupBy);
-      return { ...query, groups: await context.stores.exchangeRequests.statistics(query) };
+      const groups = await context.stores.exchangeRequests.statistics(query);
+      // Through the external contract, small counts are withheld (domain/exchange-statistics.ts).
+      return { ...query, groups: protectExchangeStatistics(context.caller, groups, query.groupBy) };
     },
 
-    informationExchangeRequest: (_: unknown, args: { id: string }, context: Context) =>
-      context.stores.exchangeRequests.findById(requireUuid(args.id, 'id')),
+    informationExchangeRequest: async (_: unknown, args: { id: string }, context: Context) => {
+      const request = await context.stores.exchangeRequests.findById(requireUuid(args.id, 'id'));
+      // A request that may not leave is answered as one that does not exist.
+      return request && mayRelease(context.caller, request) ? request : null;
+    },
 
     informationExchangeRequests: (
       _: unknown,
       args: PageArgs & { filter?: ExchangeRequestFilter | null },
       context: Context,
-    ) => context.stores.exchangeRequests.connection(args.filter ?? {}, args),
+    ) =>
+      // Pages and totals of external callers hold H0/H1 requests only (domain/external-release.ts).
+      context.stores.exchangeRequests.connection({ ...args.filter, handlingCodes: releasableHandlingCodes(context.caller) }, args),
   },
 
   InformationExchangeRequest: {
@@ -94,7 +102,7 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference: { from: unknown; to: unknown }): Period =>
       checkPeriod(reference.from, reference.to),
 
-    policeCooperation: (report: Period, _: unknown, context: Context) =>
-      context.loaders.figuresByPeriod.load(periodKey(report)),
+    policeCooperation: async (report: Period, _: unknown, context: Context) =>
+      protectChannelFigures(context.caller, await context.loaders.figuresByPeriod.load(periodKey(report))),
   },
 };

@@ -2,7 +2,7 @@
  * What each GraphQL type of this subgraph resolves from, where that is not the GraphQL
  * shape itself: the mappers of the generated resolver types (codegen.ts).
  */
-import type { Connection, Period } from '@mission-graph/service-kit';
+import type { Connection, Period, Protected } from '@mission-graph/service-kit';
 import type {
   ProtectedWitnessRow,
   RelocationRow,
@@ -30,4 +30,5 @@ export type ProtectionOfficerAssignmentConnectionModel = Connection<AssignmentRo
 /** A deployment of the operations pillar: this pillar knows only its id. */
 export type DeploymentModel = { __typename: 'Deployment'; id: string };
 export type MissionReportModel = Period;
-export type SpecialistChambersFiguresModel = SupportRequestFigures;
+/** A small count withheld on the external contract (domain/mission-figures.ts). */
+export type SpecialistChambersFiguresModel = Protected<SupportRequestFigures, 'supportRequests'>;

@@ -34,6 +34,7 @@ import type { ProtectedWitnessFilter, ProtectedWitnessRow } from './stores/prote
 import type { AssignmentEventRow, AssignmentRow } from './stores/protection-officer-store.js';
 import type { SupportRequestFilter, SupportRequestRow } from './stores/support-request-store.js';
 import type { ThreatAssessmentRow } from './stores/threat-assessment-store.js';
+import { protectChambersFigures } from './domain/mission-figures.js';
 
 interface ListArgs<Filter> extends PageArgs {
   filter?: Filter | null;
@@ -188,8 +189,8 @@ export const resolvers: Resolvers = {
   MissionReport: {
     __resolveReference: async (representation: Representation): Promise<Period> =>
       checkPeriod(representation.from, representation.to),
-    specialistChambers: (report: Period, _: unknown, { loaders }: Context) =>
-      loaders.figuresByPeriod.load(periodKey(report)),
+    specialistChambers: async (report: Period, _: unknown, { loaders, caller }: Context) =>
+      protectChambersFigures(caller, await loaders.figuresByPeriod.load(periodKey(report))),
   },
 
   SupportRequest: {

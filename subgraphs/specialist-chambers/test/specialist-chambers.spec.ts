@@ -351,7 +351,7 @@ describeOnEachDatabase('specialist-chambers', (flavour) => {
         return isObjectType(type) ? Object.keys(type.getFields()) : [];
       };
       expect(fieldsOf('MissionReport')).toEqual(['from', 'to', 'specialistChambers']);
-      expect(fieldsOf('SpecialistChambersFigures')).toEqual(['supportRequests']);
+      expect(fieldsOf('SpecialistChambersFigures')).toEqual(['supportRequests', 'suppressed']);
     });
   });
 

@@ -20,7 +20,21 @@ export interface Caller {
    * and every use is flagged in the audit trail.
    */
   breakGlass?: string | undefined;
+  /**
+   * The contract schema the gateway validated the request against: `external` for
+   * `/external/graphql` (other systems), undefined for the internal API. Subgraphs serve
+   * an external request only what the contract holds, and never a record that may not
+   * leave the mission (handling codes H2/H3), at any depth.
+   */
+  contract?: Contract | undefined;
 }
+
+/** The contract schemas the graph serves besides its internal API (`@tag(name: …)` in the SDL). */
+export const CONTRACTS = ['external'] as const;
+export type Contract = (typeof CONTRACTS)[number];
+
+/** Did the request come through the external contract (`/external/graphql`)? */
+export const isExternal = (caller: Caller): boolean => caller.contract === 'external';
 
 export const ANONYMOUS: Caller = { authenticated: false, scopes: new Set() };
 

@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import type { AccessRule, AccessRules } from './access-rules.js';
 import { satisfies, type Caller } from './caller.js';
+import { missingForAll, type MissingRequirements } from './requirements.js';
 
 /**
  * The subgraph's own line of defence: the same `@authenticated` / `@requiresScopes` /
@@ -28,9 +29,10 @@ import { satisfies, type Caller } from './caller.js';
  */
 export const UNAUTHORIZED_FIELD_OR_TYPE = 'UNAUTHORIZED_FIELD_OR_TYPE';
 
-export function unauthorizedFieldError(): GraphQLError {
+/** `missing`: what the caller lacks (`requiredScopes`, `purposeRequired`), so the error says what to fix. */
+export function unauthorizedFieldError(missing: MissingRequirements = {}): GraphQLError {
   return new GraphQLError('Unauthorized field or type', {
-    extensions: { code: UNAUTHORIZED_FIELD_OR_TYPE },
+    extensions: { code: UNAUTHORIZED_FIELD_OR_TYPE, ...missing },
   });
 }
 
@@ -73,7 +75,7 @@ export function enforceAccessRules(
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
       const isList = isListType(getNullableType(field.type));
       field.resolve = async (source, args, context, info) => {
-        if (!allowed(checks, context)) throw unauthorizedFieldError();
+        if (!allowed(checks, context)) throw unauthorizedFieldError(missingForAll(checks, callerOf(context)));
         const value = await resolve(source, args, context, info);
         if (!abstract || value === null || value === undefined) return value;
         const visible = async (item: unknown) => {

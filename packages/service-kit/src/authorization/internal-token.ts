@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { errors as joseErrors, jwtVerify, SignJWT, type CryptoKey } from 'jose';
 import { SIGNING_ALGORITHM, type KeyPair } from './keys.js';
-import type { Caller } from './caller.js';
+import { CONTRACTS, type Caller, type Contract } from './caller.js';
 
 /**
  * The gateway → subgraph token. Each subgraph request carries one, signed by the
@@ -25,6 +25,7 @@ export async function signInternalToken(
     ...(caller.clientId ? { client_id: caller.clientId } : {}),
     ...(caller.requestId ? { request_id: caller.requestId } : {}),
     ...(caller.breakGlass ? { break_glass: caller.breakGlass } : {}),
+    ...(caller.contract ? { contract: caller.contract } : {}),
   })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'mission-graph-internal+jwt' })
     .setIssuer(INTERNAL_ISSUER)
@@ -34,6 +35,16 @@ export async function signInternalToken(
     .setJti(randomUUID())
     .setExpirationTime(`${INTERNAL_TOKEN_TTL_SECONDS}s`)
     .sign(key.privateKey);
+}
+
+/**
+ * The `contract` claim. Only a known contract name is accepted; anything else (which only
+ * a forged or corrupted token could carry) is refused rather than read as the internal API.
+ */
+function contractOf(claim: unknown): Contract | undefined {
+  if (claim === undefined) return undefined;
+  if (typeof claim === 'string' && (CONTRACTS as readonly string[]).includes(claim)) return claim as Contract;
+  throw unauthenticated('Invalid internal token');
 }
 
 export function unauthenticated(message: string): GraphQLError {
@@ -67,6 +78,7 @@ export async function verifyInternalToken(
       purpose: typeof payload.purpose === 'string' ? payload.purpose : undefined,
       requestId: typeof payload.request_id === 'string' ? payload.request_id : undefined,
       breakGlass: typeof payload.break_glass === 'string' ? payload.break_glass : undefined,
+      contract: contractOf(payload.contract),
     };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) throw unauthenticated('Invalid internal token');

@@ -114,14 +114,20 @@ export type FieldOperationKind =
  */
 export type ForensicsFigures = {
   __typename?: 'ForensicsFigures';
-  /** Exhumations started in the period; included in `fieldOperations`. */
-  exhumations: Scalars['Int']['output'];
-  /** Field operations (assessments, surveys, excavations, exhumations) started in the period. */
-  fieldOperations: Scalars['Int']['output'];
-  /** Individuals identified from mortal remains in the period. */
-  individualsIdentified: Scalars['Int']['output'];
-  /** Identifications in the period that concern a listed missing person; included in `individualsIdentified`. */
-  missingPersonsIdentified: Scalars['Int']['output'];
+  /** Exhumations started in the period; included in `fieldOperations`. Null when withheld as a small count (external contract: see `suppressed`). */
+  exhumations?: Maybe<Scalars['Int']['output']>;
+  /** Field operations (assessments, surveys, excavations, exhumations) started in the period. Null when withheld as a small count (external contract: see `suppressed`). */
+  fieldOperations?: Maybe<Scalars['Int']['output']>;
+  /** Individuals identified from mortal remains in the period. Null when withheld as a small count (external contract: see `suppressed`). */
+  individualsIdentified?: Maybe<Scalars['Int']['output']>;
+  /** Identifications in the period that concern a listed missing person; included in `individualsIdentified`. Null when withheld as a small count (external contract: see `suppressed`). */
+  missingPersonsIdentified?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Whether any figure here is withheld (null) by small-count suppression: on the external
+   * contract a count below the threshold (5 by default), and a complementary one beside it,
+   * are not shown. Always false for internal callers.
+   */
+  suppressed: Scalars['Boolean']['output'];
 };
 
 /** Forensics figures of a period, in groups. */
@@ -152,18 +158,24 @@ export type ForensicsStatisticsDimension =
  */
 export type ForensicsStatisticsGroup = {
   __typename?: 'ForensicsStatisticsGroup';
-  /** Exhumations started in the period (in this group); included in `fieldOperations`. */
-  exhumations: Scalars['Int']['output'];
-  /** Field operations started in the period (in this group). */
-  fieldOperations: Scalars['Int']['output'];
-  /** Individuals identified in the period (in this group). */
-  individualsIdentified: Scalars['Int']['output'];
-  /** Identifications of listed missing persons (in this group); included in `individualsIdentified`. */
-  missingPersonsIdentified: Scalars['Int']['output'];
+  /** Exhumations started in the period (in this group); included in `fieldOperations`. Null when withheld as a small count (external contract: see `suppressed`). */
+  exhumations?: Maybe<Scalars['Int']['output']>;
+  /** Field operations started in the period (in this group). Null when withheld as a small count (external contract: see `suppressed`). */
+  fieldOperations?: Maybe<Scalars['Int']['output']>;
+  /** Individuals identified in the period (in this group). Null when withheld as a small count (external contract: see `suppressed`). */
+  individualsIdentified?: Maybe<Scalars['Int']['output']>;
+  /** Identifications of listed missing persons (in this group); included in `individualsIdentified`. Null when withheld as a small count (external contract: see `suppressed`). */
+  missingPersonsIdentified?: Maybe<Scalars['Int']['output']>;
   /** Municipality, when grouped by MUNICIPALITY and known. */
   municipality?: Maybe<Scalars['String']['output']>;
   /** Kind of field operation, when grouped by OPERATION_KIND and known. */
   operationKind?: Maybe<FieldOperationKind>;
+  /**
+   * Whether any figure here is withheld (null) by small-count suppression: on the external
+   * contract a count below the threshold (5 by default), and a complementary one beside it,
+   * are not shown. Always false for internal callers.
+   */
+  suppressed: Scalars['Boolean']['output'];
   /** Calendar year, when grouped by YEAR. */
   year?: Maybe<Scalars['Int']['output']>;
 };
@@ -948,6 +960,7 @@ export type ResolversTypes = {
   FieldOperationFilter: FieldOperationFilter;
   FieldOperationKind: FieldOperationKind;
   ForensicsFigures: ResolverTypeWrapper<ForensicsFiguresModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ForensicsStatistics: ResolverTypeWrapper<ForensicsStatistics>;
   ForensicsStatisticsDimension: ForensicsStatisticsDimension;
   ForensicsStatisticsGroup: ResolverTypeWrapper<ForensicsStatisticsGroup>;
@@ -962,7 +975,6 @@ export type ResolversTypes = {
   IdentificationConnection: ResolverTypeWrapper<IdentificationConnectionModel>;
   IdentificationEdge: ResolverTypeWrapper<Omit<IdentificationEdge, 'node'> & { node: ResolversTypes['Identification'] }>;
   IdentificationFilter: IdentificationFilter;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   IdentificationMethod: IdentificationMethod;
   MissingPerson: ResolverTypeWrapper<MissingPersonModel>;
   MissingPersonConnection: ResolverTypeWrapper<MissingPersonConnectionModel>;
@@ -1013,6 +1025,7 @@ export type ResolversParentTypes = {
   FieldOperationEdge: Omit<FieldOperationEdge, 'node'> & { node: ResolversParentTypes['FieldOperation'] };
   FieldOperationFilter: FieldOperationFilter;
   ForensicsFigures: ForensicsFiguresModel;
+  Boolean: Scalars['Boolean']['output'];
   ForensicsStatistics: ForensicsStatistics;
   ForensicsStatisticsGroup: ForensicsStatisticsGroup;
   GraveSite: GraveSiteModel;
@@ -1024,7 +1037,6 @@ export type ResolversParentTypes = {
   IdentificationConnection: IdentificationConnectionModel;
   IdentificationEdge: Omit<IdentificationEdge, 'node'> & { node: ResolversParentTypes['Identification'] };
   IdentificationFilter: IdentificationFilter;
-  Boolean: Scalars['Boolean']['output'];
   MissingPerson: MissingPersonModel;
   MissingPersonConnection: MissingPersonConnectionModel;
   MissingPersonEdge: Omit<MissingPersonEdge, 'node'> & { node: ResolversParentTypes['MissingPerson'] };
@@ -1093,10 +1105,11 @@ export type FieldOperationEdgeResolvers<ContextType = ForensicsContext, ParentTy
 };
 
 export type ForensicsFiguresResolvers<ContextType = ForensicsContext, ParentType extends ResolversParentTypes['ForensicsFigures'] = ResolversParentTypes['ForensicsFigures']> = {
-  exhumations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  fieldOperations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  individualsIdentified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  missingPersonsIdentified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exhumations?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  fieldOperations?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  individualsIdentified?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  missingPersonsIdentified?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ForensicsStatisticsResolvers<ContextType = ForensicsContext, ParentType extends ResolversParentTypes['ForensicsStatistics'] = ResolversParentTypes['ForensicsStatistics']> = {
@@ -1107,12 +1120,13 @@ export type ForensicsStatisticsResolvers<ContextType = ForensicsContext, ParentT
 };
 
 export type ForensicsStatisticsGroupResolvers<ContextType = ForensicsContext, ParentType extends ResolversParentTypes['ForensicsStatisticsGroup'] = ResolversParentTypes['ForensicsStatisticsGroup']> = {
-  exhumations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  fieldOperations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  individualsIdentified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  missingPersonsIdentified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exhumations?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  fieldOperations?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  individualsIdentified?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  missingPersonsIdentified?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   municipality?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   operationKind?: Resolver<Maybe<ResolversTypes['FieldOperationKind']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   year?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 

@@ -594,12 +594,18 @@ export type OfficerRank =
  */
 export type OperationsFigures = {
   __typename?: 'OperationsFigures';
-  /** Deployments of the FPU that started in the period. */
-  deployments: Scalars['Int']['output'];
-  /** Exercises that started in the period. */
-  exercises: Scalars['Int']['output'];
-  /** Patrol shifts whose shift started in the period. */
-  patrols: Scalars['Int']['output'];
+  /** Deployments of the FPU that started in the period. Null when withheld as a small count (external contract: see `suppressed`). */
+  deployments?: Maybe<Scalars['Int']['output']>;
+  /** Exercises that started in the period. Null when withheld as a small count (external contract: see `suppressed`). */
+  exercises?: Maybe<Scalars['Int']['output']>;
+  /** Patrol shifts whose shift started in the period. Null when withheld as a small count (external contract: see `suppressed`). */
+  patrols?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Whether any figure here is withheld (null) by small-count suppression: on the external
+   * contract a count below the threshold (5 by default), and a complementary one beside it,
+   * are not shown. Always false for internal callers.
+   */
+  suppressed: Scalars['Boolean']['output'];
 };
 
 /** Where a page of a connection sits in the whole list. */
@@ -1266,9 +1272,10 @@ export type OfficerEdgeResolvers<ContextType = OperationsContext, ParentType ext
 };
 
 export type OperationsFiguresResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['OperationsFigures'] = ResolversParentTypes['OperationsFigures']> = {
-  deployments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  exercises?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  patrols?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deployments?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  exercises?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  patrols?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = OperationsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {

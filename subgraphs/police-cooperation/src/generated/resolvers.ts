@@ -91,20 +91,29 @@ export type ExchangeStatisticsDimension =
 /** The figures of one group of `exchangeStatistics`; dimensions not grouped by are null. */
 export type ExchangeStatisticsGroup = {
   __typename?: 'ExchangeStatisticsGroup';
-  /** Requests of the group that have an answer day (answered, or closed after an answer). */
-  answered: Scalars['Int']['output'];
+  /** Requests of the group that have an answer day (answered, or closed after an answer). Null when withheld as a small count (external contract: see `suppressed`). */
+  answered?: Maybe<Scalars['Int']['output']>;
   /** The channel of this group, when grouped by CHANNEL. */
   channel?: Maybe<ExchangeChannel>;
   /** The direction of this group, when grouped by DIRECTION. */
   direction?: Maybe<ExchangeDirection>;
-  /** Median days from request date to answer day over the answered requests; null when none was answered. */
+  /**
+   * Median days from request date to answer day over the answered requests; null when none
+   * was answered, and when `answered` is withheld.
+   */
   medianDaysToAnswer?: Maybe<Scalars['Float']['output']>;
   /** The month of this group (`YYYY-MM`), when grouped by MONTH. */
   month?: Maybe<Scalars['String']['output']>;
-  /** Requests of the group. */
-  requests: Scalars['Int']['output'];
+  /** Requests of the group. Null when withheld as a small count (external contract: see `suppressed`). */
+  requests?: Maybe<Scalars['Int']['output']>;
   /** The current state of this group, when grouped by STATUS. */
   status?: Maybe<ExchangeRequestStatus>;
+  /**
+   * Whether any figure here is withheld (null) by small-count suppression: on the external
+   * contract a count below the threshold (5 by default), and a complementary one beside it,
+   * are not shown. Always false for internal callers.
+   */
+  suppressed: Scalars['Boolean']['output'];
 };
 
 /**
@@ -288,12 +297,18 @@ export type PageInfo = {
  */
 export type PoliceCooperationFigures = {
   __typename?: 'PoliceCooperationFigures';
-  /** Requests exchanged with Europol. */
-  europolRequests: Scalars['Int']['output'];
-  /** Requests exchanged through the Interpol Liaison Office. */
-  interpolRequests: Scalars['Int']['output'];
-  /** Requests exchanged with the Serbian Ministry of Interior. */
-  serbianMoiRequests: Scalars['Int']['output'];
+  /** Requests exchanged with Europol. Null when withheld as a small count (external contract: see `suppressed`). */
+  europolRequests?: Maybe<Scalars['Int']['output']>;
+  /** Requests exchanged through the Interpol Liaison Office. Null when withheld as a small count (external contract: see `suppressed`). */
+  interpolRequests?: Maybe<Scalars['Int']['output']>;
+  /** Requests exchanged with the Serbian Ministry of Interior. Null when withheld as a small count (external contract: see `suppressed`). */
+  serbianMoiRequests?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Whether any figure here is withheld (null) by small-count suppression: on the external
+   * contract a count below the threshold (5 by default), and a complementary one beside it,
+   * are not shown. Always false for internal callers.
+   */
+  suppressed: Scalars['Boolean']['output'];
 };
 
 export type Query = {
@@ -506,6 +521,7 @@ export type ResolversTypes = {
   ExchangeStatisticsGroup: ResolverTypeWrapper<ExchangeStatisticsGroupModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   HandlingCode: HandlingCode;
   InformationAccuracy: InformationAccuracy;
   InformationExchangeRequest: ResolverTypeWrapper<InformationExchangeRequestModel>;
@@ -513,7 +529,6 @@ export type ResolversTypes = {
   InformationExchangeRequestConnection: ResolverTypeWrapper<InformationExchangeRequestConnectionModel>;
   InformationExchangeRequestEdge: ResolverTypeWrapper<Omit<InformationExchangeRequestEdge, 'node'> & { node: ResolversTypes['InformationExchangeRequest'] }>;
   InformationExchangeRequestFilter: InformationExchangeRequestFilter;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   MissingPerson: ResolverTypeWrapper<MissingPersonModel>;
   MissionReport: ResolverTypeWrapper<MissionReportModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -537,12 +552,12 @@ export type ResolversParentTypes = {
   ExchangeStatisticsGroup: ExchangeStatisticsGroupModel;
   Float: Scalars['Float']['output'];
   String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
   InformationExchangeRequest: InformationExchangeRequestModel;
   ID: Scalars['ID']['output'];
   InformationExchangeRequestConnection: InformationExchangeRequestConnectionModel;
   InformationExchangeRequestEdge: Omit<InformationExchangeRequestEdge, 'node'> & { node: ResolversParentTypes['InformationExchangeRequest'] };
   InformationExchangeRequestFilter: InformationExchangeRequestFilter;
-  Boolean: Scalars['Boolean']['output'];
   MissingPerson: MissingPersonModel;
   MissionReport: MissionReportModel;
   Mutation: Record<PropertyKey, never>;
@@ -579,13 +594,14 @@ export type ExchangeStatisticsResolvers<ContextType = PoliceCooperationContext, 
 };
 
 export type ExchangeStatisticsGroupResolvers<ContextType = PoliceCooperationContext, ParentType extends ResolversParentTypes['ExchangeStatisticsGroup'] = ResolversParentTypes['ExchangeStatisticsGroup']> = {
-  answered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  answered?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   channel?: Resolver<Maybe<ResolversTypes['ExchangeChannel']>, ParentType, ContextType>;
   direction?: Resolver<Maybe<ResolversTypes['ExchangeDirection']>, ParentType, ContextType>;
   medianDaysToAnswer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requests?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['ExchangeRequestStatus']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type InformationExchangeRequestResolvers<ContextType = PoliceCooperationContext, ParentType extends ResolversParentTypes['InformationExchangeRequest'] = ResolversParentTypes['InformationExchangeRequest'], FederationReferenceType extends FederationReferenceTypes['InformationExchangeRequest'] = FederationReferenceTypes['InformationExchangeRequest']> = {
@@ -647,9 +663,10 @@ export type PageInfoResolvers<ContextType = PoliceCooperationContext, ParentType
 };
 
 export type PoliceCooperationFiguresResolvers<ContextType = PoliceCooperationContext, ParentType extends ResolversParentTypes['PoliceCooperationFigures'] = ResolversParentTypes['PoliceCooperationFigures']> = {
-  europolRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  interpolRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  serbianMoiRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  europolRequests?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  interpolRequests?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  serbianMoiRequests?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = PoliceCooperationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

@@ -49,6 +49,8 @@ export interface ExchangeRequestFilter {
   handlingCode?: HandlingCode | null;
   sourceReliability?: SourceReliability | null;
   informationAccuracy?: InformationAccuracyName | null;
+  /** Only these handling codes (not a GraphQL field: set for callers that may not see the others). */
+  handlingCodes?: readonly HandlingCode[] | undefined;
 }
 
 /** One group of `exchangeStatistics`; a dimension not grouped by is null. */
@@ -296,6 +298,7 @@ function filterConditions(filter: ExchangeRequestFilter): SQL[] {
   if (filter.direction) conditions.push(eq(requests.direction, filter.direction));
   if (filter.status) conditions.push(eq(requests.status, filter.status));
   if (filter.handlingCode) conditions.push(eq(requests.handlingCode, filter.handlingCode));
+  if (filter.handlingCodes) conditions.push(inArray(requests.handlingCode, [...filter.handlingCodes]));
   if (filter.sourceReliability) conditions.push(eq(requests.sourceReliability, filter.sourceReliability));
   if (filter.informationAccuracy) conditions.push(eq(requests.informationAccuracy, ACCURACY_GRADE[filter.informationAccuracy]));
   if (period.from) conditions.push(gte(requests.requestDate, period.from));

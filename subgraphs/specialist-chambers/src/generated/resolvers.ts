@@ -483,8 +483,14 @@ export type RevokeProtectionOfficerPayload = {
 /** Figures of the Specialist Chambers pillar for one period. */
 export type SpecialistChambersFigures = {
   __typename?: 'SpecialistChambersFigures';
-  /** Support requests received in the period (by `requestedOn`, both bounds inclusive). */
-  supportRequests: Scalars['Int']['output'];
+  /** Support requests received in the period (by `requestedOn`, both bounds inclusive). Null when withheld as a small count (external contract: see `suppressed`). */
+  supportRequests?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Whether any figure here is withheld (null) by small-count suppression: on the external
+   * contract a count below the threshold (5 by default), and a complementary one beside it,
+   * are not shown. Always false for internal callers.
+   */
+  suppressed: Scalars['Boolean']['output'];
 };
 
 /** A support request as received. */
@@ -1048,7 +1054,8 @@ export type RevokeProtectionOfficerPayloadResolvers<ContextType = SpecialistCham
 };
 
 export type SpecialistChambersFiguresResolvers<ContextType = SpecialistChambersContext, ParentType extends ResolversParentTypes['SpecialistChambersFigures'] = ResolversParentTypes['SpecialistChambersFigures']> = {
-  supportRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  supportRequests?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type SubmitSupportRequestPayloadResolvers<ContextType = SpecialistChambersContext, ParentType extends ResolversParentTypes['SubmitSupportRequestPayload'] = ResolversParentTypes['SubmitSupportRequestPayload']> = {
