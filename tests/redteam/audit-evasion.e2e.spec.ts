@@ -19,6 +19,7 @@ import {
   PURPOSE,
   RELOCATED_WITNESS,
   sha256,
+  registryWithClients,
   tokenWithoutSubject,
   UNASSIGNED_OFFICER,
   witness,
@@ -35,6 +36,7 @@ describe('red team: audit evasion', () => {
 
   beforeAll(async () => {
     graph = await startGraph({
+      clients: registryWithClients(['shared-kiosk']),
       auditSink: (real) => ({
         record: (event) => (auditDown ? Promise.reject(new Error('audit store unreachable (test)')) : real.record(event)),
       }),

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL, startGraph, type GraphQLResponse, type RunningGraph } from '../testkit/graph.js';
-import { callAs, IDENTITY_SCOPES, officerOf, PURPOSE, tokenWithoutSubject, UNASSIGNED_OFFICER, witness } from './helpers.js';
+import { callAs, IDENTITY_SCOPES, officerOf, PURPOSE, registryWithClients, tokenWithoutSubject, UNASSIGNED_OFFICER, witness } from './helpers.js';
 
 const ASSIGN = ['witness-protection:assign', 'witness-protection:read'];
 const WITNESS_DETAIL = /Synthetic Witness|Safe Location|Transit Location|Home Town/;
@@ -26,7 +26,7 @@ const flavour = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 describe(`red team: need-to-know and four eyes (${flavour})`, () => {
   let graph: RunningGraph;
   beforeAll(async () => {
-    graph = await startGraph(flavour);
+    graph = await startGraph({ flavour, clients: registryWithClients(['ops-console', 'mission-explorer', 'ops-cli', 'assign-automation']) });
   });
   afterAll(async () => {
     await graph?.stop();

@@ -5,12 +5,15 @@
  * would, and forged tokens of the kinds an attacker tries.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
+import { clientRegistry, type ClientRegistry } from '@mission-graph/gateway/front-doors';
 import { syntheticId } from '@mission-graph/service-kit';
-import { postGraphQL, TEST_AUDIENCE, TEST_ISSUER, type GraphQLResponse, type RunningGraph } from '../testkit/graph.js';
+import { CLIENTS_PATH, postGraphQL, TEST_AUDIENCE, TEST_ISSUER, type GraphQLResponse, type RunningGraph } from '../testkit/graph.js';
 
 export const PURPOSE = 'CASE-RT-2025-001: red-team review';
 
@@ -23,6 +26,26 @@ export const RELOCATED_WITNESS = 3;
 export const UNASSIGNED_OFFICER = 'officer-12';
 
 export const IDENTITY_SCOPES = ['witness-protection:read', 'witness-protection:identity'];
+
+/**
+ * The repo's client registry plus internal clients the attacks name in `azp`/`client_id`
+ * (a kiosk app, an operations console, an automation): the gateway refuses tokens naming
+ * an unregistered client, and these attacks are about what a registered one can do.
+ */
+export function registryWithClients(ids: readonly string[]): ClientRegistry {
+  const json = JSON.parse(readFileSync(CLIENTS_PATH, 'utf8')) as { clients: Record<string, unknown>[] };
+  json.clients.push(
+    ...ids.map((id) => ({
+      id,
+      description: `red-team client ${id}`,
+      endpoint: 'internal',
+      rateLimit: { quota: 10_000, windowSeconds: 60 },
+      costMax: 5000,
+      trustedDocumentsOnly: false,
+    })),
+  );
+  return clientRegistry(json, path.dirname(CLIENTS_PATH), 'the red-team client registry');
+}
 
 export interface CallOptions {
   subject?: string;
