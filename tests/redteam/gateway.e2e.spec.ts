@@ -344,24 +344,23 @@ describe('red team: the gateway and the subgraphs behind it', () => {
       expect(live.status).toBe(200);
     });
 
-    // FINDING: a document with several operations and no (or an unknown) operationName
-    // crashes the pipeline (TypeError on `operation`), answered 500 — any anonymous
-    // client produces server errors at will, and logs fill with stack traces.
-    it.fails('several operations without operationName: 400 with a typed error, not a 500', async () => {
+    // Was a finding (a document with several operations and no, or an unknown,
+    // operationName crashed the pipeline: 500); now 400 OPERATION_RESOLUTION_FAILURE.
+    it('several operations without operationName: 400 with a typed error, not a 500', async () => {
       const answer = await post({ query: 'query A { __typename } query B { __typename }' });
       expect(answer.status).toBe(400);
       expect(JSON.stringify(await answer.json())).not.toMatch(/INTERNAL_SERVER_ERROR/);
     });
 
-    it.fails('an operationName that names no operation of the document: 400 with a typed error, not a 500', async () => {
+    it('an operationName that names no operation of the document: 400 with a typed error, not a 500', async () => {
       const answer = await post({ query: 'query A { __typename } query B { __typename }', operationName: 'C' });
       expect(answer.status).toBe(400);
       expect(JSON.stringify(await answer.json())).not.toMatch(/INTERNAL_SERVER_ERROR/);
     });
 
-    // FINDING: `$s: Boolean = false` may stand where `Boolean!` is expected; an explicit
-    // null then throws inside the gateway's normalizer: HTTP 500.
-    it.fails('@skip(if: $s) with a defaulted variable sent as explicit null: BAD_USER_INPUT naming it, not a 500', async () => {
+    // Was a finding: `$s: Boolean = false` may stand where `Boolean!` is expected; an
+    // explicit null threw inside the gateway's normalizer (500). Now refused before it.
+    it('@skip(if: $s) with a defaulted variable sent as explicit null: BAD_USER_INPUT naming it, not a 500', async () => {
       const response = await callAs(graph, { scopes: PERSONAL }, 'query($s: Boolean = false) { missingPersons(first: 1) { edges { node { caseNumber fullName @skip(if: $s) } } } }', { s: null });
       expect(response.status).toBe(400);
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -375,23 +374,24 @@ describe('red team: the gateway and the subgraphs behind it', () => {
       expect(JSON.stringify(await answer.json())).not.toMatch(/INTERNAL_SERVER_ERROR/);
     });
 
-    // FINDING: PostgreSQL cannot store NUL; nothing checks for it before SQL, so a NUL in
-    // any text argument is an INTERNAL_SERVER_ERROR instead of BAD_USER_INPUT.
-    it.fails('a NUL character in a text argument: BAD_USER_INPUT naming the argument, not INTERNAL_SERVER_ERROR', async () => {
+    // Was a finding: PostgreSQL cannot store NUL and nothing checked for it before SQL.
+    // Now every argument's text is checked (kit storable-text.ts) by the gateway and subgraphs.
+    it('a NUL character in a text argument: BAD_USER_INPUT naming the argument, not INTERNAL_SERVER_ERROR', async () => {
       const response = await callAs(graph, { scopes: FORENSICS_READ }, 'query($m: String) { missingPersons(first: 1, filter: { municipality: $m }) { totalCount } }', { m: 'Prizren\u0000' });
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
 
-    // FINDING: a lone UTF-16 surrogate (valid JSON escape) is stored as U+FFFD: the record
-    // silently differs from what the client sent and was told was recorded.
-    it.fails('a lone surrogate in a mutation’s text is refused, not silently stored as U+FFFD', async () => {
+    // Was a finding: a lone UTF-16 surrogate (valid JSON escape) was stored as U+FFFD, the
+    // record silently differing from what the client sent. Now refused like a NUL.
+    it('a lone surrogate in a mutation’s text is refused, not silently stored as U+FFFD', async () => {
       const response = await callAs<{ reportIncident: { incident: { description: string } } | null }>(
         graph,
         { scopes: ['operations:write', 'operations:read'] },
         'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { description } } }',
         { i: { occurredAt: '2025-05-01T10:00:00Z', municipality: 'Mitrovica', kind: 'RIOT', description: 'crowd at the bridge \ud800' } },
       );
-      expect(response.data?.reportIncident?.incident.description ?? null).not.toContain('\ufffd');
+      // Refused: nothing stored, so no description (`?? ''`: toContain cannot take null).
+      expect(response.data?.reportIncident?.incident.description ?? '').not.toContain('\ufffd');
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
 

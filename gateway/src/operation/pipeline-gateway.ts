@@ -7,7 +7,7 @@ import type {
 } from '@apollo/server-gateway-interface';
 import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { ANONYMOUS, POLICIES, type AccessRules } from '@mission-graph/service-kit';
+import { ANONYMOUS, findUnstorableInput, POLICIES, unstorableInputError, type AccessRules } from '@mission-graph/service-kit';
 import type { Auditor } from '../audit/auditor.js';
 import { personalData, type PersonalData } from '../audit/personal-data.js';
 import { accessDecisions, rightsKey } from '../authorization/decisions.js';
@@ -18,6 +18,7 @@ import { hiddenAliases, isReservedKey } from './hidden-aliases.js';
 import { conditionVariables, normalizeOperation, type NormalizedOperation } from './normalize.js';
 import { processResponse, unauthorizedError } from './response.js';
 import { buildShape, type ExecutionShape } from './shape.js';
+import { nullInNonNullPosition } from './variables.js';
 
 /**
  * `filter` (default): the rest of the operation runs; each removed field is null
@@ -101,6 +102,9 @@ export class PipelineGateway implements GatewayInterface {
   ): Promise<GatewayExecutionResult> {
     const caller = (requestContext.context as Partial<GatewayContext>).caller ?? ANONYMOUS;
     const clientOperation = requestContext.operation;
+    // Apollo Server found no operation to run (several without operationName, or a name
+    // none has): an error here makes it answer 400 OPERATION_RESOLUTION_FAILURE.
+    if (!clientOperation) return { errors: [operationNotFound(requestContext)] };
     // graphql-js 16 does not validate the operation type itself (a subscription here).
     if (!schema.getRootType(clientOperation.operation)) {
       return refusal(`This graph has no ${clientOperation.operation} operations`, 'GRAPHQL_VALIDATION_FAILED', 400);
@@ -116,6 +120,12 @@ export class PipelineGateway implements GatewayInterface {
       };
     }
     const variables = coerced.coerced;
+    // Inputs no step after this may trip on: a null where the schema needs a value, text
+    // PostgreSQL cannot store as sent (NUL, an unpaired surrogate) — in every argument.
+    const inputError =
+      nullInNonNullPosition(schema, requestContext.document, clientOperation, variables) ??
+      unstorable(requestContext.document, clientOperation, requestContext.request.variables);
+    if (inputError) return { errors: [inputError] };
 
     const cached = this.normalized(schema, requestContext, variables);
     const cost = this.options.cost?.assess(cached.normalized, variables, caller);
@@ -197,6 +207,20 @@ export class PipelineGateway implements GatewayInterface {
     }
     return cached;
   }
+}
+
+function unstorable(...args: Parameters<typeof findUnstorableInput>): GraphQLError | undefined {
+  const found = findUnstorableInput(...args);
+  return found && unstorableInputError(found);
+}
+
+/** graphql-js's own words for a document whose operation cannot be chosen. */
+function operationNotFound(requestContext: GatewayGraphQLRequestContext): GraphQLError {
+  const name = requestContext.request.operationName;
+  return new GraphQLError(
+    name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.',
+    { extensions: { http: { status: 400 } } },
+  );
 }
 
 function refusal(message: string, code: string, status: number): GatewayExecutionResult {

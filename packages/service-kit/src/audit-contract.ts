@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from './storable-text.js';
 
 /**
  * The contract between the gateway (which reports what happened) and the audit service
@@ -49,15 +50,6 @@ export type DenialReason = (typeof DENIAL_REASONS)[number];
  */
 export const MUTATION_OUTCOMES = ['COMMITTED', 'FAILED', 'UNKNOWN'] as const;
 export type MutationOutcome = (typeof MUTATION_OUTCOMES)[number];
-
-/**
- * Text PostgreSQL stores and JSON round-trips unchanged: no NUL character, no unpaired
- * UTF-16 surrogate. Anything else would be stored differently from what was hashed, and
- * the event would later look edited.
- */
-export function isStorableText(value: string): boolean {
-  return !value.includes('\u0000') && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
-}
 
 const text = (max: number) =>
   z.string().min(1).max(max).refine(isStorableText, 'must not contain NUL or unpaired surrogate characters');

@@ -18,6 +18,7 @@ import { createHttpService, type HttpService, type HttpServiceOptions } from './
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { operationReportPlugin } from './operation-report.js';
+import { storableTextPlugin } from './storable-text.js';
 
 /** Reads a subgraph's `.graphql` SDL file (kept beside its resolvers). */
 export function loadTypeDefs(fileUrl: URL): DocumentNode {
@@ -89,6 +90,8 @@ export function createSubgraphService<Ctx extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       operationReportPlugin(),
+      // Callers that reach a subgraph around the gateway: NUL and lone surrogates refused here too.
+      storableTextPlugin(),
       {
         requestDidStart: async ({ request }) => {
           if (request.query) options.onOperation?.(request.query);
