@@ -21,6 +21,7 @@ export * from './authorization/keys.js';
 export * from './authorization/scopes.js';
 export * from './database-errors.js';
 export * from './logger.js';
+export * from './log-redaction.js';
 export * from './metrics.js';
 export * from './operation-report.js';
 export * from './request-scope.js';

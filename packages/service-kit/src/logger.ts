@@ -1,5 +1,6 @@
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { redactError } from './log-redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -42,11 +43,16 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      // `err` keeps message, type, code and stack (as one JSON string); never request bodies.
-      serializers: { err: stdSerializers.err, error: stdSerializers.err },
+      // `err` keeps message, type, code and stack (as one JSON string); never request bodies,
+      // never the parameters or failing row of a statement (log-redaction.ts).
+      serializers: { err: redactedErr, error: redactedErr },
     },
     destination,
   );
+}
+
+function redactedErr(error: unknown) {
+  return stdSerializers.err(redactError(error) as Error);
 }
 
 /** A logger that writes nothing (tests that start services in-process, by default). */
