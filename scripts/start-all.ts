@@ -78,7 +78,8 @@ async function runInOneProcess(): Promise<void> {
   const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
   const running = (service: string) => ({
     logger: kit.createLogger({ service, pretty }),
-    metrics: kit.createServiceMetrics(service),
+    // One process, one port each: /metrics only where asked for (METRICS_ON_SERVICE_PORT=true).
+    metrics: kit.createServiceMetrics(service, { onServicePort: process.env.METRICS_ON_SERVICE_PORT === 'true' }),
     shutdownTimeoutMs,
   });
   kit.routeConsoleTo(kit.createLogger({ service: 'graph', pretty }));

@@ -10,6 +10,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLogger,
+  createServiceMetrics,
   createSubgraphService,
   MAX_OPERATION_NAMES,
   PortInUseError,
@@ -44,7 +45,7 @@ interface Running {
   logs: LineCollector;
 }
 
-async function startService(auth: TestInternalAuth, options: { shutdownTimeoutMs?: number } = {}): Promise<Running> {
+async function startService(auth: TestInternalAuth, options: { shutdownTimeoutMs?: number; metricsOnServicePort?: boolean } = {}): Promise<Running> {
   const logs = new LineCollector();
   const http = createSubgraphService({
     name: 'probe',
@@ -62,6 +63,8 @@ async function startService(auth: TestInternalAuth, options: { shutdownTimeoutMs
     isReady: async () => true,
     development: false,
     logger: createLogger({ service: 'probe', destination: logs, level: 'debug' }),
+    // Explicitly on the service port here: these tests read them there.
+    metrics: createServiceMetrics('probe', { onServicePort: options.metricsOnServicePort ?? true }),
     ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
   });
   const { url, port } = await http.listen(0);
@@ -170,6 +173,18 @@ describe('metrics', () => {
     expect(text).toContain('graphql_operation_duration_seconds_bucket');
     expect(text).toMatch(/http_requests_total\{[^}]*route="graphql",method="POST",status="200"/);
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('an anonymous caller on a service’s own port cannot read /metrics unless the service is configured to serve them there', async () => {
+    const unconfigured = await startService(auth, { metricsOnServicePort: false });
+    try {
+      await post(unconfigured.url, { query: 'query SecretOperationName { hello }' });
+      const answer = await fetch(new URL('/metrics', unconfigured.url));
+      expect(answer.status).toBe(404);
+      expect(await answer.text()).not.toMatch(/SecretOperationName|graphql_operations_total/);
+    } finally {
+      await unconfigured.http.stop();
+    }
   });
 
   it(`a client inventing operation names cannot grow the registry past ${MAX_OPERATION_NAMES} names`, async () => {

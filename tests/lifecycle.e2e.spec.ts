@@ -27,7 +27,8 @@ interface ServiceProcess {
 function startProcess(entry: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
-    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    // Metrics on the service's own port (explicitly): the drain tests count requests in flight there.
+    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', METRICS_ON_SERVICE_PORT: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const running: ServiceProcess = {

@@ -22,7 +22,7 @@ import {
   redisRateLimitStore,
   type ClientRegistry,
 } from '@mission-graph/gateway/front-doors';
-import { devKeyPair, newKeyPair, type HttpService, type KeyPair } from '@mission-graph/service-kit';
+import { createServiceMetrics, devKeyPair, newKeyPair, type HttpService, type KeyPair } from '@mission-graph/service-kit';
 import { signCallerToken, TEST_AUDIENCE, TEST_ISSUER } from './testkit/graph.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -66,6 +66,8 @@ describe('rate limits in one gateway (memory)', () => {
       auditSink: { record: async () => Promise.reject(new Error('no audit in this test')) },
       clients,
       rateLimiter: limiter,
+      // Explicitly on the gateway's port here: the test reads them there.
+      metrics: createServiceMetrics('gateway', { onServicePort: true }),
     });
     url = (await gateway.listen(0)).url;
   });

@@ -56,7 +56,7 @@ export interface GatewayOptions {
   auditSink: AuditSink;
   /** Structured logs (default: none, as in tests). */
   logger?: Logger;
-  /** The gateway's metrics registry, served on /metrics (default: a fresh one). */
+  /** The gateway's metrics registry (default: a fresh one, not served on the gateway's port). */
   metrics?: ServiceMetrics;
   /** Bound on draining in-flight requests at stop. */
   shutdownTimeoutMs?: number;

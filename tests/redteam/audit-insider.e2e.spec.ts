@@ -159,14 +159,13 @@ describe.skipIf(!serverUrl)(`red team: an insider holding the audit service’s 
     await expect(forgeReview('officer-12', breakGlassEventId)).rejects.toThrow(/four eyes/);
   });
 
-  // FINDING: the trail's triggers check the chain's shape (at the head, right
-  // predecessor) and the names in a REVIEW, not who wrote the row; the hash is public
-  // and unkeyed. With the service's own INSERT-only role the insider appends a REVIEW
-  // (JUSTIFIED) of their break-glass under a colleague's name: it leaves the review
-  // queue, the real reviewer's verdict is then refused (one review per event), the
-  // service's next checkpoint signs it, and audit:verify says INTACT. The same works for
-  // any event kind: a DISCLOSURE to frame someone, an OUTCOME to close an open INTENT.
-  it.fails('a review forged with the service’s own INSERT-only role is named by audit:verify (or refused)', async () => {
+  // Was a finding: the triggers checked the chain's shape, not who wrote the row, and the
+  // hash is public and unkeyed, so the service's own INSERT-only role could append a
+  // REVIEW under a colleague's name that the next checkpoint then signed. Now every event
+  // is signed by the service (Ed25519, the checkpoints' key, not in the database): an
+  // unsigned row is refused by the database, and audit:verify names a row whose
+  // signature is missing or does not verify (subgraphs/audit/test/insider.spec.ts (e)).
+  it('a review forged with the service’s own INSERT-only role is named by audit:verify (or refused)', async () => {
     let forged: { id: string; sequence: number };
     try {
       forged = await forgeReview('reviewer-duty-02', breakGlassEventId);

@@ -447,10 +447,10 @@ describe('red team: the gateway and the subgraphs behind it', () => {
       }
     });
 
-    // FINDING: with METRICS_PORT unset (the default) /metrics is served on the public
-    // port to anyone: operation names of other clients, error codes, which subgraphs
-    // exist and how they are doing, audit append outcomes.
-    it.fails('an anonymous caller on the public port cannot read /metrics', async () => {
+    // Was a finding: with METRICS_PORT unset (the default) /metrics was served on the
+    // public port to anyone. Now only METRICS_PORT serves them, unless
+    // METRICS_ON_SERVICE_PORT=true says otherwise.
+    it('an anonymous caller on the public port cannot read /metrics', async () => {
       await callAs(graph, { scopes: FORENSICS_READ }, 'query WitnessMoveTonight { __typename }');
       const answer = await fetch(new URL('/metrics', graph.gatewayUrl));
       const text = await answer.text();

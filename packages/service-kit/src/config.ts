@@ -105,8 +105,12 @@ export const processEnv = {
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Bound on draining in-flight requests at SIGTERM. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
-  /** Serve /metrics on this port instead of the service's own (network policies can then tell them apart). */
+  /** Serve /metrics on this port, a listener of its own (the service's port does not serve them unless METRICS_ON_SERVICE_PORT). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Address of the metrics listener; loopback by default (`0.0.0.0` in containers, behind a network policy). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** `true` also serves /metrics on the service's own port, to whoever reaches it: only on a trusted network. */
+  METRICS_ON_SERVICE_PORT: z.enum(['true', 'false']).default('false'),
   /** Listening address (`0.0.0.0` in containers). */
   HOST: z.string().min(1).default('127.0.0.1'),
   /** OpenTelemetry SDK settings (read by the SDK itself; tracing is on when an endpoint is set). */

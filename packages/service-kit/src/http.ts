@@ -195,7 +195,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
       const { ready, ...details } = typeof answer === 'boolean' ? { ready: answer } : answer;
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...details });
     }
-    if (request.method === 'GET' && pathname === METRICS_PATH && !metrics.servedSeparately) {
+    if (request.method === 'GET' && pathname === METRICS_PATH && metrics.onServicePort) {
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       response.end(await metrics.registry.metrics());
       return;

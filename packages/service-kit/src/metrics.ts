@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
- * Prometheus metrics of one service, served on its `/metrics`. Each service instance
+ * Prometheus metrics of one service, served on `/metrics` of its metrics port. Each service instance
  * has its own registry (tests run several services in one process); the process
  * metrics (RSS, heap, event-loop lag, GC) are collected into every registry.
  *
@@ -19,11 +19,13 @@ export type HttpRoute = 'graphql' | 'health' | 'metrics' | 'explorer' | 'interna
 export interface ServiceMetrics {
   registry: Registry;
   /**
-   * True when a separate port serves `/metrics` (METRICS_PORT): the service's own
-   * port then answers 404 there, so a network policy can open the metrics port to
-   * the monitoring system without opening the API.
+   * True only when configured (`METRICS_ON_SERVICE_PORT=true`): the service's own port
+   * then serves `/metrics` too. Off by default: operation names of other clients, error
+   * codes, which subgraphs exist and how they fare are not for anonymous callers. The
+   * monitoring system scrapes `METRICS_PORT`, a listener of its own (loopback unless
+   * `METRICS_HOST` says otherwise), which a network policy opens to it alone.
    */
-  servedSeparately: boolean;
+  onServicePort: boolean;
   /** Requests being handled now (probes and scrapes not counted): saturation, and drain progress at shutdown. */
   requestsInFlight: Gauge;
   /** One HTTP request answered (every path, health checks included). */
@@ -64,7 +66,12 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,47}$/;
 const LABEL_WORD = /^[a-z][a-z0-9_-]{0,47}$/;
 
-export function createServiceMetrics(service: string): ServiceMetrics {
+export interface ServiceMetricsOptions {
+  /** Serve `/metrics` on the service's own port as well (tests, a trusted network); default false. */
+  onServicePort?: boolean;
+}
+
+export function createServiceMetrics(service: string, options: ServiceMetricsOptions = {}): ServiceMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -155,7 +162,7 @@ export function createServiceMetrics(service: string): ServiceMetrics {
 
   return {
     registry,
-    servedSeparately: false,
+    onServicePort: options.onServicePort ?? false,
     database,
     requestsInFlight,
     recordHttpRequest(route, method, status, seconds) {

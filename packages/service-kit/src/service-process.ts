@@ -40,8 +40,10 @@ export function runServiceMain(service: string, start: (process: ServiceProcess)
   void (async () => {
     try {
       const telemetry = await startTelemetry(service, logger);
-      const metrics = createServiceMetrics(service);
-      const metricsServer = settings.metricsPort === undefined ? undefined : await serveMetrics(service, metrics, settings.metricsPort, logger);
+      const metrics = createServiceMetrics(service, { onServicePort: settings.metricsOnServicePort });
+      const metricsServer =
+        settings.metricsPort === undefined ? undefined : await serveMetrics(service, metrics, settings.metricsPort, settings.metricsHost, logger);
+      if (!metricsServer && !settings.metricsOnServicePort) logger.info('metrics not served: set METRICS_PORT (a listener of their own) to scrape them');
       const http = await start({ service, logger, metrics, shutdownTimeoutMs: settings.shutdownTimeoutMs });
       let stopping = false;
       const stop = async (signal: string) => {
@@ -80,6 +82,8 @@ function readProcessSettings() {
       LOG_FORMAT: processEnv.LOG_FORMAT,
       SHUTDOWN_TIMEOUT_MS: processEnv.SHUTDOWN_TIMEOUT_MS,
       METRICS_PORT: processEnv.METRICS_PORT,
+      METRICS_HOST: processEnv.METRICS_HOST,
+      METRICS_ON_SERVICE_PORT: processEnv.METRICS_ON_SERVICE_PORT,
       HOST: processEnv.HOST,
     },
     process.env,
@@ -90,13 +94,19 @@ function readProcessSettings() {
     pretty: env.LOG_FORMAT ? env.LOG_FORMAT === 'pretty' : development,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
+    metricsOnServicePort: env.METRICS_ON_SERVICE_PORT === 'true',
     host: env.HOST,
   };
 }
 
-/** `/metrics` alone on its own port (METRICS_PORT), bound where the service binds. */
-async function serveMetrics(service: string, metrics: ServiceMetrics, port: number, logger: Logger): Promise<Server> {
-  metrics.servedSeparately = true;
+/**
+ * `/metrics` alone on its own port (METRICS_PORT), on METRICS_HOST — loopback unless set:
+ * a process-local scraper (a sidecar, a node agent) needs no more; in a cluster the
+ * manifests bind it to all interfaces and a network policy admits the monitoring
+ * namespace only.
+ */
+async function serveMetrics(service: string, metrics: ServiceMetrics, port: number, host: string, logger: Logger): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://localhost').pathname !== METRICS_PATH) {
       response.writeHead(404).end();
@@ -108,7 +118,6 @@ async function serveMetrics(service: string, metrics: ServiceMetrics, port: numb
     });
   });
   answerClientErrors(server, logger);
-  const host = process.env.HOST ?? '127.0.0.1';
   await bindPort(server, `${service} metrics`, port, host);
   logger.info(`metrics at http://${host}:${port}${METRICS_PATH}`);
   return server;
@@ -143,7 +152,7 @@ export async function listenWhileStarting(
       response.end(JSON.stringify({ status: 'live' }));
       return;
     }
-    if (path === METRICS_PATH && !metrics.servedSeparately) {
+    if (path === METRICS_PATH && metrics.onServicePort) {
       void metrics.registry.metrics().then((text) => {
         response.writeHead(200, { 'content-type': metrics.registry.contentType });
         response.end(text);

@@ -10,7 +10,7 @@ import { createCheckpointStore } from './stores/checkpoint-store.js';
 
 export interface TrailOptions {
   db: Db<typeof schema>;
-  /** Signs checkpoints; never stored in the database. */
+  /** Signs checkpoints and every event; never stored in the database. */
   signingKey: SigningKey;
   /** Where checkpoints go besides the table. */
   sink: CheckpointSink;
@@ -34,7 +34,7 @@ export function createTrail(options: TrailOptions) {
   const log = options.log ?? ((message, error) => console.error(message, error ?? ''));
   // Late-bound: the store tells the checkpointer about appends, the checkpointer reads the store's table.
   let noteAppended = (_head: number) => {};
-  const events = createAuditEventStore(options.db, { onAppended: (head) => noteAppended(head) });
+  const events = createAuditEventStore(options.db, { signingKey: options.signingKey, onAppended: (head) => noteAppended(head) });
   const checkpoints = createCheckpointStore(options.db);
   const checkpointer = createCheckpointer({
     db: options.db,

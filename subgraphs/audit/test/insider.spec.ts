@@ -8,7 +8,7 @@
  * random name and is dropped).
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -213,6 +213,36 @@ describe.skipIf(!serverUrl)('an insider with full rights on the audit database',
     expect(run.out).toContain(`[reorder] event #8 (${ids.get(9)}) was sealed after the event now at #9, not after event #7 (its place was #9)`);
     expect(run.out).toContain(`[reorder] event #9 (${ids.get(8)}) was sealed after the event now at #7, not after event #8 (its place was #8)`);
     await restore();
+  });
+
+  it('(e) names an event appended with the service’s own INSERT-only role: unsigned is refused, a forged signature is named', async () => {
+    // Well chained at the head (the hash formula is public), as the runtime role may insert.
+    const [head] = await service.runtime.trail.events.eventsAfter(22, 1);
+    const forged = { ...head!, id: randomUUID(), sequence: head!.sequence + 1, previousHash: head!.hash, principal: 'framed-analyst' };
+    const hash = recomputeHash(forged, head!.hash, forged.sequence);
+    const insert = (keyId: string | null, signature: string | null) =>
+      runtime`insert into audit.audit_events
+        (sequence, hash_version, id, occurred_at, kind, principal, client_id, operation_name, document_hash, purpose, break_glass,
+         break_glass_justification, field_coordinates, request_id, entities, repeat_count, previous_hash, hash, signature_key_id, signature)
+        values (${forged.sequence}, ${forged.hashVersion}, ${forged.id}, ${forged.occurredAt}, ${forged.kind}, ${forged.principal},
+         ${forged.clientId}, ${forged.operationName}, ${forged.documentHash}, ${forged.purpose}, ${forged.breakGlass},
+         ${forged.breakGlassJustification}, ${forged.fieldCoordinates}, ${forged.requestId},
+         ${runtime.json(forged.entities as unknown as postgres.JSONValue)}, 1, ${forged.previousHash}, ${hash}, ${keyId}, ${signature})`;
+    await expect(insert(null, null)).rejects.toThrow(/audit_events_signed/);
+    const { key: insiderKey } = newSigningKey();
+    for (const [keyId, expected] of [
+      // The service's key id over a signature made with another key…
+      [signingKey.verifyKey.keyId, /has a signature that does not verify over its hash/],
+      // …or the insider's own key, which the auditor does not trust.
+      [insiderKey.verifyKey.keyId, /is signed by key [\w-]+, which is not a trusted verify key/],
+    ] as const) {
+      await insert(keyId, sign(null, Buffer.from(hash), insiderKey.privateKey).toString('base64url'));
+      const run = verifyCli();
+      expect(run.status, run.out).toBe(1);
+      expect(run.out).toContain(`[signature] event #${forged.sequence} (${forged.id})`);
+      expect(run.out).toMatch(expected);
+      await restore();
+    }
   });
 
   it('after each restore, the trail verifies intact again (the checks found the tampering, not noise)', async () => {

@@ -78,6 +78,14 @@ export const auditEvents = audit.table(
     reviewNote: text('review_note'),
     previousHash: text('previous_hash').notNull(),
     hash: text('hash').notNull().unique('audit_events_hash_unique'),
+    /**
+     * The audit service's Ed25519 signature over `hash` (checkpoints/event-signature.ts),
+     * and the thumbprint of its key. Null only on events recorded before migration 0004:
+     * every later row must carry one (a constraint added NOT VALID, so it binds new rows),
+     * and `audit:verify` names a row whose signature is missing or does not verify.
+     */
+    signatureKeyId: text('signature_key_id'),
+    signature: text('signature'),
   },
   (table) => [
     check('audit_events_hash_format', sql`${table.hash} ~ '^[0-9a-f]{64}$' and ${table.previousHash} ~ '^[0-9a-f]{64}$'`),
@@ -102,6 +110,7 @@ export const auditEvents = audit.table(
         and (${table.kind} = 'REVIEW') = (${table.reviewNote} is not null)`,
     ),
     check('audit_events_review_outcome', sql`${table.reviewOutcome} in (${inList(REVIEW_OUTCOMES)})`),
+    check('audit_events_signed', sql`${table.signature} is not null and ${table.signatureKeyId} is not null`),
     index('audit_events_principal_idx').on(table.principal, table.sequence),
     index('audit_events_occurred_at_idx').on(table.occurredAt),
     index('audit_events_entities_idx').using('gin', table.entities),

@@ -10,6 +10,8 @@ import {
   type KeysetOrder,
   type PageArgs,
 } from '@mission-graph/service-kit';
+import { signEvent } from '../checkpoints/event-signature.js';
+import type { SigningKey } from '../checkpoints/signing-key.js';
 import { auditEvents, type AuditEventRow, type EventKind, type schema } from '../db/schema.js';
 import { planAppend, referencedIds, type References } from '../domain/append-rules.js';
 import { CURRENT_HASH_VERSION, eventHash, GENESIS_HASH, type NewEvent } from '../domain/audit-event.js';
@@ -66,11 +68,13 @@ interface PendingAppend {
 const MAX_BATCH = 200;
 
 export interface AuditEventStoreOptions {
+  /** Signs every event it seals (over its hash): the key of the checkpoints, never in the database. */
+  signingKey: SigningKey;
   /** Called after every committed batch with the new head position (checkpoints follow it). */
   onAppended?: (headSequence: number) => void;
 }
 
-export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptions = {}) {
+export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptions) {
   const queue: PendingAppend[] = [];
   let writing = false;
   let drained: Promise<void> = Promise.resolve();
@@ -112,7 +116,7 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
           const planned = planAppend(events, references);
           return planned.map((step) => {
             if (step.duplicate) return { status: 'DUPLICATE' as const, row: step.duplicate };
-            const row = seal(step.event, chain);
+            const row = seal(step.event, chain, options.signingKey);
             rows.push(row);
             references.byId.set(row.id, row);
             if (row.intentId) references.closedIntents.add(row.intentId);
@@ -227,8 +231,8 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
 
 export type AuditEventStore = ReturnType<typeof createAuditEventStore>;
 
-/** Seals one event at the head of the chain and advances the head. */
-function seal(event: NewEvent, chain: { sequence: number; hash: string }): AuditEventRow {
+/** Seals one event at the head of the chain, signs it, and advances the head. */
+function seal(event: NewEvent, chain: { sequence: number; hash: string }, key: SigningKey): AuditEventRow {
   const sequence = chain.sequence + 1;
   const id = event.id ?? randomUUID();
   // Millisecond precision: what a JS Date, and so the verifier, can reproduce.
@@ -246,7 +250,13 @@ function seal(event: NewEvent, chain: { sequence: number; hash: string }): Audit
     breakGlass: event.content.breakGlassJustification !== null,
     previousHash,
     hash,
+    ...signedBy(hash, key),
   };
+}
+
+function signedBy(hash: string, key: SigningKey): Pick<AuditEventRow, 'signatureKeyId' | 'signature'> {
+  const { keyId, signature } = signEvent(hash, key);
+  return { signatureKeyId: keyId, signature };
 }
 
 /** JSONB containment on `entities`: the record itself, or a record it owns. */

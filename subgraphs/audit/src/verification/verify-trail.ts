@@ -1,6 +1,7 @@
 import { asc, eq, gt } from 'drizzle-orm';
 import type { Db } from '@mission-graph/service-kit';
 import { checkSignature, sameCheckpoint, type SignedCheckpoint } from '../checkpoints/checkpoint.js';
+import { checkEventSignature } from '../checkpoints/event-signature.js';
 import type { VerifyKey } from '../checkpoints/signing-key.js';
 import type { SinkContents } from '../checkpoints/sink.js';
 import { auditEvents, type AuditEventRow, type schema } from '../db/schema.js';
@@ -18,7 +19,13 @@ import { createCheckpointStore } from '../stores/checkpoint-store.js';
  * - chain: every event follows the one before it (positions without gaps, each naming its
  *   predecessor's hash), its content matches its hash, and at each checkpoint the chain
  *   has exactly the hash that was signed — so a rewrite that re-sealed every later hash
- *   is caught at the next checkpoint.
+ *   is caught at the next checkpoint;
+ * - event signatures: every event carries the audit service's signature over its hash,
+ *   verifying with a trusted key — so a row appended with the service's own INSERT-only
+ *   role (well chained: the hash formula is public) is named even though the next
+ *   checkpoint, signed by the service over whatever the table holds, covers it. Events
+ *   recorded before event signing began (migration 0004) have none; an unsigned event
+ *   after a signed one is a finding.
  * Also reported, not counted as tampering: INTENTs without an OUTCOME, events newer than
  * the last checkpoint (not anchored yet).
  */
@@ -201,6 +208,9 @@ export async function verifyTrail(input: VerifyInput): Promise<VerifyReport> {
   let laterMismatches = 0;
   let previous = { sequence: 0, hash: GENESIS_HASH, version: 0 };
   let count = 0;
+  /** The first signed event: every event after it must be signed too. */
+  let firstSigned: number | undefined;
+  let unsignedBeforeSigning = 0;
   const pageSize = input.pageSize ?? 1000;
 
   for (;;) {
@@ -242,6 +252,29 @@ export async function verifyTrail(input: VerifyInput): Promise<VerifyReport> {
       // A moved event still matches its hash at the position it was sealed at: reported above.
       if (!moved && recomputeHash(row) !== row.hash) {
         report({ kind: 'edit', ...at, message: `${name} was edited: its content no longer matches its hash` });
+      }
+      if (row.signature === null || row.signatureKeyId === null) {
+        if (firstSigned === undefined) unsignedBeforeSigning += 1;
+        else {
+          report({
+            kind: 'signature',
+            ...at,
+            message: `${name} is not signed, though every event since #${firstSigned} is: the audit service did not write it`,
+          });
+        }
+      } else {
+        firstSigned ??= row.sequence;
+        const signature = checkEventSignature(row.hash, { keyId: row.signatureKeyId, signature: row.signature }, input.trusted);
+        if (signature !== 'valid') {
+          report({
+            kind: 'signature',
+            ...at,
+            message:
+              signature === 'unknown key'
+                ? `${name} is signed by key ${row.signatureKeyId}, which is not a trusted verify key: the audit service did not write it`
+                : `${name} has a signature that does not verify over its hash: forged (not written by the audit service), or re-sealed after it was signed`,
+          });
+        }
       }
       if (row.hashVersion < previous.version) {
         report({ kind: 'edit', ...at, message: `${name} claims an older hash formula than the events before it` });
@@ -298,6 +331,9 @@ export async function verifyTrail(input: VerifyInput): Promise<VerifyReport> {
     if (!visitedAnchors.has(checkpoint.number) && checkpoint.sequence <= previous.sequence) {
       report({ kind: 'deletion', sequence: checkpoint.sequence, checkpoint: checkpoint.number, message: `checkpoint #${checkpoint.number} covers event #${checkpoint.sequence}, which is not in the table` });
     }
+  }
+  if (unsignedBeforeSigning > 0) {
+    notes.push(`${unsignedBeforeSigning} event(s) recorded before event signing began carry no signature; the checkpoints anchor them`);
   }
   if (suppressed > 0) findings.push({ kind: findings[findings.length - 1]!.kind, message: `…and ${suppressed} more findings` });
 
