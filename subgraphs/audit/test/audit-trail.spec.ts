@@ -118,8 +118,19 @@ describe('a trail recorded before positions were hashed', () => {
   it('still verifies (hash version 1), and an event claiming the old formula after newer ones is named', async () => {
     const audit = await startAudit('pglite');
     try {
-      // As the previous version of the service wrote them: no position in the hash.
-      const insertV1 = async (principal: string) => {
+      // As the previous version of the service wrote them: no position in the hash, no
+      // signature (so without migration 0004's constraint, which binds rows written after it).
+      const withoutSignatureConstraint = async (work: () => Promise<unknown>) => {
+        await audit.service.database.rows(sql`alter table audit.audit_events drop constraint audit_events_signed`);
+        try {
+          await work();
+        } finally {
+          await audit.service.database.rows(
+            sql`alter table audit.audit_events add constraint audit_events_signed check (signature is not null and signature_key_id is not null) not valid`,
+          );
+        }
+      };
+      const insertV1 = (principal: string) => withoutSignatureConstraint(async () => {
         const head = await audit.service.runtime.trail.events.head();
         const sequence = (head?.sequence ?? 0) + 1;
         const previousHash = head?.hash ?? GENESIS_HASH;
@@ -132,15 +143,19 @@ describe('a trail recorded before positions were hashed', () => {
             break_glass, break_glass_justification, field_coordinates, entities, request_id, previous_hash, hash)
           values (${sequence}, 1, ${id}, ${occurredAt}, ${content.kind}, ${content.principal}, ${content.clientId}, ${content.operationName}, ${content.documentHash},
             ${content.purpose}, false, null, array[${content.fieldCoordinates[0]!}]::text[], ${JSON.stringify(content.entities)}::jsonb, ${content.requestId}, ${previousHash}, ${hash})`);
-      };
+      });
       await insertV1('old-1');
       await insertV1('old-2');
       await appendDirect(audit, { principal: 'new-1' });
       await audit.service.runtime.trail.checkpointer.checkpoint();
-      expect(await audit.verify()).toMatchObject({ events: 3, findings: [] });
+      expect(await audit.verify()).toMatchObject({ events: 3, findings: [], notes: [expect.stringContaining('2 event(s) recorded before event signing began')] });
       await insertV1('downgraded');
       const report = await audit.verify();
-      expect(report.findings).toEqual([expect.objectContaining({ kind: 'edit', sequence: 4, message: expect.stringContaining('claims an older hash formula') })]);
+      expect(report.findings).toEqual([
+        // Unsigned after a signed event: not written by this service (event signatures).
+        expect.objectContaining({ kind: 'signature', sequence: 4, message: expect.stringContaining('is not signed, though every event since #3 is') }),
+        expect.objectContaining({ kind: 'edit', sequence: 4, message: expect.stringContaining('claims an older hash formula') }),
+      ]);
     } finally {
       await audit.stop();
     }
