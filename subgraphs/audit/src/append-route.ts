@@ -6,6 +6,7 @@ import {
   AUDIT_APPEND_PATH,
   auditEventBatch,
   auditEventInput,
+  redactMessage,
   verifyInternalToken,
   type HttpRoutes,
   type Logger,
@@ -57,10 +58,11 @@ export function appendRoute(trail: Trail, internalTokenKey: CryptoKey, logger?: 
   };
 }
 
+/** The driver's reason, without a value PostgreSQL may quote in it (kit log-redaction.ts). */
 function rootCause(error: unknown): string {
   let current = error as { message?: string; cause?: unknown };
   while (current.cause) current = current.cause as typeof current;
-  return String(current.message ?? current);
+  return redactMessage(String(current.message ?? current));
 }
 
 function describeIssues(error: z.ZodError): string[] {
