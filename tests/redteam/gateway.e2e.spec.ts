@@ -259,6 +259,20 @@ describe('red team: the gateway and the subgraphs behind it', () => {
       expect(JSON.stringify(witnessAnswer)).not.toMatch(WITNESS_DETAIL);
     });
 
+    it('a caller reaching a subgraph around the gateway with a NUL or a lone surrogate in a variable gets BAD_USER_INPUT, not an internal error', async () => {
+      const token = await signInternalToken(graph.internalKey, 'forensics', { authenticated: true, subject: 'analyst-x', scopes: new Set(FORENSICS_READ), purpose: PURPOSE });
+      for (const municipality of ['Prizren\u0000', 'Prizren \ud800']) {
+        const response = await direct(
+          graph.subgraphs.forensics!.url,
+          token,
+          'query($m: String) { missingPersons(first: 1, filter: { municipality: $m }) { totalCount } }',
+          { m: municipality },
+        );
+        expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.municipality', variable: 'm' });
+        expect(JSON.stringify(response)).not.toMatch(/INTERNAL_SERVER_ERROR/);
+      }
+    });
+
     // FINDING: internal tokens are bearer tokens bound to nothing but an audience and a
     // minute: not to the operation, not to one use. Whoever sees one on the wire (the
     // gateway → subgraph hop is plain HTTP in compose) reads, for that minute, anything
