@@ -187,9 +187,15 @@ describe.skipIf(!hasDockerCompose)('docker-compose.yml (docker-compose config)',
       scrape_configs: { static_configs: { targets: string[] }[] }[];
     };
     const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((group) => group.targets));
-    expect(new Set(targets)).toEqual(
-      new Set(['gateway-1:4000', 'gateway-2:4000', ...SUBGRAPH_NAMES.map((name) => `${name}:${SERVICE_CONTRACTS[name]!.port}`)]),
-    );
+    // Each replica's metrics listener (METRICS_PORT, on every interface): the API ports do not serve /metrics.
+    const replicas = ['gateway-1', 'gateway-2', ...SUBGRAPH_NAMES];
+    const metricsPort = (name: string) => {
+      const env = environmentOf(services[name]!);
+      expect(env.METRICS_HOST, name).toBe('0.0.0.0');
+      expect(env.METRICS_ON_SERVICE_PORT, name).toBeUndefined();
+      return env.METRICS_PORT;
+    };
+    expect(new Set(targets)).toEqual(new Set(replicas.map((name) => `${name}:${metricsPort(name)}`)));
   });
 });
 
