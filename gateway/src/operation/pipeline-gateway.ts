@@ -198,7 +198,7 @@ export class PipelineGateway implements GatewayInterface {
           source: requestContext.source,
           // With intents and outcomes on record, a mutation's own event is only for personal data its payload discloses.
           isMutation: clientOperation.operation === 'mutation' && !this.options.mutations,
-          mutationFields: mutationFields(shape),
+          mutationFields: this.options.mutations ? [] : mutationFields(shape),
         });
       } catch (error) {
         return { errors: [error as GraphQLError] };
