@@ -108,31 +108,34 @@ export class MutationRecorder {
   }
 }
 
-/** Where an over-long or unstorable value came from, in the client's terms. */
-const FIELD_NAMES: Record<string, string> = {
-  operationName: 'the operation name',
-  purpose: 'the X-Access-Purpose header',
-  breakGlassJustification: 'the X-Break-Glass header',
-  principal: 'the token subject (sub)',
-  clientId: 'the token client id',
-  entities: 'an id argument',
-  requestId: 'the X-Request-Id header',
+/** Where an over-long or unstorable value came from, in the client's terms: its label and `extensions.argument`. */
+const SOURCES: Record<string, [label: string, argument: string]> = {
+  operationName: ['the operation name', 'operationName'],
+  purpose: ['the X-Access-Purpose header', 'X-Access-Purpose'],
+  breakGlassJustification: ['the X-Break-Glass header', 'X-Break-Glass'],
+  principal: ['the token subject (sub)', 'sub'],
+  clientId: ['the token client id', 'client_id'],
+  entities: ['an id argument', 'input'],
+  requestId: ['the X-Request-Id header', 'X-Request-Id'],
 };
 
 /**
  * The trail's contract refuses the event: say what, before the mutation runs (once it
- * ran, a refused append would leave the change unrecorded).
+ * ran, a refused append would leave the change unrecorded). The limits are the
+ * contract's own (`auditEventInput`), never repeated here.
  */
 function refuseWhatTheTrailWouldRefuse(event: AuditEventInput): void {
   const checked = auditEventInput.safeParse(event);
   if (checked.success) return;
   const issue = checked.error.issues[0]!;
   const field = String(issue.path[0] ?? '');
-  const what = FIELD_NAMES[field] ?? field;
-  const limit = issue.code === 'too_big' ? ` (at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'items' : 'characters'})` : '';
-  const message = issue.code === 'too_big' ? `is too long for the audit trail${limit}` : `cannot be recorded in the audit trail: ${issue.message}`;
-  throw new GraphQLError(`This change was not made: ${what} ${message}.`, {
-    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 }, field },
+  const [label, argument] = SOURCES[field] ?? [field, field];
+  const message =
+    issue.code === 'too_big'
+      ? `is too long for the audit trail (at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'items' : 'characters'})`
+      : `cannot be recorded in the audit trail: ${issue.message}`;
+  throw new GraphQLError(`This change was not made: ${label} ${message}.`, {
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 }, argument },
   });
 }
 
