@@ -37,11 +37,13 @@ interface ForgingProxy {
   url: string;
   target: string;
   forge: boolean;
+  /** Forward the request (the change is made) but never answer: the answer is lost. */
+  hang: boolean;
   stop(): Promise<void>;
 }
 
 async function startForgingProxy(): Promise<ForgingProxy> {
-  const proxy: ForgingProxy = { url: '', target: '', forge: false, stop: async () => {} };
+  const proxy: ForgingProxy = { url: '', target: '', forge: false, hang: false, stop: async () => {} };
   const server: Server = createServer((incoming, outgoing) => {
     const target = new URL(proxy.target);
     const forwarded = httpRequest(
@@ -50,6 +52,7 @@ async function startForgingProxy(): Promise<ForgingProxy> {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
+          if (proxy.hang) return;
           let body = Buffer.concat(chunks).toString('utf8');
           if (proxy.forge && body.includes(CHANGES_EXTENSION)) {
             const json = JSON.parse(body) as { extensions: Record<string, { records: unknown[]; mac: string }> };
@@ -90,6 +93,8 @@ describe('mutations on the audit trail: intent before, outcome after', () => {
     proxy = await startForgingProxy();
     graph = await startGraph({
       subgraphUrls: { 'specialist-chambers': proxy.url },
+      // Long enough for a loaded test machine, short enough to wait out once.
+      gateway: { subgraphTimeoutMs: (name) => (name === 'specialist-chambers' ? 5000 : 10_000) },
       auditSink: (real) => ({
         record: async (event: AuditEventInput) => {
           if (failing.has(event.kind)) throw new Error(`audit store refuses ${event.kind} (test)`);
@@ -190,6 +195,22 @@ describe('mutations on the audit trail: intent before, outcome after', () => {
     const outcome = (await trailSince(mark)).find((event) => event.kind === 'OUTCOME');
     expect(outcome).toMatchObject({ outcome: 'UNKNOWN', entities: [] });
     expect(JSON.stringify(outcome)).not.toContain('someone-else');
+  });
+
+  it('a mutation whose answer is lost (timeout) is closed as UNKNOWN: it may have happened', async () => {
+    const mark = await auditMark(graph);
+    proxy.hang = true;
+    let response;
+    try {
+      response = await callAs(graph, { subject: 'manager-ma-8', scopes: ASSIGN }, PROPOSE, { i: { witnessId: witness(8), officer: 'officer-ma-8' } });
+    } finally {
+      proxy.hang = false;
+    }
+    expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['SUBGRAPH_TIMEOUT']);
+    const [intent, outcome] = await trailSince(mark);
+    expect(outcome).toMatchObject({ kind: 'OUTCOME', intent_id: intent!.id, outcome: 'UNKNOWN', entities: [] });
+    // It did happen here: exactly why UNKNOWN sends a reviewer to the record.
+    expect(await assignmentsOf('officer-ma-8')).toHaveLength(1);
   });
 
   it('when the outcome cannot be recorded the client is told the change may have happened, and the trail shows the intent open', async () => {

@@ -144,8 +144,10 @@ export class PipelineGateway implements GatewayInterface {
       return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true, removal.missing)), extensions };
     }
 
-    // No change without a record first: the INTENT is committed before the mutation is sent.
-    const recorder = clientOperation.operation === 'mutation' ? this.options.mutations : undefined;
+    // No change without a record first: the INTENT is committed before the mutation is sent
+    // (`mutation { __typename }` changes nothing and is not announced).
+    const called = mutationFields(shape);
+    const recorder = called.length > 0 ? this.options.mutations : undefined;
     let intent: RecordedIntent | undefined;
     const changes = recorder ? new MutationChanges() : undefined;
     if (recorder) {
@@ -154,7 +156,7 @@ export class PipelineGateway implements GatewayInterface {
           caller,
           operationName: requestContext.operationName ?? null,
           source: requestContext.source,
-          fieldCoordinates: mutationFields(shape),
+          fieldCoordinates: called,
           entities: argumentRecordsOf(schema, shape, variables),
         });
       } catch (error) {
@@ -169,7 +171,7 @@ export class PipelineGateway implements GatewayInterface {
         ...requestContext,
         context,
         document: shape.document,
-      operation: shape.operation,
+        operation: shape.operation,
         source: shape.source,
         queryHash: shape.queryHash,
       });
