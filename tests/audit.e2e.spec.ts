@@ -102,7 +102,7 @@ describe('the audit trail through the gateway', () => {
     expect(await eventCount()).toBe(mark);
   });
 
-  it('records every mutation: what was called, on which records, by whom, why — personal data included', async () => {
+  it('records every mutation before and after it runs: what was called, on which records, by whom, why — personal data included', async () => {
     const mark = await eventCount();
     const response = await graph.queryAs<{ recordMissingPerson: { missingPerson: { id: string; caseNumber: string } } }>(
       ['forensics:write', 'forensics:read', 'forensics:personal'],
@@ -120,15 +120,13 @@ describe('the audit trail through the gateway', () => {
     );
     expect(response.errors).toBeUndefined();
     const id = response.data!.recordMissingPerson.missingPerson.id;
-    const [event] = await eventsSince(mark);
-    expect(event).toMatchObject({
-      kind: 'MUTATION',
-      principal: 'test-analyst',
-      purpose: PURPOSE,
-      operationName: 'Record',
-      fieldCoordinates: ['Mutation.recordMissingPerson', 'MissingPerson.fullName'],
-      entities: [{ type: 'MissingPerson', id }],
-    });
+    // Before it ran: the intent; after: its outcome with what the subgraph changed; and the
+    // personal data its payload showed, as for any response.
+    const [intent, outcome, disclosure] = await eventsSince(mark);
+    const who = { principal: 'test-analyst', purpose: PURPOSE, operationName: 'Record' };
+    expect(intent).toMatchObject({ kind: 'INTENT', ...who, fieldCoordinates: ['Mutation.recordMissingPerson'], entities: [] });
+    expect(outcome).toMatchObject({ kind: 'OUTCOME', ...who, fieldCoordinates: ['Mutation.recordMissingPerson'], entities: [{ type: 'MissingPerson', id }] });
+    expect(disclosure).toMatchObject({ kind: 'DISCLOSURE', ...who, fieldCoordinates: ['MissingPerson.fullName'], entities: [{ type: 'MissingPerson', id }] });
   });
 
   it('fails closed: when the trail cannot record, the personal data is not sent', async () => {

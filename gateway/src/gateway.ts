@@ -18,6 +18,7 @@ import type { CallerVerifier } from './authentication/caller-verifier.js';
 import { withoutSecurityFeatures } from './authorization/gateway-supergraph.js';
 import type { AuditSink } from './audit/audit-sink.js';
 import { Auditor } from './audit/auditor.js';
+import { MutationRecorder } from './audit/mutation-record.js';
 import { createAdmission, type FrontDoorContext } from './clients/admission.js';
 import { clientCostMaxima, type ClientRegistry } from './clients/registry.js';
 import { corsRoute } from './cors.js';
@@ -174,10 +175,12 @@ function createPipeline(supergraphPath: string, options: GatewayOptions, parts: 
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => useScalarSemantics(apiSchema));
   const maskInternal = maskInternalErrors(options.development);
   let loaded = false;
+  const auditSink = instrumentAuditSink(options.auditSink, parts.metrics);
   const pipeline = new PipelineGateway(gateway, {
     rules,
     mode: options.unauthorizedMode,
-    auditor: new Auditor(rules, instrumentAuditSink(options.auditSink, parts.metrics)),
+    auditor: new Auditor(rules, auditSink),
+    mutations: new MutationRecorder(auditSink),
     // Each supergraph's own @cost/@listSize (the contract keeps them: schema-files.spec.ts).
     cost: new CostPolicy(readCostModel(supergraph), parts.cost),
   });

@@ -2,7 +2,8 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
-import { ANONYMOUS, signInternalToken, type KeyPair } from '@mission-graph/service-kit';
+import { ANONYMOUS, CHANGES_EXTENSION, signInternalToken, type KeyPair } from '@mission-graph/service-kit';
+import { isMutationFetch } from './audit/mutation-record.js';
 import type { GatewayContext } from './context.js';
 
 export interface SubgraphClientOptions {
@@ -39,8 +40,10 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
   }
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
-    const { caller = ANONYMOUS, signal: clientGone } = context as Partial<GatewayContext>;
+    const { caller = ANONYMOUS, signal: clientGone, mutationChanges } = context as Partial<GatewayContext>;
     const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller);
+    // A mutation fetch's answer says what it changed (the OUTCOME audit event names it).
+    const changes = isMutationFetch(request.query) ? mutationChanges : undefined;
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = clientGone ? AbortSignal.any([clientGone, timeout]) : timeout;
     let status: number;
@@ -62,6 +65,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       status = response.statusCode;
       body = await response.body.text();
     } catch (error) {
+      // Sent, and no answer: the change may or may not have happened.
+      changes?.answerLost();
       if (timeout.aborted) {
         throw new GraphQLError(`The ${this.serviceName} service did not answer within ${this.options.timeoutMs} ms`, {
           extensions: { code: 'SUBGRAPH_TIMEOUT' },
@@ -78,14 +83,22 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       parsed = JSON.parse(body) as GatewayGraphQLResponse;
     } catch {
       console.error(`subgraph ${this.serviceName} answered ${status} with a body that is not JSON`);
+      changes?.answerLost();
       throw this.unavailable();
     }
     if (status !== 200) {
+      // Refused before it ran (400: nothing changed); anything else: what happened is unknown.
       const refused = status === 400 ? refusedRequestError(parsed) : undefined;
       if (refused) throw refused;
+      changes?.answerLost();
       console.error(`subgraph ${this.serviceName} answered ${status}: ${body.slice(0, 500)}`);
       throw this.unavailable();
     }
+    if (changes && !changes.accept(parsed.extensions?.[CHANGES_EXTENSION], token)) {
+      console.error(`subgraph ${this.serviceName} answered a mutation without a valid change report`);
+    }
+    // The report is the gateway's alone: never passed on.
+    parsed = withoutChangeReport(parsed);
     return this.options.development ? parsed : withoutInternals(parsed);
   }
 
@@ -123,4 +136,10 @@ function withoutInternals(response: GatewayGraphQLResponse): GatewayGraphQLRespo
       return { ...error, extensions };
     }) as unknown as GatewayGraphQLResponse['errors'],
   };
+}
+
+function withoutChangeReport(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  if (!response.extensions || !(CHANGES_EXTENSION in response.extensions)) return response;
+  const { [CHANGES_EXTENSION]: _report, ...extensions } = response.extensions;
+  return { ...response, extensions };
 }

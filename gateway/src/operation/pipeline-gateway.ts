@@ -7,8 +7,9 @@ import type {
 } from '@apollo/server-gateway-interface';
 import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { ANONYMOUS, findUnstorableInput, POLICIES, unstorableInputError, type AccessRules } from '@mission-graph/service-kit';
+import { ANONYMOUS, findUnstorableInput, POLICIES, unstorableInputError, type AccessRules, type AuditedEntity } from '@mission-graph/service-kit';
 import type { Auditor } from '../audit/auditor.js';
+import { argumentRecords, MutationChanges, type MutationRecorder, type RecordedIntent } from '../audit/mutation-record.js';
 import { personalData, type PersonalData } from '../audit/personal-data.js';
 import { accessDecisions, rightsKey } from '../authorization/decisions.js';
 import { refusalExplainer } from '../authorization/explain-refusal.js';
@@ -30,6 +31,8 @@ export interface PipelineOptions {
   rules: AccessRules;
   mode: UnauthorizedMode;
   auditor?: Auditor | undefined;
+  /** Records every mutation before it runs (INTENT) and how it ended (OUTCOME). */
+  mutations?: MutationRecorder | undefined;
   cost?: CostPolicy | undefined;
   /** How many normalized operations (and their cut, per caller rights) are kept. */
   cacheSize?: number;
@@ -151,13 +154,48 @@ export class PipelineGateway implements GatewayInterface {
       return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true, removal.missing)), extensions };
     }
 
-    const result = await executor({
-      ...requestContext,
-      document: shape.document,
-      operation: shape.operation,
-      source: shape.source,
-      queryHash: shape.queryHash,
-    });
+    // No change without a record first: the INTENT is committed before the mutation is sent
+    // (`mutation { __typename }` changes nothing and is not announced).
+    const called = mutationFields(shape);
+    const recorder = called.length > 0 ? this.options.mutations : undefined;
+    let intent: RecordedIntent | undefined;
+    const changes = recorder ? new MutationChanges() : undefined;
+    if (recorder) {
+      try {
+        intent = await recorder.intend({
+          caller,
+          operationName: requestContext.operationName ?? null,
+          source: requestContext.source,
+          fieldCoordinates: called,
+          entities: argumentRecordsOf(schema, shape, variables),
+        });
+      } catch (error) {
+        return { errors: [error as GraphQLError], extensions };
+      }
+    }
+    const context = changes ? { ...(requestContext.context as object), mutationChanges: changes } : requestContext.context;
+
+    let result: GatewayExecutionResult;
+    try {
+      result = await executor({
+        ...requestContext,
+        context,
+        document: shape.document,
+        operation: shape.operation,
+        source: shape.source,
+        queryHash: shape.queryHash,
+      });
+    } catch (error) {
+      if (intent && changes) await recorder!.conclude(intent, changes.sent ? 'UNKNOWN' : 'FAILED', changes.changed);
+      throw error;
+    }
+    if (intent && changes) {
+      try {
+        await recorder!.conclude(intent, changes.outcome((result.errors?.length ?? 0) > 0), changes.changed);
+      } catch (error) {
+        return { errors: [error as GraphQLError], extensions };
+      }
+    }
     const subgraphErrors = (result.errors ?? []).map(withoutHiddenPath);
     if (!shape.needsResponseWalk) {
       return { ...result, errors: subgraphErrors.length > 0 ? subgraphErrors : undefined, extensions: { ...result.extensions, ...extensions } };
@@ -170,8 +208,9 @@ export class PipelineGateway implements GatewayInterface {
           caller,
           operationName: requestContext.operationName,
           source: requestContext.source,
-          isMutation: clientOperation.operation === 'mutation',
-          mutationFields: mutationFields(shape),
+          // With intents and outcomes on record, a mutation's own event is only for personal data its payload discloses.
+          isMutation: clientOperation.operation === 'mutation' && !this.options.mutations,
+          mutationFields: this.options.mutations ? [] : mutationFields(shape),
         });
       } catch (error) {
         return { errors: [error as GraphQLError] };
@@ -233,6 +272,21 @@ function mutationFields(shape: ExecutionShape): string[] {
   return [...shape.root.byType.values()].flatMap((ofType) =>
     ofType.kept.filter((kept) => !kept.selection.fieldName.startsWith('__')).map((kept) => kept.coordinate),
   );
+}
+
+/** The records the arguments of every mutation root field that runs name. */
+function argumentRecordsOf(schema: GraphQLSchema, shape: ExecutionShape, variables: Record<string, unknown>): AuditedEntity[] {
+  const records: AuditedEntity[] = [];
+  for (const ofType of shape.root.byType.values()) {
+    for (const kept of ofType.kept) {
+      const { definition, nodes } = kept.selection;
+      if (definition.name.startsWith('__') || !nodes[0]) continue;
+      for (const record of argumentRecords(schema, definition, nodes[0], variables)) {
+        if (!records.some((known) => known.type === record.type && known.id === record.id)) records.push(record);
+      }
+    }
+  }
+  return records;
 }
 
 /** An error located under a hidden key is reported at the nearest key the client knows. */

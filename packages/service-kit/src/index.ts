@@ -1,6 +1,7 @@
 export * from './arguments.js';
 export * from './audit-contract.js';
 export * from './batch.js';
+export * from './change-report.js';
 export * from './config.js';
 export * from './database.js';
 export * from './errors.js';

@@ -13,6 +13,7 @@ import type { Caller } from './authorization/caller.js';
 import { enforceContract, readContract } from './authorization/contract-guard.js';
 import { enforceAccessRules } from './authorization/enforce-rules.js';
 import { verifyInternalToken } from './authorization/internal-token.js';
+import { changeReportPlugin } from './change-report.js';
 import { maskInternalErrors } from './format-error.js';
 import { createHttpService, type HttpService, type HttpServiceOptions } from './http.js';
 import type { Logger } from './logger.js';
@@ -92,6 +93,8 @@ export function createSubgraphService<Ctx extends BaseContext>(
       operationReportPlugin(),
       // Callers that reach a subgraph around the gateway: NUL and lone surrogates refused here too.
       storableTextPlugin(),
+      // What each mutation changed, reported to the gateway for its OUTCOME audit event.
+      changeReportPlugin(),
       {
         requestDidStart: async ({ request }) => {
           if (request.query) options.onOperation?.(request.query);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import type { Caller } from './authorization/caller.js';
+import { CHANGES_EXTENSION, type ChangedRecord, type ChangeReport } from './change-report.js';
 import { signInternalToken } from './authorization/internal-token.js';
 import { newKeyPair, type KeyPair } from './authorization/keys.js';
 import { ALL_SCOPES } from './authorization/scopes.js';
@@ -72,6 +73,12 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
   data?: Data | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
   extensions?: Record<string, unknown>;
+  /**
+   * A mutation's change report (`extensions.missionGraphChanges`), taken out of
+   * `extensions` as the gateway takes it out of what clients see: its MAC differs per
+   * request, the records are what a test can compare.
+   */
+  changed?: ChangedRecord[];
 }
 
 export type Flavour = 'pglite' | 'postgres';
@@ -138,7 +145,7 @@ export async function startSubgraph(
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as Omit<GraphQLResponse<Data>, 'status'>;
-    return { status: response.status, ...body };
+    return { status: response.status, ...withChangesApart(body) };
   };
   return {
     instance,
@@ -173,4 +180,12 @@ export function onlyErrorOf(response: Pick<GraphQLResponse<unknown>, 'errors'>):
   if (response.errors?.length !== 1) throw new Error(`expected exactly one error, got ${JSON.stringify(response.errors)}`);
   const [error] = response.errors;
   return { ...error!.extensions, message: error!.message };
+}
+
+function withChangesApart<Body extends { extensions?: Record<string, unknown> }>(body: Body): Body & { changed?: ChangedRecord[] } {
+  const report = body.extensions?.[CHANGES_EXTENSION] as ChangeReport | undefined;
+  if (!report) return body;
+  const { [CHANGES_EXTENSION]: _report, ...extensions } = body.extensions!;
+  const { extensions: _all, ...rest } = body;
+  return { ...rest, ...(Object.keys(extensions).length > 0 ? { extensions } : {}), changed: report.records } as Body & { changed?: ChangedRecord[] };
 }

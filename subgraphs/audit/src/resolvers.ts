@@ -4,6 +4,7 @@ import {
   conflict,
   isStorableText,
   notFound,
+  reportChanged,
   requireUuid,
   scalarResolvers,
   unauthenticated,
@@ -86,6 +87,7 @@ export const resolvers: Resolvers = {
             reviewNote: note,
           }),
         });
+        reportChanged(context, { type: 'AuditEvent', id: row.id });
         return { review: row };
       } catch (error) {
         if (error instanceof AppendRefused) throw reviewRefusal(error, eventId);

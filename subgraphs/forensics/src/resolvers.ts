@@ -1,6 +1,7 @@
 import {
   idempotentCall,
   recordOnce,
+  reportChanged,
   rowRecording,
   type CallerContext,
   type Db,
@@ -111,46 +112,61 @@ export const resolvers: Resolvers = {
   Mutation: {
     recordMissingPerson: async (_: unknown, args: RecordArgs<MissingPersonInput>, context: Context) => {
       const input = checkMissingPersonInput(args.input);
-      return { missingPerson: await once(context, 'recordMissingPerson', args, input, (tx) => context.stores.missingPersons.record(input, tx), context.loaders.missingPerson) };
+      const missingPerson = await once(context, 'recordMissingPerson', args, input, (tx) => context.stores.missingPersons.record(input, tx), context.loaders.missingPerson);
+      reportChanged(context, { type: 'MissingPerson', id: missingPerson.id });
+      return { missingPerson };
     },
     recordGraveSite: async (_: unknown, args: RecordArgs<GraveSiteInput>, context: Context) => {
       const input = checkGraveSiteInput(args.input);
-      return { graveSite: await once(context, 'recordGraveSite', args, input, (tx) => context.stores.graveSites.record(input, tx), context.loaders.graveSite) };
+      const graveSite = await once(context, 'recordGraveSite', args, input, (tx) => context.stores.graveSites.record(input, tx), context.loaders.graveSite);
+      reportChanged(context, { type: 'GraveSite', id: graveSite.id });
+      return { graveSite };
     },
     recordFieldOperation: async (_: unknown, args: RecordArgs<FieldOperationInput>, context: Context) => {
       const siteId = args.input.siteId == null ? null : requireUuid(args.input.siteId, 'input.siteId');
       const input = checkFieldOperationInput({ ...args.input, siteId });
-      return {
-        fieldOperation: await once(context, 'recordFieldOperation', args, input, (tx) => context.stores.fieldOperations.record(input, tx), context.loaders.fieldOperation),
-      };
+      const fieldOperation = await once(context, 'recordFieldOperation', args, input, (tx) => context.stores.fieldOperations.record(input, tx), context.loaders.fieldOperation);
+      reportChanged(context, { type: 'FieldOperation', id: fieldOperation.id });
+      return { fieldOperation };
     },
     recordMortalRemains: async (_: unknown, args: RecordArgs<MortalRemainsInput>, context: Context) => {
       const recoveredBy = requireUuid(args.input.recoveredBy, 'input.recoveredBy');
       const input = checkMortalRemainsInput({ ...args.input, recoveredBy });
-      return { mortalRemains: await once(context, 'recordMortalRemains', args, input, (tx) => context.stores.mortalRemains.record(input, tx), context.loaders.mortalRemains) };
+      const mortalRemains = await once(context, 'recordMortalRemains', args, input, (tx) => context.stores.mortalRemains.record(input, tx), context.loaders.mortalRemains);
+      reportChanged(context, { type: 'MortalRemains', id: mortalRemains.id });
+      return { mortalRemains };
     },
     recordMorgueReview: async (_: unknown, args: RecordArgs<MorgueReviewInput>, context: Context) => {
       const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
       const input = checkMorgueReviewInput({ ...args.input, remainsId });
-      return { morgueReview: await once(context, 'recordMorgueReview', args, input, (tx) => context.stores.morgueReviews.record(input, tx), context.loaders.morgueReview) };
+      const morgueReview = await once(context, 'recordMorgueReview', args, input, (tx) => context.stores.morgueReviews.record(input, tx), context.loaders.morgueReview);
+      // A review may move the remains on (their status).
+      reportChanged(context, { type: 'MorgueReview', id: morgueReview.id, owner: { type: 'MortalRemains', id: remainsId } }, { type: 'MortalRemains', id: remainsId });
+      return { morgueReview };
     },
     recordIdentification: async (_: unknown, args: RecordArgs<IdentificationInput>, context: Context) => {
       const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
       const missingPersonId = args.input.missingPersonId == null ? null : requireUuid(args.input.missingPersonId, 'input.missingPersonId');
       const input = checkIdentificationInput({ ...args.input, remainsId, missingPersonId });
-      return {
-        identification: await once(context, 'recordIdentification', args, input, (tx) => context.stores.identifications.record(input, tx), context.loaders.identification),
-      };
+      const identification = await once(context, 'recordIdentification', args, input, (tx) => context.stores.identifications.record(input, tx), context.loaders.identification);
+      // Both the remains and the person become IDENTIFIED (stores/identification-store.ts).
+      reportChanged(context, { type: 'Identification', id: identification.id }, { type: 'MortalRemains', id: remainsId });
+      if (missingPersonId !== null) reportChanged(context, { type: 'MissingPerson', id: missingPersonId });
+      return { identification };
     },
     recordRemainsHandover: async (_: unknown, args: RecordArgs<RemainsHandoverInput>, context: Context) => {
       const remainsId = requireUuid(args.input.remainsId, 'input.remainsId');
       const input = checkRemainsHandoverInput({ ...args.input, remainsId });
       // What a retry answers is the remains (the handover is theirs): the id recorded is theirs.
-      return { mortalRemains: await once(context, 'recordRemainsHandover', args, input, (tx) => context.stores.remainsHandovers.record(input, tx), context.loaders.mortalRemains) };
+      const mortalRemains = await once(context, 'recordRemainsHandover', args, input, (tx) => context.stores.remainsHandovers.record(input, tx), context.loaders.mortalRemains);
+      reportChanged(context, { type: 'MortalRemains', id: mortalRemains.id });
+      return { mortalRemains };
     },
-    transitionMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonTransitionInput>, { stores }: Context) => ({
-      missingPerson: await stores.missingPersons.transition(checkMissingPersonTransitionInput({ ...input, id: requireUuid(input.id, 'input.id') })),
-    }),
+    transitionMissingPerson: async (_: unknown, { input }: InputArgs<MissingPersonTransitionInput>, context: Context) => {
+      const missingPerson = await context.stores.missingPersons.transition(checkMissingPersonTransitionInput({ ...input, id: requireUuid(input.id, 'input.id') }));
+      reportChanged(context, { type: 'MissingPerson', id: missingPerson.id });
+      return { missingPerson };
+    },
   },
 
   MissionReport: {

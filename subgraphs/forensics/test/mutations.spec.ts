@@ -232,9 +232,14 @@ describeOnEachDatabase('forensics mutations', (flavour) => {
       const remainsId = await newRemains();
       dataOf(await graphql(RECORD_REVIEW, { input: { remainsId, reviewedOn: '2024-05-20', findings: 'Sampled', nextAction: 'NEW_DNA_SAMPLES' } }));
       const caseId = await newCase();
-      const { identification } = dataOf(
-        await identify(remainsId, caseId, { familyNotifiedOn: '2024-06-03' }) as GraphQLResponse<Record<string, { identification: Record<string, unknown> }>>,
-      );
+      const identified = await identify(remainsId, caseId, { familyNotifiedOn: '2024-06-03' });
+      const { identification } = dataOf(identified as GraphQLResponse<Record<string, { identification: Record<string, unknown> }>>);
+      // All three changed, and the subgraph says so (the gateway's OUTCOME audit event names them).
+      expect(identified.changed).toEqual([
+        { type: 'Identification', id: identification.id },
+        { type: 'MortalRemains', id: remainsId },
+        { type: 'MissingPerson', id: caseId },
+      ]);
       expect(identification).toMatchObject({
         familyNotifiedOn: '2024-06-03',
         remains: { status: 'IDENTIFIED', identification: { id: identification.id } },

@@ -1,6 +1,7 @@
 import {
   idempotentCall,
   recordOnce,
+  reportChanged,
   rowRecording,
   checkPeriod,
   checkPeriodBounds,
@@ -74,79 +75,104 @@ export const resolvers: Resolvers = {
       const report = checkIncidentReport(args.input);
       const call = idempotentCall('reportIncident', args.idempotencyKey, context.caller, report);
       const recording = rowRecording((tx) => context.stores.incidents.report(report, tx as OperationsDb), (id) => context.loaders.incident.load(id));
-      return { incident: await recordOnce(context.db, idempotencyKeys, call, recording) };
+      const incident = await recordOnce(context.db, idempotencyKeys, call, recording);
+      reportChanged(context, { type: 'Incident', id: incident.id });
+      return { incident };
     },
     requestEngagement: async (
       _: unknown,
       { input }: Input<{ incidentId: string; fromResponder: SecurityResponderCode; requestedAt?: string | null }>,
-      { stores }: Ctx,
-    ) => ({
-      engagementRequest: await stores.engagementRequests.request({
+      context: Ctx,
+    ) => {
+      const engagementRequest = await context.stores.engagementRequests.request({
         incidentId: requireUuid(input.incidentId, 'input.incidentId'),
         fromResponder: input.fromResponder,
         requestedAt: instantOrNow(input.requestedAt),
-      }),
-    }),
+      });
+      reportChanged(context, { type: 'EngagementRequest', id: engagementRequest.id }, { type: 'Incident', id: engagementRequest.incidentId });
+      return { engagementRequest };
+    },
     decideEngagementRequest: async (
       _: unknown,
       { input }: Input<{ engagementRequestId: string; decision: 'ACCEPTED' | 'DECLINED'; decidedAt?: string | null }>,
-      { stores }: Ctx,
-    ) => ({
-      engagementRequest: await stores.engagementRequests.decide(
+      context: Ctx,
+    ) => {
+      const engagementRequest = await context.stores.engagementRequests.decide(
         requireUuid(input.engagementRequestId, 'input.engagementRequestId'),
         input.decision,
         instantOrNow(input.decidedAt),
-      ),
-    }),
+      );
+      reportChanged(context, { type: 'EngagementRequest', id: engagementRequest.id });
+      return { engagementRequest };
+    },
     withdrawEngagementRequest: async (
       _: unknown,
       { input }: Input<{ engagementRequestId: string; withdrawnAt?: string | null }>,
-      { stores }: Ctx,
-    ) => ({
-      engagementRequest: await stores.engagementRequests.withdraw(
+      context: Ctx,
+    ) => {
+      const engagementRequest = await context.stores.engagementRequests.withdraw(
         requireUuid(input.engagementRequestId, 'input.engagementRequestId'),
         instantOrNow(input.withdrawnAt),
-      ),
-    }),
+      );
+      reportChanged(context, { type: 'EngagementRequest', id: engagementRequest.id });
+      return { engagementRequest };
+    },
     deployFormedPoliceUnit: async (
       _: unknown,
       {
         input,
       }: Input<{ incidentId: string; officersCommitted: number; officerIds?: string[] | null; startedAt?: string | null }>,
-      { stores }: Ctx,
-    ) => ({
-      deployment: await stores.deployments.deploy({
+      context: Ctx,
+    ) => {
+      const officerIds = (input.officerIds ?? []).map((id) => requireUuid(id, 'input.officerIds'));
+      const deployment = await context.stores.deployments.deploy({
         incidentId: requireUuid(input.incidentId, 'input.incidentId'),
         officersCommitted: input.officersCommitted,
-        officerIds: (input.officerIds ?? []).map((id) => requireUuid(id, 'input.officerIds')),
+        officerIds,
         startedAt: instantOrNow(input.startedAt),
-      }),
-    }),
+      });
+      reportChanged(
+        context,
+        { type: 'Deployment', id: deployment.id },
+        { type: 'Incident', id: deployment.incidentId },
+        // The officers are now on this deployment (not free for another).
+        ...officerIds.map((id) => ({ type: 'Officer', id, owner: { type: 'Deployment', id: deployment.id } })),
+      );
+      return { deployment };
+    },
     endDeployment: async (
       _: unknown,
       { input }: Input<{ deploymentId: string; endedAt?: string | null }>,
-      { stores }: Ctx,
-    ) => ({
-      deployment: await stores.deployments.end(
+      context: Ctx,
+    ) => {
+      const deployment = await context.stores.deployments.end(
         requireUuid(input.deploymentId, 'input.deploymentId'),
         instantOrNow(input.endedAt),
-      ),
-    }),
+      );
+      reportChanged(context, { type: 'Deployment', id: deployment.id });
+      return { deployment };
+    },
     logPatrol: async (_: unknown, args: RecordArgs<PatrolLog>, context: Ctx) => {
       const shift = checkPatrolLog(args.input, context.stores.patrols.shiftPattern);
       const call = idempotentCall('logPatrol', args.idempotencyKey, context.caller, shift);
       const recording = rowRecording((tx) => context.stores.patrols.log(shift, tx as OperationsDb), (id) => context.loaders.patrol.load(id));
-      return { patrol: await recordOnce(context.db, idempotencyKeys, call, recording) };
+      const patrol = await recordOnce(context.db, idempotencyKeys, call, recording);
+      reportChanged(context, { type: 'Patrol', id: patrol.id });
+      return { patrol };
     },
-    scheduleExercise: async (_: unknown, { input }: Input<ScheduleExerciseInput>, { stores }: Ctx) => ({
-      exercise: await stores.exercises.schedule(input),
-    }),
-    recordExerciseOutcome: async (_: unknown, { input }: Input<RecordExerciseOutcomeInput>, { stores }: Ctx) => ({
-      exercise: await stores.exercises.recordOutcome({
+    scheduleExercise: async (_: unknown, { input }: Input<ScheduleExerciseInput>, context: Ctx) => {
+      const exercise = await context.stores.exercises.schedule(input);
+      reportChanged(context, { type: 'Exercise', id: exercise.id });
+      return { exercise };
+    },
+    recordExerciseOutcome: async (_: unknown, { input }: Input<RecordExerciseOutcomeInput>, context: Ctx) => {
+      const exercise = await context.stores.exercises.recordOutcome({
         ...input,
         exerciseId: requireUuid(input.exerciseId, 'input.exerciseId'),
-      }),
-    }),
+      });
+      reportChanged(context, { type: 'Exercise', id: exercise.id });
+      return { exercise };
+    },
   },
 
   MissionReport: {

@@ -85,6 +85,12 @@ describeOnEachDatabase('operations mutations', (flavour) => {
       ).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.municipality' });
       expect(await count('incidents')).toBe(before + 1);
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      // What changed is reported whatever the client selected (the gateway's OUTCOME audit event names it).
+      const reported = await query('mutation ($input: ReportIncidentInput!) { reportIncident(input: $input) { __typename } }', {
+        input: { kind: 'RIOT', occurredAt: '2026-11-01T11:00:00Z', municipality: 'Zvečan', description: 'Synthetic riot near the bridge' },
+      });
+      const [row] = await operations.instance.database.rows<{ id: string }>(sql`select id from operations.incidents where occurred_at = '2026-11-01T11:00:00Z'`);
+      expect(reported.changed).toEqual([{ type: 'Incident', id: row!.id }]);
     });
 
     it('moves one tier at a time: police ask the FPU, the FPU asks KFOR only once engaged', async () => {

@@ -2,6 +2,7 @@ import {
   checkPeriod,
   idempotentCall,
   periodKey,
+  reportChanged,
   requireDate,
   requireUuid,
   scalarResolvers,
@@ -33,7 +34,9 @@ export const resolvers: Resolvers = {
     ) => {
       const request = checkRecordInput(args.input);
       const call = idempotentCall('recordExchangeRequest', args.idempotencyKey, context.caller, request);
-      return { request: await context.stores.exchangeRequests.record(request, call) };
+      const recorded = await context.stores.exchangeRequests.record(request, call);
+      reportChanged(context, { type: 'InformationExchangeRequest', id: recorded.id });
+      return { request: recorded };
     },
 
     transitionExchangeRequest: async (
@@ -43,7 +46,9 @@ export const resolvers: Resolvers = {
     ) => {
       const id = requireUuid(args.input.id, 'input.id');
       const occurredOn = requireDate(args.input.occurredOn, 'input.occurredOn');
-      return { request: await context.stores.exchangeRequests.transition(id, args.input.status, occurredOn) };
+      const request = await context.stores.exchangeRequests.transition(id, args.input.status, occurredOn);
+      reportChanged(context, { type: 'InformationExchangeRequest', id: request.id });
+      return { request };
     },
   },
 

@@ -118,6 +118,8 @@ describeOnEachDatabase('request workflow', (flavour) => {
       const response = await record({ ...EUROPOL_REQUEST, relatedMissingPersonId: '8E0E0F3C-2A51-4F8B-9C1D-0123456789AB' });
       expect(response.errors).toBeUndefined();
       const request = response.data!.recordExchangeRequest.request;
+      // Reported to the gateway for its OUTCOME audit event.
+      expect(response.changed).toEqual([{ type: 'InformationExchangeRequest', id: request.id }]);
       expect(request).toMatchObject({
         reference: expect.stringMatching(/^EUR-2027-\d{6}$/),
         channel: 'EUROPOL',

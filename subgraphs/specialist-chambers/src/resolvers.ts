@@ -1,6 +1,7 @@
 import {
   idempotentCall,
   recordOnce,
+  reportChanged,
   requireDate,
   rowRecording,
   type Db,
@@ -54,6 +55,13 @@ async function accessBasisOf(witness: ProtectedWitnessRow, { loaders, caller }: 
   return witnessAccessBasis(caller, officers.map((row) => row.officerSubject));
 }
 
+/** An officer assignment changed: filed under its witness too (who may know whom). */
+const assignmentChange = (assignment: AssignmentRow) => ({
+  type: 'ProtectionOfficerAssignment',
+  id: assignment.id,
+  owner: { type: 'ProtectedWitness', id: assignment.witnessId },
+});
+
 export const resolvers: Resolvers = {
   ...scalarResolvers,
 
@@ -84,47 +92,60 @@ export const resolvers: Resolvers = {
         (tx) => context.stores.supportRequests.submit(request, tx as Db<typeof schema>),
         (id) => context.loaders.supportRequestById.load(id),
       );
-      return { supportRequest: await recordOnce(context.db, idempotencyKeys, call, recording) };
+      const supportRequest = await recordOnce(context.db, idempotencyKeys, call, recording);
+      reportChanged(context, { type: 'SupportRequest', id: supportRequest.id });
+      return { supportRequest };
     },
 
     transitionSupportRequest: async (
       _: unknown,
       { input }: { input: { id: string; status: SupportRequestRow['status']; note?: string | null; deploymentId?: string | null } },
-      { stores }: Context,
-    ) => ({
-      supportRequest: await stores.supportRequests.transition({
+      context: Context,
+    ) => {
+      const supportRequest = await context.stores.supportRequests.transition({
         id: requireUuid(input.id, 'input.id'),
         status: input.status,
         note: checkNote(input.note, 'input.note'),
         ...(input.deploymentId !== undefined ? { deploymentId: input.deploymentId } : {}),
-      }),
-    }),
+      });
+      reportChanged(context, { type: 'SupportRequest', id: supportRequest.id });
+      return { supportRequest };
+    },
 
-    referWitness: async (_: unknown, { input }: { input: ReferWitnessInput }, { stores }: Context) => ({
-      protectedWitness: await stores.protectedWitnesses.refer(checkReferral(input)),
-    }),
+    referWitness: async (_: unknown, { input }: { input: ReferWitnessInput }, context: Context) => {
+      const protectedWitness = await context.stores.protectedWitnesses.refer(checkReferral(input));
+      reportChanged(context, { type: 'ProtectedWitness', id: protectedWitness.id });
+      return { protectedWitness };
+    },
 
     recordThreatAssessment: async (
       _: unknown,
       { input }: { input: { witnessId: string; occurredOn: string; riskLevel: ThreatAssessmentRow['riskLevel']; summary: string } },
-      { stores }: Context,
+      context: Context,
     ) => {
-      const { witness, assessment } = await stores.threatAssessments.record({
+      const { witness, assessment } = await context.stores.threatAssessments.record({
         witnessId: requireUuid(input.witnessId, 'input.witnessId'),
         occurredOn: input.occurredOn,
         riskLevel: input.riskLevel,
         summary: checkAssessmentSummary(input.summary),
       });
+      reportChanged(
+        context,
+        { type: 'ThreatAssessment', id: assessment.id, owner: { type: 'ProtectedWitness', id: witness.id } },
+        { type: 'ProtectedWitness', id: witness.id },
+      );
       return { protectedWitness: witness, threatAssessment: assessment };
     },
 
     transitionWitness: async (
       _: unknown,
       { input }: { input: { witnessId: string; status: ProtectedWitnessRow['status'] } },
-      { stores }: Context,
-    ) => ({
-      protectedWitness: await stores.protectedWitnesses.transition(requireUuid(input.witnessId, 'input.witnessId'), input.status),
-    }),
+      context: Context,
+    ) => {
+      const protectedWitness = await context.stores.protectedWitnesses.transition(requireUuid(input.witnessId, 'input.witnessId'), input.status);
+      reportChanged(context, { type: 'ProtectedWitness', id: protectedWitness.id });
+      return { protectedWitness };
+    },
 
     recordRelocation: async (
       _: unknown,
@@ -138,50 +159,61 @@ export const resolvers: Resolvers = {
         toLocation: args.input.toLocation.trim(),
       };
       const call = idempotentCall('recordRelocation', args.idempotencyKey, caller, relocation);
+      let relocationId: string | undefined;
       const witness = await recordOnce(context.db, idempotencyKeys, call, {
         record: async (tx) => {
           const recorded = await stores.relocations.record(relocation, caller, tx as Db<typeof schema>);
+          relocationId = recorded.relocationId;
           return { id: recorded.relocationId, result: recorded.witness };
         },
         // A retry answers the witness as it is now, and only to a caller who may still
         // move it: need-to-know is decided again, not remembered.
-        replay: async (relocationId) => {
-          const [moved] = await stores.relocations.witnessIdsOf([relocationId]);
+        replay: async (recordedId) => {
+          relocationId = recordedId;
+          const [moved] = await stores.relocations.witnessIdsOf([recordedId]);
           const witness = await context.loaders.protectedWitnessById.load(moved!.witnessId);
           if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError();
           return witness;
         },
       });
+      // The relocation is filed under its witness too, so a reviewer of the witness finds it.
+      reportChanged(context, { type: 'Relocation', id: relocationId!, owner: { type: 'ProtectedWitness', id: witness.id } }, { type: 'ProtectedWitness', id: witness.id });
       return { protectedWitness: witness };
     },
 
     proposeProtectionOfficer: async (
       _: unknown,
       { input }: { input: { witnessId: string; officer: string } },
-      { stores, caller }: Context,
-    ) => ({
-      assignment: await stores.protectionOfficers.propose(
+      context: Context,
+    ) => {
+      const assignment = await context.stores.protectionOfficers.propose(
         requireUuid(input.witnessId, 'input.witnessId'),
         checkOfficerSubject(input.officer),
-        requirePrincipal(caller),
-      ),
-    }),
+        requirePrincipal(context.caller),
+      );
+      reportChanged(context, assignmentChange(assignment));
+      return { assignment };
+    },
 
-    approveProtectionOfficer: async (_: unknown, { input }: { input: { assignmentId: string } }, { stores, caller }: Context) => ({
-      assignment: await stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requirePrincipal(caller)),
-    }),
+    approveProtectionOfficer: async (_: unknown, { input }: { input: { assignmentId: string } }, context: Context) => {
+      const assignment = await context.stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requirePrincipal(context.caller));
+      reportChanged(context, assignmentChange(assignment));
+      return { assignment };
+    },
 
     revokeProtectionOfficer: async (
       _: unknown,
       { input }: { input: { witnessId: string; officer: string } },
-      { stores, caller }: Context,
-    ) => ({
-      protectedWitness: await stores.protectionOfficers.revoke(
+      context: Context,
+    ) => {
+      const protectedWitness = await context.stores.protectionOfficers.revoke(
         requireUuid(input.witnessId, 'input.witnessId'),
         checkOfficerSubject(input.officer),
-        requirePrincipal(caller),
-      ),
-    }),
+        requirePrincipal(context.caller),
+      );
+      reportChanged(context, { type: 'ProtectedWitness', id: protectedWitness.id });
+      return { protectedWitness };
+    },
   },
 
   // References resolve asynchronously so that one bad representation fails alone,

@@ -296,6 +296,40 @@ describeOnEachDatabase('specialist-chambers mutations', (flavour) => {
       expect(read.data?.protectedWitness.history).toHaveLength(2);
     });
 
+    it('reports every record each mutation changed, whatever was selected, and nothing when refused (the gateway’s OUTCOME names them)', async () => {
+      const witnessRecord = (id: string) => ({ type: 'ProtectedWitness', id });
+      const referred = await running.query<{ referWitness: { protectedWitness: WitnessView } }>(
+        'mutation($input: ReferWitnessInput!) { referWitness(input: $input) { __typename } }',
+        {
+          input: {
+            codename: 'REPORTBIRD-901',
+            riskLevel: 'LOW',
+            referredOn: '2026-01-10',
+            identity: { fullName: 'Synthetic Test Person', dateOfBirth: '1980-02-03', currentLocation: 'Synthetic Test Town 01' },
+          },
+        },
+      );
+      expect(referred.errors).toBeUndefined();
+      expect(referred.changed).toHaveLength(1);
+      const id = referred.changed![0]!.id;
+      expect(referred.changed).toEqual([witnessRecord(id)]);
+      const assessed = await assess(id);
+      const assessment = assessed.data!.recordThreatAssessment as unknown as { threatAssessment: { id: string } };
+      expect(assessed.changed).toEqual([{ type: 'ThreatAssessment', id: assessment.threatAssessment.id, owner: witnessRecord(id) }, witnessRecord(id)]);
+      expect((await move(id, 'ASSESSED')).changed).toEqual([witnessRecord(id)]);
+      await move(id, 'ADMITTED');
+      const proposed = await propose(id);
+      const assignment = { type: 'ProtectionOfficerAssignment', id: proposed.data!.proposeProtectionOfficer.assignment.id, owner: witnessRecord(id) };
+      expect(proposed.changed).toEqual([assignment]);
+      expect((await running.query(APPROVE, { input: { assignmentId: assignment.id } }, APPROVER)).changed).toEqual([assignment]);
+      const refused = await relocate(id, { subject: 'officer-08' });
+      expect(refused.errors).toHaveLength(1);
+      expect(refused.changed).toEqual([]);
+      const relocated = await relocate(id, { subject: officer });
+      const [row] = await running.instance.database.rows<{ id: string }>(sql`select id from ${relocations} where witness_id = ${id}`);
+      expect(relocated.changed).toEqual([{ type: 'Relocation', id: row!.id, owner: witnessRecord(id) }, witnessRecord(id)]);
+    });
+
     it('refuses assessment or admission without a threat assessment, changing nothing', async () => {
       const witness = await refer();
       const before = await snapshot();
