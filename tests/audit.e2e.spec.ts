@@ -1,7 +1,7 @@
 /**
  * Accountable access through the gateway: responses that disclose personal data are
- * recorded — who, what, whose, why — before they are sent; nothing else is; a trail
- * that cannot record stops the data; the trail is read (and the read recorded) only
+ * recorded — who, what, whose, why — before they are sent, refused attempts as DENIED
+ * events; nothing else is; a trail that cannot record stops the data; the trail is read (and the read recorded) only
  * by audit:read holders, and nothing in the graph writes to it but a break-glass review
  * (audit:review, by someone other than the principal who broke the glass).
  */
@@ -94,12 +94,22 @@ describe('the audit trail through the gateway', () => {
     expect(event?.entities).toHaveLength(2);
   });
 
-  it('records nothing for a response without personal data, or whose personal fields were withheld', async () => {
+  it('records nothing for a response without personal data; withheld personal fields only as a refused attempt (DENIED)', async () => {
     const mark = await eventCount();
     await graph.queryAs(['forensics:read'], '{ missingPersons(first: 5) { edges { node { caseNumber status } } } }');
-    const withheld = await graph.queryAs(['forensics:read'], '{ missingPersons(first: 2) { edges { node { caseNumber fullName } } } }');
-    expect(withheld.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     expect(await eventCount()).toBe(mark);
+    const withheld = await graph.queryAs<{ missingPersons: { edges: { node: { personId: string } }[] } }>(
+      ['forensics:read'],
+      '{ missingPersons(first: 2) { edges { node { personId: id caseNumber fullName } } } }',
+    );
+    expect(withheld.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    const rows = await graph.subgraphs.audit!.database.rows<{ kind: string; denial_reason: string; field_coordinates: string[]; entities: { type: string; id: string }[] }>(
+      sql`select kind, denial_reason, field_coordinates, entities from audit.audit_events order by sequence offset ${mark}`,
+    );
+    // No disclosure: one DENIED event, naming the refused field on the records it was refused on.
+    expect(rows.map((row) => [row.kind, row.denial_reason, row.field_coordinates])).toEqual([['DENIED', 'SCOPE', ['MissingPerson.fullName']]]);
+    const people = withheld.data!.missingPersons.edges.map((edge) => edge.node.personId);
+    expect(rows[0]!.entities.map((entity) => entity.id).sort()).toEqual(people.sort());
   });
 
   it('records every mutation before and after it runs: what was called, on which records, by whom, why — personal data included', async () => {

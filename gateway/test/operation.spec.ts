@@ -3,7 +3,7 @@
  * (@include/@skip with coerced variables, fragments expanded once), the cut to a
  * caller's rights with the hidden selections, and the one walk over a response.
  */
-import { buildSchema, getVariableValues, parse, print, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, getVariableValues, parse, print, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readAccessRules, type Caller } from '@mission-graph/service-kit';
 import { personalData } from '../src/audit/personal-data.js';
@@ -106,7 +106,8 @@ describe('the normalized operation', () => {
 describe('the cut to what the caller may see', () => {
   it('removes a field whose scope is missing, keeping its siblings; a policy must pass too', () => {
     const shape = run('{ witnesses { codename name } }', ['wp:read'], { purpose: 'CASE-1' });
-    expect(print(shape.document)).toBe(print(parse('{ witnesses { codename } }')));
+    // The hidden id names the record the refusal is recorded on (a DENIED event).
+    expect(print(shape.document)).toBe(print(parse(`{ witnesses { ${HIDDEN.id}: id codename } }`)));
     expect(shape.removals.map((r) => [r.staticPath, r.coordinate])).toEqual([[['witnesses', 'name'], 'Witness.name']]);
     expect(run('{ witnesses { name } }', ['wp:read', 'witness-protection:identity']).removals).toHaveLength(1);
     expect(run('{ witnesses { name } }', ['wp:read', 'witness-protection:identity'], { purpose: '  ' }).removals).toHaveLength(1);
@@ -128,9 +129,10 @@ describe('the cut to what the caller may see', () => {
     expect(print(shape.document)).not.toMatch(/\bname\b/);
   });
 
-  it('an emptied selection stays valid with a hidden __typename; nothing left at the root is reported', () => {
+  it('an emptied selection stays valid (the hidden id that names the refused record keeps it non-empty); nothing left at the root is reported', () => {
     const partly = run('{ public witnesses { name } }', ['wp:read']);
-    expect(print(partly.document)).toContain(`witnesses {\n    ${HIDDEN.typename}: __typename`);
+    expect(print(partly.document)).toContain(`witnesses {\n    ${HIDDEN.id}: id\n  }`);
+    expect(validate(schema, partly.document)).toEqual([]);
     expect(partly.empty).toBe(false);
     expect(run('{ witnesses { codename } greeting }', [], { authenticated: false }).empty).toBe(true);
   });
@@ -163,9 +165,11 @@ describe('the walk over the response', () => {
 
   it('strips the hidden keys and names a removal even when no object held it', () => {
     const shape = run('{ public witnesses { name } }', ['wp:read']);
-    const { data, errors } = processResponse(shape, { public: 'x', witnesses: [{ [HIDDEN.typename]: 'Witness' }] });
+    const { data, errors, refusals } = processResponse(shape, { public: 'x', witnesses: [{ [HIDDEN.id]: 'w-1' }] });
     expect(data).toEqual({ public: 'x', witnesses: [{ name: null }] });
     expect(errors).toHaveLength(1);
+    // What the DENIED event says: the field, on which record.
+    expect(refusals.map((r) => [r.coordinate, r.entity])).toEqual([['Witness.name', { type: 'Witness', id: 'w-1' }]]);
     const empty = processResponse(shape, { public: 'x', witnesses: [] });
     expect(empty.errors.map((e) => e.path)).toEqual([['witnesses', 'name']]);
   });

@@ -3,7 +3,8 @@ import { GraphQLError } from 'graphql';
 import type { AccessRules, Caller } from '@mission-graph/service-kit';
 import type { Disclosures } from '../operation/response.js';
 import type { AuditEventInput, AuditSink } from './audit-sink.js';
-import { BREAK_GLASS_SCOPE, personalData, type PersonalData } from './personal-data.js';
+import { breakGlassInvoked, DenialRecorder } from './denials.js';
+import { personalData, type PersonalData } from './personal-data.js';
 
 /**
  * Accountable access: every response that discloses personal data, and every
@@ -27,12 +28,15 @@ export interface RequestFacts {
 
 export class Auditor {
   readonly personal: PersonalData;
+  /** Refused attempts (DENIED events): denials.ts. */
+  readonly denials: DenialRecorder;
 
   constructor(
     rules: AccessRules,
     private readonly sink: AuditSink,
   ) {
     this.personal = personalData(rules);
+    this.denials = new DenialRecorder(sink);
   }
 
   /**
@@ -41,11 +45,11 @@ export class Auditor {
    */
   async record(disclosed: Disclosures, request: RequestFacts): Promise<void> {
     const { isMutation } = request;
-    if (!isMutation && disclosed.personalCoordinates.length === 0) return;
+    if (!isMutation && disclosed.personalCoordinates.length === 0 && disclosed.personalEntities.length === 0) return;
 
     const { caller } = request;
-    const breakGlass =
-      disclosed.witnessIdentity && caller.breakGlass !== undefined && caller.scopes.has(BREAK_GLASS_SCOPE);
+    // Everything done under break-glass is flagged for review, whatever the payload shows.
+    const breakGlass = breakGlassInvoked(caller);
     const event: AuditEventInput = {
       kind: isMutation ? 'MUTATION' : 'DISCLOSURE',
       principal: caller.subject ?? 'anonymous',
@@ -53,7 +57,7 @@ export class Auditor {
       operationName: request.operationName,
       documentHash: createHash('sha256').update(request.source).digest('hex'),
       purpose: caller.purpose ?? null,
-      breakGlassJustification: breakGlass ? (caller.breakGlass ?? null) : null,
+      breakGlassJustification: breakGlass ?? null,
       fieldCoordinates: [...new Set([...request.mutationFields, ...disclosed.personalCoordinates])],
       entities: isMutation ? disclosed.allEntities : disclosed.personalEntities,
       requestId: caller.requestId ?? null,

@@ -23,6 +23,12 @@ export interface PersonalData {
   isPersonal(typeName: string, fieldName: string): boolean;
   /** Is `Type.field` a protected witness's identity (what break-glass opens)? */
   isWitnessIdentity(typeName: string, fieldName: string): boolean;
+  /**
+   * Is every value of `Type` personal data (its type rule names a personal scope, e.g.
+   * `Relocation`, `WitnessIdentity`)? Such a record, found inside another record, is
+   * filed under that record too (the witness of a relocation).
+   */
+  isPersonalType(typeName: string): boolean;
 }
 
 export function personalData(rules: AccessRules): PersonalData {
@@ -31,5 +37,6 @@ export function personalData(rules: AccessRules): PersonalData {
   return {
     isPersonal: under(PERSONAL_SCOPES),
     isWitnessIdentity: under(new Set([WITNESS_IDENTITY_SCOPE])),
+    isPersonalType: (typeName) => mentions(rules.types.get(typeName), PERSONAL_SCOPES),
   };
 }

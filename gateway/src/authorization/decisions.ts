@@ -50,8 +50,8 @@ export function accessDecisions(schema: GraphQLSchema, rules: AccessRules, calle
 }
 
 /**
- * The caller's rights as far as field decisions go: authentication, scopes and the
- * outcome of every registered policy. Two callers with the same key get the same
+ * The caller's rights as far as field decisions go: authentication, whether the token
+ * names a subject, scopes and the outcome of every registered policy. Two callers with the same key get the same
  * decisions everywhere, so they may share a cut operation (and its query plan).
  */
 export function rightsKey(caller: Caller, policies: Readonly<Record<string, (caller: Caller) => boolean>>): string {
@@ -59,5 +59,6 @@ export function rightsKey(caller: Caller, policies: Readonly<Record<string, (cal
     .sort()
     .map((name) => (policies[name]!(caller) ? '1' : '0'))
     .join('');
-  return `${caller.authenticated ? 'a' : '-'}${outcomes}|${[...caller.scopes].sort().join(' ')}`;
+  // Whether the token names a subject: without one, personal data is refused (subject-required.ts).
+  return `${caller.authenticated ? 'a' : '-'}${caller.subject ? 's' : '-'}${outcomes}|${[...caller.scopes].sort().join(' ')}`;
 }

@@ -5,14 +5,17 @@ import type {
   GatewayInterface,
   GatewayLoadResult,
 } from '@apollo/server-gateway-interface';
+import { createHash } from 'node:crypto';
 import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { ANONYMOUS, findUnstorableInput, POLICIES, unstorableInputError, type AccessRules, type AuditedEntity } from '@mission-graph/service-kit';
-import type { Auditor } from '../audit/auditor.js';
+import type { Auditor, RequestFacts } from '../audit/auditor.js';
+import { breakGlassWithoutScope, refusalReason, takeDenialReports, type Denial } from '../audit/denials.js';
 import { argumentRecords, MutationChanges, type MutationRecorder, type RecordedIntent } from '../audit/mutation-record.js';
 import { personalData, type PersonalData } from '../audit/personal-data.js';
 import { accessDecisions, rightsKey } from '../authorization/decisions.js';
 import { refusalExplainer } from '../authorization/explain-refusal.js';
+import { requiringSubject } from '../authorization/subject-required.js';
 import type { GatewayContext } from '../context.js';
 import type { CostPolicy } from './cost.js';
 import { hiddenAliases, isReservedKey } from './hidden-aliases.js';
@@ -137,11 +140,19 @@ export class PipelineGateway implements GatewayInterface {
     const rights = rightsKey(caller, POLICIES);
     let shape = cached.shapes.get(rights);
     if (!shape) {
+      // Personal data needs a token with `sub` besides its scopes (subject-required.ts).
+      const { decisions, explain } = requiringSubject(
+        schema,
+        this.personal,
+        caller,
+        accessDecisions(schema, this.options.rules, caller),
+        // What each removal's error says the caller lacks: same rights, same answer (cached with the cut).
+        refusalExplainer(schema, this.options.rules, caller),
+      );
       shape = buildShape(cached.normalized, {
         schema,
-        decisions: accessDecisions(schema, this.options.rules, caller),
-        // What each removal's error says the caller lacks: same rights, same answer (cached with the cut).
-        explain: refusalExplainer(schema, this.options.rules, caller),
+        decisions,
+        explain,
         personal: this.personal,
         hidden: hiddenAliases(`${requestContext.queryHash}\0${rights}\0${cached.normalized.operation.name?.value ?? ''}`),
       });
@@ -149,8 +160,20 @@ export class PipelineGateway implements GatewayInterface {
       cached.shapes.set(rights, shape);
     }
     const extensions = cost ? { cost: cost.report } : undefined;
+    const facts: RequestFacts = {
+      caller,
+      operationName: requestContext.operationName,
+      source: requestContext.source,
+      // With intents and outcomes on record, a mutation's own event is only for personal data its payload discloses.
+      isMutation: clientOperation.operation === 'mutation' && !this.options.mutations,
+      mutationFields: this.options.mutations ? [] : mutationFields(shape),
+    };
+    const auditor = this.options.auditor;
 
     if (shape.removals.length > 0 && (this.options.mode === 'reject' || shape.empty)) {
+      const denied = shape.removals.map((removal) => ({ reason: refusalReason(removal.missing), coordinate: removal.coordinate }));
+      const unrecorded = await recordDenials(auditor, denied, facts);
+      if (unrecorded) return { errors: [unrecorded] };
       return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true, removal.missing)), extensions };
     }
 
@@ -173,7 +196,13 @@ export class PipelineGateway implements GatewayInterface {
         return { errors: [error as GraphQLError], extensions };
       }
     }
-    const context = changes ? { ...(requestContext.context as object), mutationChanges: changes } : requestContext.context;
+    const context = {
+      ...(requestContext.context as object),
+      ...(changes ? { mutationChanges: changes } : {}),
+      // The subgraphs' internal tokens carry the client's own operation (name and
+      // document hash): the audit service records reads of the trail under it.
+      caller: { ...caller, operation: { name: requestContext.operationName, documentHash: sha256(requestContext.source) } },
+    };
 
     let result: GatewayExecutionResult;
     try {
@@ -196,25 +225,27 @@ export class PipelineGateway implements GatewayInterface {
         return { errors: [error as GraphQLError], extensions };
       }
     }
-    const subgraphErrors = (result.errors ?? []).map(withoutHiddenPath);
+    // Refusals only a subgraph could decide (need-to-know), reported on the internal channel.
+    const { errors: subgraphErrors, denials: reported } = takeDenialReports((result.errors ?? []).map(withoutHiddenPath));
     if (!shape.needsResponseWalk) {
+      const unrecorded = await recordDenials(auditor, reported, facts);
+      if (unrecorded) return { errors: [unrecorded] };
       return { ...result, errors: subgraphErrors.length > 0 ? subgraphErrors : undefined, extensions: { ...result.extensions, ...extensions } };
     }
 
     const processed = processResponse(shape, result.data);
-    if (shape.audited && this.options.auditor) {
-      try {
-        await this.options.auditor.record(processed.disclosures, {
-          caller,
-          operationName: requestContext.operationName,
-          source: requestContext.source,
-          // With intents and outcomes on record, a mutation's own event is only for personal data its payload discloses.
-          isMutation: clientOperation.operation === 'mutation' && !this.options.mutations,
-          mutationFields: this.options.mutations ? [] : mutationFields(shape),
-        });
-      } catch (error) {
-        return { errors: [error as GraphQLError] };
-      }
+    const denied: Denial[] = [
+      ...processed.refusals.map(({ coordinate, missing, entity }) => ({ reason: refusalReason(missing), coordinate, entity })),
+      ...reported,
+    ];
+    if (auditor) {
+      // The disclosure and the refusals of one response, both before it leaves.
+      const outcomes = await Promise.allSettled([
+        shape.audited ? auditor.record(processed.disclosures, facts) : undefined,
+        recordDenials(auditor, denied, facts),
+      ]);
+      const failed = outcomes[0].status === 'rejected' ? (outcomes[0].reason as GraphQLError) : outcomes[1].status === 'fulfilled' ? outcomes[1].value : undefined;
+      if (failed) return { errors: [failed] };
     }
     const errors = [...processed.errors, ...subgraphErrors];
     return {
@@ -260,6 +291,21 @@ function operationNotFound(requestContext: GatewayGraphQLRequestContext): GraphQ
     name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.',
     { extensions: { http: { status: 400 } } },
   );
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Records the request's refused attempts (audit/denials.ts), if it has any; the
+ * `AUDIT_UNAVAILABLE` error to answer with if they could not be recorded.
+ */
+async function recordDenials(auditor: Auditor | undefined, denied: readonly Denial[], facts: RequestFacts): Promise<GraphQLError | undefined> {
+  if (!auditor || (denied.length === 0 && !breakGlassWithoutScope(facts.caller))) return undefined;
+  try {
+    await auditor.denials.record(denied, facts);
+    return undefined;
+  } catch (error) {
+    return error as GraphQLError;
+  }
 }
 
 function refusal(message: string, code: string, status: number): GatewayExecutionResult {

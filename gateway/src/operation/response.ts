@@ -11,11 +11,27 @@ import type { ExecutionShape, ShapeNode } from './shape.js';
 export interface AuditedEntity {
   type: string;
   id: string;
+  /**
+   * The record it belongs to: a personal record (`Relocation`) found inside another
+   * record (its `ProtectedWitness`) is filed under that one too, so that a reviewer who
+   * looks up the witness finds the reads of its relocations.
+   */
+  owner?: { type: string; id: string };
+}
+
+/** A field the gateway withheld, and the record it was withheld on where the response shows one. */
+export interface Refusal {
+  coordinate: string;
+  missing: MissingRequirements;
+  entity: AuditedEntity | undefined;
 }
 
 /** What one response discloses, read off the data the client is about to receive. */
 export interface Disclosures {
-  /** Personal-data coordinates (`Type.field`) with a non-null value in the response. */
+  /**
+   * Personal-data coordinates (`Type.field`) with a non-null value in the response. A
+   * personal record's own `id` is not one: it names the record, in `personalEntities`.
+   */
   personalCoordinates: string[];
   /** The records those values belong to (the nearest object with an id). */
   personalEntities: AuditedEntity[];
@@ -30,6 +46,8 @@ export interface ProcessedResponse {
   /** One per withheld field occurrence. */
   errors: GraphQLError[];
   disclosures: Disclosures;
+  /** Every withheld field, for the DENIED events (audit/denials.ts). */
+  refusals: Refusal[];
 }
 
 /**
@@ -62,7 +80,8 @@ const NULLED = Symbol('nulled');
  */
 export function processResponse(shape: ExecutionShape, data: Json | null | undefined): ProcessedResponse {
   const errors: GraphQLError[] = [];
-  const disclosed: { coordinate: string; entity: AuditedEntity | undefined; witness: boolean }[] = [];
+  const disclosed: { coordinate: string | undefined; entity: AuditedEntity | undefined; witness: boolean }[] = [];
+  const refusals: Refusal[] = [];
   const allEntities = new Map<string, AuditedEntity>();
   const emitted = new Set<string>();
   const path: (string | number)[] = [];
@@ -83,6 +102,7 @@ export function processResponse(shape: ExecutionShape, data: Json | null | undef
       delete object[ofType.idKey];
       if (typeof id === 'string' || typeof id === 'number') {
         self = { type: runtime, id: String(id) };
+        if (ofType.personalRecord && owner) self.owner = owner.owner ?? { type: owner.type, id: owner.id };
         allEntities.set(`${self.type}:${self.id}`, self);
       }
     }
@@ -93,13 +113,17 @@ export function processResponse(shape: ExecutionShape, data: Json | null | undef
       path.push(removed.responseKey);
       errors.push(unauthorizedError([...path], false, removed.missing));
       path.pop();
+      refusals.push({ coordinate: removed.coordinate, missing: removed.missing, entity: nearest });
       emitted.add(removed.staticPath.join('.'));
       if (isNonNullType(removed.type)) mustNull = true;
     }
     for (const kept of ofType.kept) {
       const value = object[kept.responseKey];
       if (value === null || value === undefined) continue;
-      if (kept.personal) disclosed.push({ coordinate: kept.coordinate, entity: nearest, witness: kept.witnessIdentity });
+      if (kept.personal) {
+        const coordinate = kept.selection.fieldName === 'id' ? undefined : kept.coordinate;
+        disclosed.push({ coordinate, entity: nearest, witness: kept.witnessIdentity });
+      }
       if (!kept.child) continue;
       const before = disclosed.length;
       path.push(kept.responseKey);
@@ -146,17 +170,20 @@ export function processResponse(shape: ExecutionShape, data: Json | null | undef
     if (emitted.has(key)) continue;
     emitted.add(key);
     errors.push(unauthorizedError(removal.staticPath, false, removal.missing));
+    refusals.push({ coordinate: removal.coordinate, missing: removal.missing, entity: undefined });
   }
   const entities = new Map<string, AuditedEntity>();
   for (const { entity } of disclosed) if (entity) entities.set(`${entity.type}:${entity.id}`, entity);
+  const coordinates = disclosed.flatMap((d) => (d.coordinate === undefined ? [] : [d.coordinate]));
   return {
     data: result,
     errors,
     disclosures: {
-      personalCoordinates: [...new Set(disclosed.map((d) => d.coordinate))].sort(),
+      personalCoordinates: [...new Set(coordinates)].sort(),
       personalEntities: [...entities.values()],
       witnessIdentity: disclosed.some((d) => d.witness),
       allEntities: [...allEntities.values()],
     },
+    refusals,
   };
 }

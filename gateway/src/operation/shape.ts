@@ -39,6 +39,8 @@ export interface ShapeNode {
 export interface ShapeOfType {
   /** Key of the hidden `id` the audit names records by (decided while printing). */
   idKey: string | undefined;
+  /** Every value of this type is personal data: found inside another record, it is filed under that one too. */
+  personalRecord: boolean;
   kept: readonly KeptField[];
   removed: readonly RemovedField[];
 }
@@ -132,7 +134,7 @@ export function buildShape(normalized: NormalizedOperation, options: ShapeOption
           child: selection.children ? cut(selection.children, [...path, selection.responseKey]) : undefined,
         });
       }
-      byType.set(runtimeName, { idKey: undefined, kept, removed });
+      byType.set(runtimeName, { idKey: undefined, personalRecord: personal.isPersonalType(runtimeName), kept, removed });
     }
     return { type: tree.type, typenameKey: undefined, byType };
   };
@@ -140,6 +142,9 @@ export function buildShape(normalized: NormalizedOperation, options: ShapeOption
   const isMutation = normalized.operation.operation === 'mutation';
   const audited = isMutation || mayDisclose;
   const needsRuntimeTypes = audited || removals.length > 0;
+  // Records are named by id where something is disclosed, changed — or refused: a
+  // DENIED event says on which record a field was refused, where the response shows it.
+  const namesRecords = needsRuntimeTypes;
 
   // 2. The hidden selections, and 3. the document that runs.
   let hiddenUsed = false;
@@ -149,7 +154,7 @@ export function buildShape(normalized: NormalizedOperation, options: ShapeOption
     for (const [runtime, ofType] of node.byType) {
       const selections: SelectionNode[] = [];
       const type = schema.getType(runtime);
-      if (audited && !isRoot && isObjectType(type) && type.getFields().id) {
+      if (namesRecords && !isRoot && isObjectType(type) && type.getFields().id) {
         ofType.idKey = hidden.id;
         selections.push(fieldNode(hidden.id, 'id'));
         hiddenUsed = true;

@@ -143,3 +143,25 @@ export type AuditEventBatch = z.infer<typeof auditEventBatch>;
 export type AuditAppendReceipt =
   | { status: 'RECORDED' | 'DUPLICATE'; id: string; sequence: number; hash: string }
   | { status: 'COLLAPSED' };
+
+/**
+ * A refusal only a subgraph can decide (need-to-know on one record), reported to the
+ * gateway so that it records the `DENIED` event: in the refusing error's `extensions`,
+ * under this key, on the internal channel only — the gateway takes it out of every
+ * error before the client sees it, so the client learns no more than the error said.
+ */
+export const DENIAL_REPORT_EXTENSION = 'missionGraphDenial';
+
+export const denialReport = z.strictObject({
+  reason: z.enum(DENIAL_REASONS),
+  /** The refused field, `Type.field` (`ProtectedWitness.identity`, `Mutation.recordRelocation`). */
+  coordinate: z.string().regex(/^\w+\.\w+$/),
+  /** The record refused. */
+  entity: auditedRecord.optional(),
+});
+export type DenialReport = z.infer<typeof denialReport>;
+
+/** The `extensions` entry a subgraph adds to a refusal the trail should record. */
+export function denialReportExtension(report: DenialReport): Record<string, DenialReport> {
+  return { [DENIAL_REPORT_EXTENSION]: report };
+}

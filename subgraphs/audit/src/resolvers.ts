@@ -18,14 +18,20 @@ type Context = AuditContext;
 
 const MAX_NOTE_LENGTH = 2000;
 
-/** What every event the audit service writes itself says about the request behind it. */
+/**
+ * What every event the audit service writes itself says about the request behind it.
+ * The operation is the client's own, as the gateway signed it into the internal token
+ * (`Caller.operation`): what this service receives is the query planner's fetch
+ * (`Review__audit__0`), which no client sent. Only a request without it (the subgraph's
+ * own tests) falls back to the operation received.
+ */
 function requestFacts(context: Context, info: GraphQLResolveInfo) {
   const { caller } = context;
   return {
     principal: caller.subject ?? 'anonymous',
     clientId: caller.clientId ?? null,
-    operationName: info.operation.name?.value ?? null,
-    documentHash: documentHash(print(info.operation)),
+    operationName: caller.operation ? caller.operation.name : (info.operation.name?.value ?? null),
+    documentHash: caller.operation?.documentHash ?? documentHash(print(info.operation)),
     purpose: caller.purpose ?? null,
     requestId: caller.requestId ?? null,
   };

@@ -172,7 +172,7 @@ export const resolvers: Resolvers = {
           relocationId = recordedId;
           const [moved] = await stores.relocations.witnessIdsOf([recordedId]);
           const witness = await context.loaders.protectedWitnessById.load(moved!.witnessId);
-          if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError();
+          if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError(witness.id, 'Mutation.recordRelocation');
           return witness;
         },
       });
@@ -241,7 +241,7 @@ export const resolvers: Resolvers = {
     accessBasis: (witness: ProtectedWitnessRow, _: unknown, context: Context) => accessBasisOf(witness, context),
     /** Need-to-know, per witness, after the SDL rules (scope, purpose) have passed. */
     identity: async (witness: ProtectedWitnessRow, _: unknown, context: Context) => {
-      if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError();
+      if (!mayKnow(await accessBasisOf(witness, context))) throw needToKnowError(witness.id, 'ProtectedWitness.identity');
       return context.loaders.witnessIdentityByWitnessId.load(witness.id);
     },
     /**

@@ -4,7 +4,7 @@
  * and relocations; anyone else gets FORBIDDEN (and no relocations), unless they break
  * the glass with both the break-glass scope and an X-Break-Glass justification.
  */
-import { ALL_SCOPES, syntheticId, type Caller } from '@mission-graph/service-kit';
+import { ALL_SCOPES, DENIAL_REPORT_EXTENSION, syntheticId, type Caller } from '@mission-graph/service-kit';
 import { startSubgraph, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 import { sql } from 'drizzle-orm';
@@ -84,6 +84,16 @@ describeOnEachDatabase('need-to-know', (flavour) => {
       expect(response.errors).toBeUndefined();
       expect(response.data?.protectedWitness.identity?.fullName).toBe('Synthetic Witness 04');
     }
+  });
+
+  it('tells the gateway, and only the gateway, which witness it refused (the DENIED event names it)', async () => {
+    // The subgraph answers only the gateway (internal token); the gateway takes this
+    // report out of the error before the client sees it (tests/denied-attempts.e2e.spec.ts).
+    const response = await one(3, { subject: 'officer-08' });
+    expect(response.errors?.[0]?.extensions).toEqual({
+      code: 'FORBIDDEN',
+      [DENIAL_REPORT_EXTENSION]: { reason: 'NEED_TO_KNOW', coordinate: 'ProtectedWitness.identity', entity: { type: 'ProtectedWitness', id: syntheticId('protected-witness', 3) } },
+    });
   });
 
   it.each([

@@ -27,6 +27,19 @@ export interface Caller {
    * leave the mission (handling codes H2/H3), at any depth.
    */
   contract?: Contract | undefined;
+  /**
+   * The operation as the client sent it — its name and the SHA-256 of its document —
+   * set by the gateway for the subgraph requests it makes, which carry the query
+   * planner's operation instead. The audit service records reads of the trail under it.
+   */
+  operation?: ClientOperation | undefined;
+}
+
+/** The client's own operation name and document hash (see `Caller.operation`). */
+export interface ClientOperation {
+  name: string | null;
+  /** Lower-case hex SHA-256 of the document the client sent. */
+  documentHash: string;
 }
 
 /** The contract schemas the graph serves besides its internal API (`@tag(name: …)` in the SDL). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { errors as joseErrors, jwtVerify, SignJWT, type CryptoKey } from 'jose';
 import { SIGNING_ALGORITHM, type KeyPair } from './keys.js';
-import { CONTRACTS, type Caller, type Contract } from './caller.js';
+import { CONTRACTS, type Caller, type ClientOperation, type Contract } from './caller.js';
 
 /**
  * The gateway → subgraph token. Each subgraph request carries one, signed by the
@@ -26,6 +26,9 @@ export async function signInternalToken(
     ...(caller.requestId ? { request_id: caller.requestId } : {}),
     ...(caller.breakGlass ? { break_glass: caller.breakGlass } : {}),
     ...(caller.contract ? { contract: caller.contract } : {}),
+    ...(caller.operation
+      ? { operation: { ...(caller.operation.name ? { name: caller.operation.name } : {}), document_hash: caller.operation.documentHash } }
+      : {}),
   })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'mission-graph-internal+jwt' })
     .setIssuer(INTERNAL_ISSUER)
@@ -45,6 +48,14 @@ function contractOf(claim: unknown): Contract | undefined {
   if (claim === undefined) return undefined;
   if (typeof claim === 'string' && (CONTRACTS as readonly string[]).includes(claim)) return claim as Contract;
   throw unauthenticated('Invalid internal token');
+}
+
+/** The `operation` claim: the client's operation name and document hash, as the gateway signed them. */
+function operationOf(claim: unknown): ClientOperation | undefined {
+  if (typeof claim !== 'object' || claim === null) return undefined;
+  const { name, document_hash: documentHash } = claim as Record<string, unknown>;
+  if (typeof documentHash !== 'string' || !/^[0-9a-f]{64}$/.test(documentHash)) return undefined;
+  return { name: typeof name === 'string' ? name : null, documentHash };
 }
 
 export function unauthenticated(message: string): GraphQLError {
@@ -79,6 +90,7 @@ export async function verifyInternalToken(
       requestId: typeof payload.request_id === 'string' ? payload.request_id : undefined,
       breakGlass: typeof payload.break_glass === 'string' ? payload.break_glass : undefined,
       contract: contractOf(payload.contract),
+      operation: operationOf(payload.operation),
     };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) throw unauthenticated('Invalid internal token');

@@ -44,6 +44,11 @@ export interface MissingRequirements {
   requiredPolicies?: string[][];
   /** Any valid token would do, and none was sent. */
   authenticationRequired?: true;
+  /**
+   * Personal data needs a token that names its holder (`sub`): a read nobody can be
+   * held to account for is refused, whatever the scopes (set by the gateway).
+   */
+  subjectRequired?: true;
 }
 
 /** What `caller` lacks to satisfy `rule`; empty when it satisfies it. */

@@ -1,4 +1,4 @@
-import { BREAK_GLASS_SCOPE, type Caller } from '@mission-graph/service-kit';
+import { BREAK_GLASS_SCOPE, denialReportExtension, type Caller } from '@mission-graph/service-kit';
 import { GraphQLError } from 'graphql';
 
 /** How a caller may see one protected witness's identity, location and relocations. */
@@ -20,10 +20,19 @@ export function mayKnow(basis: WitnessAccessBasis): boolean {
   return basis !== 'NONE';
 }
 
-/** The refusal: says why, names no identity detail. */
-export function needToKnowError(): GraphQLError {
+/**
+ * The refusal: says why, names no identity detail. It tells the gateway — on the
+ * internal channel, taken out before the client sees the error — which witness was
+ * refused and where, so the attempt is recorded as a DENIED event (NEED_TO_KNOW).
+ */
+export function needToKnowError(witnessId: string, coordinate: string): GraphQLError {
   return new GraphQLError(
     'Need to know: only the protection officers assigned to this witness may see its identity, location and relocations (or break-glass with a justification)',
-    { extensions: { code: 'FORBIDDEN' } },
+    {
+      extensions: {
+        code: 'FORBIDDEN',
+        ...denialReportExtension({ reason: 'NEED_TO_KNOW', coordinate, entity: { type: 'ProtectedWitness', id: witnessId } }),
+      },
+    },
   );
 }

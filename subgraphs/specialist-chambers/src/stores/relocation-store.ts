@@ -55,7 +55,9 @@ export function createRelocationStore(db: Db<typeof schema>) {
         return await on.transaction(async (tx) => {
           const witness = await lockWitness(tx, input.witnessId);
           const officers = await approvedOfficersOf(tx, [input.witnessId]);
-          if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.officerSubject)))) throw needToKnowError();
+          if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.officerSubject)))) {
+            throw needToKnowError(input.witnessId, 'Mutation.recordRelocation');
+          }
           checkRelocatable(witness.status);
           const occurredOn = checkEventDate(input.occurredOn, witness.referredOn, 'input.occurredOn');
           const [identity] = await tx
