@@ -93,7 +93,7 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
     // (sub = the client's own id, no human behind it) is accepted as the second pair of
     // eyes, so whoever can run that client approves their own proposals: propose with
     // your user token, approve with the automation's token, read the witness.
-    it.fails('a client-credentials token (sub = client_id, no human) cannot be the second pair of eyes', async () => {
+    it('a client-credentials token (sub = client_id, no human) cannot be the second pair of eyes', async () => {
       const proposed = await propose('manager-rt-b', 'officer-rt-2', 7, { azp: 'mission-explorer' });
       const id = proposed.data!.proposeProtectionOfficer!.assignment.id;
       await approve('assign-automation', id, { client_id: 'assign-automation', azp: 'assign-automation' });

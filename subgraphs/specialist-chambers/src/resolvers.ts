@@ -24,7 +24,7 @@ import {
   type SubmitSupportRequestInput,
 } from './domain/support-request-workflow.js';
 import { witnessHistory, type WitnessEventRow } from './domain/witness-history.js';
-import { checkOfficerSubject, requirePrincipal } from './domain/protection-officer-assignment.js';
+import { checkOfficerSubject, requireHumanPrincipal, requirePrincipal } from './domain/protection-officer-assignment.js';
 import {
   checkAssessmentSummary,
   checkReferral,
@@ -163,12 +163,12 @@ export const resolvers: Resolvers = {
       assignment: await stores.protectionOfficers.propose(
         requireUuid(input.witnessId, 'input.witnessId'),
         checkOfficerSubject(input.officer),
-        requirePrincipal(caller),
+        requireHumanPrincipal(caller),
       ),
     }),
 
     approveProtectionOfficer: async (_: unknown, { input }: { input: { assignmentId: string } }, { stores, caller }: Context) => ({
-      assignment: await stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requirePrincipal(caller)),
+      assignment: await stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requireHumanPrincipal(caller)),
     }),
 
     revokeProtectionOfficer: async (
