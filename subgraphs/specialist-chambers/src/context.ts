@@ -1,4 +1,6 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db, type SubgraphContext } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db, type SubgraphContext, type SubgraphRuntime } from '@mission-graph/service-kit';
+import { fieldCipher } from './crypto/field-cipher.js';
+import { witnessKeysOf, type SpecialistChambersOptions, type WitnessKeys } from './crypto/witness-keys.js';
 import type * as schema from './db/schema.js';
 import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
 import { createProtectionOfficerStore } from './stores/protection-officer-store.js';
@@ -9,14 +11,24 @@ import { createWitnessIdentityStore } from './stores/witness-identity-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
-function createStores(db: Db<typeof schema>) {
+/** What the service holds besides its database: the witness keys (never in the database). */
+export interface SpecialistChambersRuntime extends SubgraphRuntime {
+  keys: WitnessKeys;
+}
+
+export async function prepareWitnessKeys(_database: unknown, options: SpecialistChambersOptions): Promise<SpecialistChambersRuntime> {
+  return { keys: witnessKeysOf(options) };
+}
+
+function createStores(db: Db<typeof schema>, keys: WitnessKeys) {
+  const cipher = fieldCipher(keys.data);
   return {
     supportRequests: createSupportRequestStore(db),
-    protectedWitnesses: createProtectedWitnessStore(db),
-    witnessIdentities: createWitnessIdentityStore(db),
+    protectedWitnesses: createProtectedWitnessStore(db, cipher),
+    witnessIdentities: createWitnessIdentityStore(db, cipher),
     threatAssessments: createThreatAssessmentStore(db),
-    relocations: createRelocationStore(db),
-    protectionOfficers: createProtectionOfficerStore(db),
+    relocations: createRelocationStore(db, cipher, keys),
+    protectionOfficers: createProtectionOfficerStore(db, keys.assignment),
   };
 }
 
@@ -55,7 +67,7 @@ function createLoaders(stores: Stores) {
 export type SpecialistChambersContext = SubgraphContext<Db<typeof schema>, Stores, ReturnType<typeof createLoaders>>;
 
 /** Builds the stores once and, per request, a context with fresh loaders. */
-export function contextFactory(db: Db<typeof schema>): () => Omit<SpecialistChambersContext, 'caller'> {
-  const stores = createStores(db);
+export function contextFactory(db: Db<typeof schema>, runtime: SpecialistChambersRuntime): () => Omit<SpecialistChambersContext, 'caller'> {
+  const stores = createStores(db, runtime.keys);
   return () => ({ db, stores, loaders: createLoaders(stores) });
 }
