@@ -129,7 +129,7 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
     // who can INSERT into the two tables writes a proposal by one name and an approval by
     // another; the officer then reads the identity through the graph as ASSIGNED,
     // unflagged, and nothing (no audit event of the approval, no check) notices.
-    it.fails('a proposal and an approval written straight into the tables open nothing', async () => {
+    it('a proposal and an approval written straight into the tables open nothing', async () => {
       const assignmentId = randomUUID();
       try {
         // One transaction, as the deferred trigger wants: the assignment with its proposal, then the approval.
@@ -150,7 +150,7 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
     // FINDING: with the triggers off (a superuser, or the owner), deleting a REVOKED step
     // gives a revoked officer access back; the history then says it never happened and
     // nothing compares it with the audit trail.
-    it.fails('deleting the REVOKED step of a revoked officer (triggers off) does not give the access back', async () => {
+    it('deleting the REVOKED step of a revoked officer (triggers off) does not give the access back', async () => {
       const officer = 'officer-rt-revoked';
       const proposed = await propose('manager-rt-g', officer, 7);
       await approve('manager-rt-h', proposed.data!.proposeProtectionOfficer!.assignment.id);
@@ -172,7 +172,7 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
     // FINDING: identities are stored in clear. A database administrator (or a backup, a
     // replica, a log of slow queries) reads every protected witness's name and location
     // without the gateway, without need-to-know, without an audit event.
-    it.fails('a database administrator reading the witness tables sees no identity or location in clear', async () => {
+    it('a database administrator reading the witness tables sees no identity or location in clear', async () => {
       const rows = await chambers().rows<Record<string, unknown>>(sql`select * from specialist_chambers.witness_identities limit 5`);
       const moves = await chambers().rows<Record<string, unknown>>(sql`select * from specialist_chambers.relocations limit 5`);
       expect(rows.length + moves.length).toBeGreaterThan(0);
