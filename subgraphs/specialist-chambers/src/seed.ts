@@ -16,7 +16,6 @@ import {
   supportRequests,
   threatAssessments,
   witnessIdentities,
-  protectionOfficerAction,
   protectionOfficerAssignmentEvents,
   protectionOfficerAssignmentHeads,
   protectionOfficerAssignments,
