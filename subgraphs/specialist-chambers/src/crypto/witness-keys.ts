@@ -102,8 +102,3 @@ const FIXED_DEVELOPMENT_KEYS: WitnessKeys = {
 export function witnessKeysOf(options: Pick<SpecialistChambersOptions, 'witnessKeys'>): WitnessKeys {
   return options.witnessKeys ?? FIXED_DEVELOPMENT_KEYS;
 }
-
-/** A new key, as the variables take it (`pnpm --filter @mission-graph/specialist-chambers --silent run witness-keys`). */
-export function newKeyText(): string {
-  return randomBytes(KEY_BYTES).toString('base64');
-}
