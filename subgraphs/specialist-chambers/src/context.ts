@@ -1,7 +1,9 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db, type SubgraphContext, type SubgraphRuntime } from '@mission-graph/service-kit';
-import { fieldCipher } from './crypto/field-cipher.js';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Database, type Db, type SubgraphContext, type SubgraphRuntime } from '@mission-graph/service-kit';
+import { sql } from 'drizzle-orm';
+import { CIPHER_PREFIX, fieldCipher, keyIdOf } from './crypto/field-cipher.js';
 import { witnessKeysOf, type SpecialistChambersOptions, type WitnessKeys } from './crypto/witness-keys.js';
 import type * as schema from './db/schema.js';
+import { protectionOfficerAssignmentEvents, witnessIdentities } from './db/schema.js';
 import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
 import { createProtectionOfficerStore } from './stores/protection-officer-store.js';
 import { createRelocationStore } from './stores/relocation-store.js';
@@ -16,8 +18,25 @@ export interface SpecialistChambersRuntime extends SubgraphRuntime {
   keys: WitnessKeys;
 }
 
-export async function prepareWitnessKeys(_database: unknown, options: SpecialistChambersOptions): Promise<SpecialistChambersRuntime> {
-  return { keys: witnessKeysOf(options) };
+/**
+ * The keys, and a look at what they will meet: identities not encrypted under this data
+ * key (rows from before encryption, or the wrong key configured) and steps without a MAC
+ * (from before sealing) are unreadable or open nothing — said once at start, in the log,
+ * rather than discovered one refused request at a time.
+ */
+export async function prepareWitnessKeys(database: Database<typeof schema>, options: SpecialistChambersOptions): Promise<SpecialistChambersRuntime> {
+  const keys = witnessKeysOf(options);
+  const current = `${CIPHER_PREFIX}${keyIdOf(keys.data)}:%`;
+  const [found] = await database.rows<{ identities: number; steps: number }>(sql`
+    select (select count(*)::int from ${witnessIdentities} where ${witnessIdentities.fullName} not like ${current}) as "identities",
+           (select count(*)::int from ${protectionOfficerAssignmentEvents} where ${protectionOfficerAssignmentEvents.mac} is null) as "steps"`);
+  if (found && (found.identities > 0 || found.steps > 0)) {
+    options.logger?.warn(
+      found,
+      'witness data the keys cannot open: identities not encrypted under WITNESS_DATA_KEY are unreadable, assignment steps without a MAC open nothing (docs/deploying.md, "Keys")',
+    );
+  }
+  return { keys };
 }
 
 function createStores(db: Db<typeof schema>, keys: WitnessKeys) {
