@@ -19,6 +19,7 @@
  *     (the Kubernetes limits: 512 MiB a subgraph, 768 MiB a gateway).
  * Exit code 0 when every check holds, 1 otherwise.
  */
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -175,6 +176,10 @@ try {
         DATABASE_MIGRATION_URL: databaseUrl,
         AUDIT_SIGNING_KEY: JSON.stringify(auditSigning.privateJwk),
         AUDIT_CHECKPOINT_FILE: auditCheckpointFile,
+      },
+      'specialist-chambers': {
+        WITNESS_DATA_KEY: randomBytes(32).toString('base64'),
+        WITNESS_ASSIGNMENT_KEY: randomBytes(32).toString('base64'),
       },
     },
     onLine: (replica, line) => {

@@ -5,6 +5,9 @@
 #   audit_signing_key  — the audit service only (signs checkpoints; never in the database)
 #   audit_verify_keys  — auditors (`docker compose run --rm audit-verify`); keep a copy
 #                        with them, away from this host (docs/audit.md, "Keys")
+#   witness_data_key, witness_assignment_key — specialist-chambers only (32 random bytes,
+#                        base64): identities encrypted, assignment steps MACed; losing the
+#                        data key loses every identity, so back it up apart from the database
 set -euo pipefail
 cd "$(dirname "$0")"
 umask 077
@@ -30,7 +33,10 @@ if [ ! -f audit_signing_key ]; then
   echo "$keys" | value_of AUDIT_SIGNING_KEY > audit_signing_key
   echo "$keys" | value_of AUDIT_VERIFY_KEYS > audit_verify_keys
 fi
-for file in internal_token_private_key internal_token_public_key audit_signing_key audit_verify_keys; do
+for key in witness_data_key witness_assignment_key; do
+  [ -f "$key" ] || node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64"))' > "$key"
+done
+for file in internal_token_private_key internal_token_public_key audit_signing_key audit_verify_keys witness_data_key witness_assignment_key; do
   [ -s "$file" ] || { echo "make-secrets: $file is empty (the key tool printed nothing usable)" >&2; exit 1; }
 done
 echo "secrets written to $(pwd)"

@@ -53,6 +53,15 @@ describe('caller tokens from a JWKS URL', () => {
     expect([...caller.scopes]).toEqual(['forensics:read', 'statistics:read']);
   });
 
+  it('marks a client-credentials token as a machine: sub equal to azp or client_id, or gty client-credentials; a person’s token is none', async () => {
+    const verify = createCallerVerifier({ jwksUrl, issuer: ISSUER, audience: AUDIENCE });
+    const callerOf = async (claims: Record<string, unknown>) => verify({ authorization: `Bearer ${await sign(first, claims)}` });
+    expect((await callerOf({})).machine).toBeUndefined();
+    expect((await callerOf({ azp: 'analyst-7' })).machine).toBe(true);
+    expect((await callerOf({ azp: 'ops-console', client_id: 'analyst-7' })).machine).toBe(true);
+    expect((await callerOf({ gty: 'client-credentials' })).machine).toBe(true);
+  });
+
   it('follows a key rotation: an unknown kid refetches the key set, at most once per cool-down', async () => {
     const verify = createCallerVerifier({ jwksUrl, issuer: ISSUER, audience: AUDIENCE, jwksCooldownMs: 300 });
     await verify({ authorization: `Bearer ${await sign(first)}` });

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@mission-graph/service-kit';
-import { admitClient } from '../src/clients/admission.js';
+import type { IncomingMessage } from 'node:http';
+import { admitClient, createAdmission } from '../src/clients/admission.js';
 import { clientCostMaxima, clientRegistry, costBudgets, loadClientRegistry } from '../src/clients/registry.js';
 
 const entry = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -40,6 +41,20 @@ describe('the client registry', () => {
     expect(admitClient(clients, { ...person, clientId: 'feed' }, 'external')?.id).toBe('feed');
     expect(() => admitClient(clients, { ...person, clientId: 'feed' }, 'internal')).toThrow(/may call \/external\/graphql only/);
     expect(() => admitClient(clients, { ...person, clientId: 'ghost' }, 'internal')).toThrow(/not registered/);
+  });
+});
+
+describe('machine clients', () => {
+  it('marks every caller of a client registered as machine as a machine (never one of four eyes); others keep what their token says', async () => {
+    const clients = registry([entry('bot', { machine: true }), entry('app')]);
+    const admitted = async (clientId: string) => {
+      const admit = createAdmission({ registry: clients, verifyCaller: async () => ({ authenticated: true, subject: 'svc-1', clientId, scopes: new Set<string>() }) });
+      const request = { headers: {}, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+      return (await admit(request, 'internal')).caller;
+    };
+    expect((await admitted('bot')).machine).toBe(true);
+    expect((await admitted('app')).machine).toBeUndefined();
+    expect(loadClientRegistry(fileURLToPath(new URL('../../config/clients.json', import.meta.url))).get('europol-statistics-feed')?.machine).toBe(true);
   });
 });
 

@@ -120,6 +120,8 @@ export function expectEnvironmentMatchesCode(service: string, env: Record<string
 
 function standInSecret(name: string): string {
   if (name.endsWith('_KEYS')) return JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', x: 'x' }]);
+  // Symmetric keys (specialist-chambers' witness keys): 32 bytes, base64; each its own.
+  if (name.startsWith('WITNESS_') && name.endsWith('_KEY')) return Buffer.alloc(32, name).toString('base64');
   if (name.endsWith('_KEY')) return JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' });
   if (name.endsWith('_URL')) return 'postgres://role:secret@postgres:5432/database';
   return 'secret';

@@ -89,11 +89,12 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
       expectNoIdentity(await readsIdentity('officer-rt-1'));
     });
 
-    // FINDING: any token with a `sub` counts as a person. A client-credentials token
-    // (sub = the client's own id, no human behind it) is accepted as the second pair of
-    // eyes, so whoever can run that client approves their own proposals: propose with
-    // your user token, approve with the automation's token, read the witness.
-    it.fails('a client-credentials token (sub = client_id, no human) cannot be the second pair of eyes', async () => {
+    // Was a finding: any token with a `sub` counted as a person, so a client-credentials
+    // token (sub = the client's own id, no human behind it) was accepted as the second
+    // pair of eyes. Closed: the gateway marks machine callers (sub = azp/client_id,
+    // gty client-credentials, or a client registered `machine`) and proposing or
+    // approving refuses them (HUMAN_PRINCIPAL_REQUIRED).
+    it('a client-credentials token (sub = client_id, no human) cannot be the second pair of eyes', async () => {
       const proposed = await propose('manager-rt-b', 'officer-rt-2', 7, { azp: 'mission-explorer' });
       const id = proposed.data!.proposeProtectionOfficer!.assignment.id;
       await approve('assign-automation', id, { client_id: 'assign-automation', azp: 'assign-automation' });
@@ -125,11 +126,11 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
   });
 
   describe('an insider with rights on the specialist-chambers database', () => {
-    // FINDING: the triggers check that the steps are legal, not who wrote them. Anyone
-    // who can INSERT into the two tables writes a proposal by one name and an approval by
-    // another; the officer then reads the identity through the graph as ASSIGNED,
-    // unflagged, and nothing (no audit event of the approval, no check) notices.
-    it.fails('a proposal and an approval written straight into the tables open nothing', async () => {
+    // Was a finding: the triggers check that the steps are legal, not who wrote them, so
+    // anyone who could INSERT into the two tables wrote a proposal and an approval and the
+    // officer read the identity as ASSIGNED. Closed: every step is MACed with
+    // WITNESS_ASSIGNMENT_KEY (not in the database) and only verified chains open.
+    it('a proposal and an approval written straight into the tables open nothing', async () => {
       const assignmentId = randomUUID();
       try {
         // One transaction, as the deferred trigger wants: the assignment with its proposal, then the approval.
@@ -147,10 +148,10 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
       expectNoIdentity(await readsIdentity(UNASSIGNED_OFFICER));
     });
 
-    // FINDING: with the triggers off (a superuser, or the owner), deleting a REVOKED step
-    // gives a revoked officer access back; the history then says it never happened and
-    // nothing compares it with the audit trail.
-    it.fails('deleting the REVOKED step of a revoked officer (triggers off) does not give the access back', async () => {
+    // Was a finding: with the triggers off, deleting a REVOKED step gave a revoked officer
+    // access back. Closed: a MACed head per assignment names its newest step; a chain that
+    // does not reach it counts as revoked (rollback to an old head: design-decisions).
+    it('deleting the REVOKED step of a revoked officer (triggers off) does not give the access back', async () => {
       const officer = 'officer-rt-revoked';
       const proposed = await propose('manager-rt-g', officer, 7);
       await approve('manager-rt-h', proposed.data!.proposeProtectionOfficer!.assignment.id);
@@ -169,10 +170,10 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
       expectNoIdentity(await readsIdentity(officer));
     });
 
-    // FINDING: identities are stored in clear. A database administrator (or a backup, a
-    // replica, a log of slow queries) reads every protected witness's name and location
-    // without the gateway, without need-to-know, without an audit event.
-    it.fails('a database administrator reading the witness tables sees no identity or location in clear', async () => {
+    // Was a finding: identities were stored in clear for any database administrator,
+    // backup or replica. Closed: encrypted at rest with WITNESS_DATA_KEY (AES-256-GCM,
+    // column and row id as associated data).
+    it('a database administrator reading the witness tables sees no identity or location in clear', async () => {
       const rows = await chambers().rows<Record<string, unknown>>(sql`select * from specialist_chambers.witness_identities limit 5`);
       const moves = await chambers().rows<Record<string, unknown>>(sql`select * from specialist_chambers.relocations limit 5`);
       expect(rows.length + moves.length).toBeGreaterThan(0);
@@ -181,11 +182,10 @@ describe(`red team: need-to-know and four eyes (${flavour})`, () => {
   });
 
   describe('idempotency keys', () => {
-    // FINDING: keys are per `azp`/`client_id` first, and a user token carries the app's
-    // client id: every user of one app shares one key space. A second analyst reusing a
-    // (guessable) key is answered with the first analyst's incident and records nothing;
-    // with another input the CONFLICT names the first one's record id.
-    it.fails('two people using the same client app never share an idempotency key', async () => {
+    // Was a finding: keys were per `azp`/`client_id` first, and a user token carries the
+    // app's client id, so every user of one app shared one key space. Closed: the kit
+    // scopes keys by (client, subject).
+    it('two people using the same client app never share an idempotency key', async () => {
       const report = (subject: string, description: string) =>
         callAs<{ reportIncident: { incident: { id: string } } | null }>(
           graph,

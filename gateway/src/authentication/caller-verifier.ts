@@ -84,10 +84,15 @@ export function createCallerVerifier(options: CallerVerifierOptions): CallerVeri
       throw error;
     }
     const clientId = [payload.azp, payload.client_id].find((v) => typeof v === 'string') as string | undefined;
+    // A client-credentials token names its own client as its subject (either claim may
+    // carry it; Auth0 marks it with `gty`): no person stands behind it.
+    const machine =
+      payload.sub !== undefined && (payload.sub === payload.azp || payload.sub === payload.client_id || payload.gty === 'client-credentials');
     return {
       authenticated: true,
       subject: payload.sub,
       clientId,
+      ...(machine ? { machine: true } : {}),
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
       purpose: declaredPurpose,
       breakGlass: breakGlassJustification,

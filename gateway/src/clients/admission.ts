@@ -46,7 +46,8 @@ export function createAdmission(options: AdmissionOptions): Admission {
     const client = admitClient(options.registry, verified, endpoint);
     // The contract travels in the internal token: subgraphs serve such a request only
     // what the contract holds, and no H2/H3 record (service-kit `Caller.contract`).
-    const caller: Caller = endpoint === 'external' ? { ...verified, contract: 'external' } : verified;
+    const known: Caller = client?.machine ? { ...verified, machine: true } : verified;
+    const caller: Caller = endpoint === 'external' ? { ...known, contract: 'external' } : known;
     const rateLimitHeaders = await options.rateLimiter?.admit({
       caller,
       client,

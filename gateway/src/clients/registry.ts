@@ -42,6 +42,8 @@ const clientEntry = z
     trustedDocumentsOnly: z.boolean(),
     /** Its persisted-operation manifest, relative to the registry file (Apollo or Hive format). */
     documents: z.string().min(1).optional(),
+    /** Only machines use it (client-credentials): no token naming it stands for a person (never one of four eyes). */
+    machine: z.boolean().optional(),
   })
   .strict()
   .refine((entry) => !entry.trustedDocumentsOnly || entry.documents !== undefined, {

@@ -14,8 +14,10 @@ import { badUserInput, conflict } from './errors.js';
  * - a retry with the same key and payload records nothing and answers the first
  *   result (the recorded record as it is now);
  * - the same key with another payload, or for another operation, is a CONFLICT;
- * - keys are per calling client (`clientId`, or the token subject without one), so two
- *   clients never collide;
+ * - keys are per (client, subject): the calling app (`clientId`) AND the person or
+ *   machine behind the token (`sub`). Two clients never collide, and neither do two
+ *   people using the same app (a user token carries its app's client id, so a key space
+ *   per client alone let one analyst's guessable key answer with another's record);
  * - concurrent calls with one key record once: the key's primary key makes all but
  *   the first roll back, and those answer the first's result.
  * Each subgraph keeps its keys in its own Postgres schema (`idempotencyKeysTable`).
@@ -29,7 +31,11 @@ export function idempotencyKeysTable(schema: PgSchema) {
   return schema.table(
     'idempotency_keys',
     {
-      /** The calling client's id (or subject): two clients never share a key space. */
+      /**
+       * The key space: the calling client's id and the token's subject together
+       * (`idempotencyScopeOf`), so neither two clients nor two people share one.
+       * Named `client` since before subjects were part of it (no migration needed).
+       */
       client: text('client').notNull(),
       key: text('key').notNull(),
       /** The mutation the key was used with, e.g. `recordMissingPerson`. */
@@ -52,15 +58,21 @@ export type IdempotencyKeysTable = ReturnType<typeof idempotencyKeysTable>;
 
 /** One idempotent call: who, under which key, which operation, with which payload. */
 export interface IdempotentCall {
+  /** The key space (`idempotencyScopeOf`): client and subject. */
   client: string;
   key: string;
   operation: string;
   payloadHash: string;
 }
 
-/** The calling client a key belongs to: its client id, else its token subject. */
-export function idempotencyClientOf(caller: Caller): string {
-  return caller.clientId ?? caller.subject ?? 'anonymous';
+/**
+ * The key space a caller's keys belong to: (client id, subject) as a JSON pair, so no
+ * choice of ids can make two different pairs spell the same string. A client-credentials
+ * token (no human) has its client's space; a token without either is one shared
+ * anonymous space (such callers cannot tell each other apart anyway).
+ */
+export function idempotencyScopeOf(caller: Caller): string {
+  return JSON.stringify([caller.clientId ?? null, caller.subject ?? null]);
 }
 
 /** A client's `idempotencyKey` argument, checked; null when none was given. */
@@ -103,7 +115,7 @@ export function idempotentCall(
   const checked = readIdempotencyKey(key);
   return checked === null
     ? null
-    : { client: idempotencyClientOf(caller), key: checked, operation, payloadHash: payloadHash(checkedPayload) };
+    : { client: idempotencyScopeOf(caller), key: checked, operation, payloadHash: payloadHash(checkedPayload) };
 }
 
 /** How one mutation records, and how it answers again from the id it recorded. */

@@ -182,8 +182,12 @@ export interface SubgraphDefinition<
   /** The SDL file beside the resolvers. */
   typeDefs: URL;
   resolvers: object;
-  /** Synthetic data, written once per database (see seedOnce); none for a subgraph that starts empty (the audit trail). */
-  seed?: (tx: Db<TSchema>) => Promise<void>;
+  /**
+   * Synthetic data, written once per database (see seedOnce); none for a subgraph that
+   * starts empty (the audit trail). Given the service's options: a seed that encrypts
+   * or seals what it writes needs the service's keys.
+   */
+  seed?: (tx: Db<TSchema>, options: Options) => Promise<void>;
   /** Its own environment variables besides those of every subgraph (see SubgraphEnvironment). */
   environment?: OwnEnvironment<Partial<Options>>;
   /**
@@ -235,7 +239,8 @@ export function defineSubgraph<
     try {
       if (definition.seed && options.seed !== false) {
         options.onProgress?.('seeding');
-        const seeded = await seedOnce(database, definition.pgSchema, definition.seed);
+        const seed = definition.seed;
+        const seeded = await seedOnce(database, definition.pgSchema, (tx) => seed(tx, options));
         if (seeded) options.onProgress?.('seeded', { rows: await countRows(database, definition.pgSchema) });
         else options.onProgress?.('already seeded');
       }

@@ -85,11 +85,25 @@ describe('payloadHash and readIdempotencyKey', () => {
     }
   });
 
-  it('scopes a call to the calling client: its client id, else its subject', () => {
+  it('scopes a call to (client, subject): the calling app and the person behind the token', () => {
     const caller = { authenticated: true, scopes: new Set<string>() };
-    expect(idempotentCall('recordNote', 'key-00000001', { ...caller, clientId: 'machine-1', subject: 'user-1' }, {})?.client).toBe('machine-1');
-    expect(idempotentCall('recordNote', 'key-00000001', { ...caller, subject: 'user-1' }, {})?.client).toBe('user-1');
+    const scope = (who: Partial<typeof caller> & { clientId?: string; subject?: string }) =>
+      idempotentCall('recordNote', 'key-00000001', { ...caller, ...who }, {})?.client;
+    expect(scope({ clientId: 'machine-1', subject: 'user-1' })).toBe('["machine-1","user-1"]');
+    expect(scope({ subject: 'user-1' })).toBe('[null,"user-1"]');
+    expect(scope({ clientId: 'machine-1' })).toBe('["machine-1",null]');
     expect(idempotentCall('recordNote', null, caller, {})).toBeNull();
+  });
+
+  it('two people using the same client app never share an idempotency key', () => {
+    const caller = { authenticated: true, scopes: new Set<string>(), clientId: 'mission-explorer' };
+    const a = idempotentCall('recordNote', 'incident-2025-0001', { ...caller, subject: 'analyst-a' }, {})!;
+    const b = idempotentCall('recordNote', 'incident-2025-0001', { ...caller, subject: 'analyst-b' }, {})!;
+    expect(a.client).not.toBe(b.client);
+    // Ids chosen to collide under a naive join ("a|b" + "c" vs "a" + "b|c") still differ.
+    const joinedA = idempotentCall('recordNote', 'incident-2025-0001', { ...caller, clientId: 'app|x', subject: 'y' }, {})!;
+    const joinedB = idempotentCall('recordNote', 'incident-2025-0001', { ...caller, clientId: 'app', subject: 'x|y' }, {})!;
+    expect(joinedA.client).not.toBe(joinedB.client);
   });
 });
 
@@ -151,6 +165,16 @@ describeOnEachDatabase('recordOnce', (flavour) => {
     expect(await errorOf(record(key, `second ${key}`))).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED', recordedId: first.id });
     expect(await errorOf(record(key, `first ${key}`, 'client-a', 'recordSomethingElse'))).toMatchObject({ code: 'CONFLICT' });
     expect(await noteCount()).toBe(before);
+  });
+
+  it('keeps two people of one client app apart: one key, two subjects, two records, no CONFLICT naming the other’s record', async () => {
+    const key = `same-app-${randomUUID()}`;
+    const person = (subject: string): IdempotentCall =>
+      idempotentCall('recordNote', key, { authenticated: true, scopes: new Set(), clientId: 'mission-explorer', subject }, { body: `same app ${key}` })!;
+    const first = await recordOnce(db, keys, person('analyst-a'), noteRecording(db, `analyst a ${key}`));
+    const second = await recordOnce(db, keys, person('analyst-b'), noteRecording(db, `analyst b ${key}`));
+    expect(second.id).not.toBe(first.id);
+    expect(second.body).toBe(`analyst b ${key}`);
   });
 
   it('keeps clients apart: one key, two clients, two records', async () => {

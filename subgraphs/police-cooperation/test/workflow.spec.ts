@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeOnEachDatabase } from '@mission-graph/service-kit/testing/suites';
-import { databaseViolation } from '@mission-graph/service-kit';
+import { databaseViolation, idempotencyScopeOf } from '@mission-graph/service-kit';
 import { startSubgraph, errorCodes, type GraphQLResponse, type RunningSubgraph } from '@mission-graph/service-kit/testing';
 import { createService } from '../src/service.js';
 
@@ -233,7 +233,7 @@ describeOnEachDatabase('request workflow', (flavour) => {
       expect(one.data!.recordExchangeRequest.request.id).not.toBe(two.data!.recordExchangeRequest.request.id);
     });
 
-    it('holds keys unique per client in the database', async () => {
+    it('holds keys unique per (client, subject) in the database', async () => {
       const key = newKey();
       await record({ ...EUROPOL_REQUEST, subject: `Unique ${key}` }, key);
       const [{ id }] = (await rows<{ id: string }>(
@@ -241,7 +241,7 @@ describeOnEachDatabase('request workflow', (flavour) => {
       )) as [{ id: string }];
       expect(
         await violatedConstraint(sql`insert into police_cooperation.idempotency_keys (client, key, operation, payload_hash, result_id)
-          values ('test-principal', ${key}, 'recordExchangeRequest', ${'0'.repeat(64)}, ${id})`),
+          values (${idempotencyScopeOf({ authenticated: true, subject: 'test-principal', scopes: new Set() })}, ${key}, 'recordExchangeRequest', ${'0'.repeat(64)}, ${id})`),
       ).toBe('idempotency_keys_pk');
     });
   });

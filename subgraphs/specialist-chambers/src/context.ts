@@ -1,5 +1,9 @@
-import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Db, type SubgraphContext } from '@mission-graph/service-kit';
+import { loaderOfMany, loaderOfOne, periodKey, periodOfKey, type Database, type Db, type SubgraphContext, type SubgraphRuntime } from '@mission-graph/service-kit';
+import { sql } from 'drizzle-orm';
+import { CIPHER_PREFIX, fieldCipher, keyIdOf } from './crypto/field-cipher.js';
+import { witnessKeysOf, type SpecialistChambersOptions, type WitnessKeys } from './crypto/witness-keys.js';
 import type * as schema from './db/schema.js';
+import { protectionOfficerAssignmentEvents, witnessIdentities } from './db/schema.js';
 import { createProtectedWitnessStore } from './stores/protected-witness-store.js';
 import { createProtectionOfficerStore } from './stores/protection-officer-store.js';
 import { createRelocationStore } from './stores/relocation-store.js';
@@ -9,14 +13,41 @@ import { createWitnessIdentityStore } from './stores/witness-identity-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
-function createStores(db: Db<typeof schema>) {
+/** What the service holds besides its database: the witness keys (never in the database). */
+export interface SpecialistChambersRuntime extends SubgraphRuntime {
+  keys: WitnessKeys;
+}
+
+/**
+ * The keys, and a look at what they will meet: identities not encrypted under this data
+ * key (rows from before encryption, or the wrong key configured) and steps without a MAC
+ * (from before sealing) are unreadable or open nothing — said once at start, in the log,
+ * rather than discovered one refused request at a time.
+ */
+export async function prepareWitnessKeys(database: Database<typeof schema>, options: SpecialistChambersOptions): Promise<SpecialistChambersRuntime> {
+  const keys = witnessKeysOf(options);
+  const current = `${CIPHER_PREFIX}${keyIdOf(keys.data)}:%`;
+  const [found] = await database.rows<{ identities: number; steps: number }>(sql`
+    select (select count(*)::int from ${witnessIdentities} where ${witnessIdentities.fullName} not like ${current}) as "identities",
+           (select count(*)::int from ${protectionOfficerAssignmentEvents} where ${protectionOfficerAssignmentEvents.mac} is null) as "steps"`);
+  if (found && (found.identities > 0 || found.steps > 0)) {
+    options.logger?.warn(
+      found,
+      'witness data the keys cannot open: identities not encrypted under WITNESS_DATA_KEY are unreadable, assignment steps without a MAC open nothing (docs/deploying.md, "Keys")',
+    );
+  }
+  return { keys };
+}
+
+function createStores(db: Db<typeof schema>, keys: WitnessKeys) {
+  const cipher = fieldCipher(keys.data);
   return {
     supportRequests: createSupportRequestStore(db),
-    protectedWitnesses: createProtectedWitnessStore(db),
-    witnessIdentities: createWitnessIdentityStore(db),
+    protectedWitnesses: createProtectedWitnessStore(db, cipher),
+    witnessIdentities: createWitnessIdentityStore(db, cipher),
     threatAssessments: createThreatAssessmentStore(db),
-    relocations: createRelocationStore(db),
-    protectionOfficers: createProtectionOfficerStore(db),
+    relocations: createRelocationStore(db, cipher, keys),
+    protectionOfficers: createProtectionOfficerStore(db, keys.assignment),
   };
 }
 
@@ -55,7 +86,7 @@ function createLoaders(stores: Stores) {
 export type SpecialistChambersContext = SubgraphContext<Db<typeof schema>, Stores, ReturnType<typeof createLoaders>>;
 
 /** Builds the stores once and, per request, a context with fresh loaders. */
-export function contextFactory(db: Db<typeof schema>): () => Omit<SpecialistChambersContext, 'caller'> {
-  const stores = createStores(db);
+export function contextFactory(db: Db<typeof schema>, runtime: SpecialistChambersRuntime): () => Omit<SpecialistChambersContext, 'caller'> {
+  const stores = createStores(db, runtime.keys);
   return () => ({ db, stores, loaders: createLoaders(stores) });
 }

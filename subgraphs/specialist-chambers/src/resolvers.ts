@@ -25,7 +25,7 @@ import {
   type SubmitSupportRequestInput,
 } from './domain/support-request-workflow.js';
 import { witnessHistory, type WitnessEventRow } from './domain/witness-history.js';
-import { checkOfficerSubject, requirePrincipal } from './domain/protection-officer-assignment.js';
+import { checkOfficerSubject, requireHumanPrincipal, requirePrincipal } from './domain/protection-officer-assignment.js';
 import {
   checkAssessmentSummary,
   checkReferral,
@@ -189,14 +189,14 @@ export const resolvers: Resolvers = {
       const assignment = await context.stores.protectionOfficers.propose(
         requireUuid(input.witnessId, 'input.witnessId'),
         checkOfficerSubject(input.officer),
-        requirePrincipal(context.caller),
+        requireHumanPrincipal(context.caller),
       );
       reportChanged(context, assignmentChange(assignment));
       return { assignment };
     },
 
     approveProtectionOfficer: async (_: unknown, { input }: { input: { assignmentId: string } }, context: Context) => {
-      const assignment = await context.stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requirePrincipal(context.caller));
+      const assignment = await context.stores.protectionOfficers.approve(requireUuid(input.assignmentId, 'input.assignmentId'), requireHumanPrincipal(context.caller));
       reportChanged(context, assignmentChange(assignment));
       return { assignment };
     },

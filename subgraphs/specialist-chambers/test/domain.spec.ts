@@ -25,6 +25,7 @@ import {
   checkOfficerSubject,
   checkProposal,
   opensNeedToKnow,
+  requireHumanPrincipal,
   requirePrincipal,
   type AssignmentFacts,
 } from '../src/domain/protection-officer-assignment.js';
@@ -227,6 +228,14 @@ describe('four eyes on protection-officer assignments', () => {
     expect(thrown(() => requirePrincipal(caller))).toMatchObject({ code: 'FORBIDDEN', reason: 'PRINCIPAL_REQUIRED' });
     expect(thrown(() => requirePrincipal({ ...caller, subject: '  ' }))).toMatchObject({ reason: 'PRINCIPAL_REQUIRED' });
     expect(requirePrincipal({ ...caller, subject: 'manager-1' })).toBe('manager-1');
+  });
+
+  it('needs a person to propose or approve: a client-credentials or registered machine token cannot', () => {
+    const caller = { authenticated: true, scopes: new Set<string>() };
+    expect(thrown(() => requireHumanPrincipal({ ...caller, subject: 'robot', clientId: 'robot' }))).toMatchObject({ code: 'FORBIDDEN', reason: 'HUMAN_PRINCIPAL_REQUIRED' });
+    expect(thrown(() => requireHumanPrincipal({ ...caller, subject: 'svc-1', clientId: 'robot', machine: true }))).toMatchObject({ reason: 'HUMAN_PRINCIPAL_REQUIRED' });
+    expect(thrown(() => requireHumanPrincipal(caller))).toMatchObject({ reason: 'PRINCIPAL_REQUIRED' });
+    expect(requireHumanPrincipal({ ...caller, subject: 'manager-1', clientId: 'ops-console' })).toBe('manager-1');
   });
 
   it('derives the status from the history: revocation is final, only APPROVED opens need-to-know', () => {

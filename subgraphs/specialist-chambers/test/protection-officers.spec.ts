@@ -130,6 +130,23 @@ describeOnEachDatabase('protection officers, four eyes,', (flavour) => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('a client-credentials token (sub = client_id, no human) cannot be the second pair of eyes, nor the first; it may revoke', async () => {
+    const assignment = await proposed(21, 'officer-new-7');
+    const before = await snapshot();
+    const ownClient = { subject: 'assign-automation', clientId: 'assign-automation' };
+    const registeredMachine = { subject: 'svc-7f3a', clientId: 'assign-automation', machine: true };
+    for (const machine of [ownClient, registeredMachine]) {
+      expect(onlyError(await approve(assignment.id, machine))).toMatchObject({ code: 'FORBIDDEN', reason: 'HUMAN_PRINCIPAL_REQUIRED' });
+      expect(onlyError(await propose(21, 'officer-new-8', machine))).toMatchObject({ code: 'FORBIDDEN', reason: 'HUMAN_PRINCIPAL_REQUIRED' });
+    }
+    expect(await snapshot()).toEqual(before);
+    expect((await read(21, 'officer-new-7')).data?.protectedWitness.identity).toBeNull();
+    // A person using the same app is a person: their token names the app, not themselves.
+    expect((await approve(assignment.id, { subject: 'manager-d', clientId: 'assign-automation' })).errors).toBeUndefined();
+    expect((await revoke(21, 'officer-new-7', ownClient)).errors).toBeUndefined();
+    expect((await read(21, 'officer-new-7')).data?.protectedWitness.identity).toBeNull();
+  });
+
   it('approves once: approving again, or a revoked proposal, is a CONFLICT naming its status', async () => {
     const assignment = await proposed(18, 'officer-new-5');
     expect((await approve(assignment.id)).errors).toBeUndefined();

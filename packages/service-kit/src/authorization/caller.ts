@@ -8,6 +8,12 @@ export interface Caller {
   subject?: string | undefined;
   /** `azp` / `client_id` of the caller's token (machine clients). */
   clientId?: string | undefined;
+  /**
+   * No person behind the token: a client-credentials token (its `sub` is its own client
+   * id, in `azp` or `client_id`, or it says `gty: client-credentials`) or any token of a
+   * client registered as `machine`. Such a caller is never one of the four eyes.
+   */
+  machine?: boolean | undefined;
   /** OAuth2 scopes (`scope` claim, space separated). */
   scopes: ReadonlySet<string>;
   /** Declared purpose (`X-Access-Purpose`: case reference and reason). */

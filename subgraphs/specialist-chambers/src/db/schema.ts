@@ -130,7 +130,11 @@ export const protectedWitnesses = specialistChambers.table(
  * The real identity of a protected witness, 1:1 with `protected_witnesses` (the
  * primary key is the witness id). Kept apart so that reading the programme under
  * codenames never touches identities, and access to them can be granted, audited
- * and revoked as one unit.
+ * and revoked as one unit. Every column but the id is encrypted (AES-256-GCM under
+ * `WITNESS_DATA_KEY`, the column and witness id as associated data; crypto/field-cipher.ts):
+ * whoever reads the table, a backup or a replica sees no name, birth date or place.
+ * Their plausibility (not blank, born after 1900) is therefore checked by the domain
+ * (`checkReferral`), not here.
  */
 export const witnessIdentities = specialistChambers.table(
   'witness_identities',
@@ -138,14 +142,16 @@ export const witnessIdentities = specialistChambers.table(
     witnessId: uuid('witness_id')
       .primaryKey()
       .references(() => protectedWitnesses.id, { onDelete: 'cascade' }),
+    /** Encrypted (enc:v1:…). */
     fullName: text('full_name').notNull(),
-    dateOfBirth: date('date_of_birth', { mode: 'string' }).notNull(),
+    /** Encrypted (enc:v1:…): the ISO date. */
+    dateOfBirth: text('date_of_birth').notNull(),
+    /** Encrypted (enc:v1:…). */
     currentLocation: text('current_location').notNull(),
   },
   (t) => [
     check('witness_identities_full_name_not_blank', sql`length(trim(${t.fullName})) > 0`),
     check('witness_identities_current_location_not_blank', sql`length(trim(${t.currentLocation})) > 0`),
-    check('witness_identities_date_of_birth_plausible', sql`${t.dateOfBirth} >= date '1900-01-01'`),
   ],
 );
 
@@ -175,7 +181,10 @@ export const threatAssessments = specialistChambers.table(
 
 /**
  * Relocations of a protected witness (1:n): where the witness lived and was moved
- * to. As sensitive as the identity, so kept in its own table too.
+ * to. As sensitive as the identity, so kept in its own table too, and both places
+ * encrypted like the identity (the relocation id as associated data). That a move goes
+ * somewhere else is the domain's check (`checkRelocationTarget`): two ciphertexts
+ * always differ.
  */
 export const relocations = specialistChambers.table(
   'relocations',
@@ -185,13 +194,14 @@ export const relocations = specialistChambers.table(
       .notNull()
       .references(() => protectedWitnesses.id, { onDelete: 'cascade' }),
     occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
+    /** Encrypted (enc:v1:…). */
     fromLocation: text('from_location').notNull(),
+    /** Encrypted (enc:v1:…). */
     toLocation: text('to_location').notNull(),
   },
   (t) => [
     check('relocations_from_location_not_blank', sql`length(trim(${t.fromLocation})) > 0`),
     check('relocations_to_location_not_blank', sql`length(trim(${t.toLocation})) > 0`),
-    check('relocations_moves_somewhere_else', sql`${t.fromLocation} <> ${t.toLocation}`),
     check('relocations_occurred_on_plausible', sql`${t.occurredOn} >= date '2000-01-01'`),
     index('relocations_witness_occurred_on_idx').on(t.witnessId, t.occurredOn.desc(), t.id.desc()),
   ],
@@ -245,6 +255,12 @@ export const protectionOfficerAssignmentEvents = specialistChambers.table(
     /** Who took the step: the `sub` of their token. */
     actor: text('actor').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    /**
+     * HMAC-SHA256 under `WITNESS_ASSIGNMENT_KEY` of the assignment, this step and the MAC
+     * of the step before (crypto/assignment-seal.ts). Null for steps written before
+     * steps were sealed: those open nothing.
+     */
+    mac: text('mac'),
   },
   (t) => [
     // Named here: the generated name would pass PostgreSQL's 63-character limit.
@@ -257,6 +273,27 @@ export const protectionOfficerAssignmentEvents = specialistChambers.table(
     // The approval queue: pending proposals, newest first.
     index('protection_officer_assignment_events_action_idx').on(t.action, t.occurredAt, t.assignmentId),
     check('protection_officer_assignment_events_actor_format', sql`${t.actor} ~ '^[^[:space:]]{1,200}$'`),
+  ],
+);
+
+/**
+ * The head of each assignment's chain of steps: HMAC of the assignment id and the MAC of
+ * its newest step, rewritten with every step. A chain that does not end where its head
+ * says (its newest step deleted, say a revocation) counts as revoked.
+ */
+export const protectionOfficerAssignmentHeads = specialistChambers.table(
+  'protection_officer_assignment_heads',
+  {
+    assignmentId: uuid('assignment_id').primaryKey(),
+    mac: text('mac').notNull(),
+  },
+  (t) => [
+    // Named here: the generated name would pass PostgreSQL's 63-character limit.
+    foreignKey({
+      name: 'protection_officer_assignment_heads_assignment_fk',
+      columns: [t.assignmentId],
+      foreignColumns: [protectionOfficerAssignments.id],
+    }),
   ],
 );
 

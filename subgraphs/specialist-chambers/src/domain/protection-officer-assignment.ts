@@ -50,6 +50,23 @@ export function requirePrincipal(caller: Caller): string {
   return subject;
 }
 
+/**
+ * The principal proposing or approving: a person. A machine (a client-credentials token,
+ * whose `sub` is its own client id, or any token of a client registered as a machine)
+ * is run by whoever runs the automation, so as a second pair of eyes it would let one
+ * person propose with their own token and approve with the automation's. Revoking stays
+ * open to machines: closing access quickly is always safe.
+ */
+export function requireHumanPrincipal(caller: Caller): string {
+  const subject = requirePrincipal(caller);
+  if (caller.machine || subject === caller.clientId) {
+    throw forbidden('Four eyes: assignments are proposed and approved by people; this token is a machine client’s (client credentials)', {
+      reason: 'HUMAN_PRINCIPAL_REQUIRED',
+    });
+  }
+  return subject;
+}
+
 /** A principal id as the officer's token carries it in `sub`: 1 to 200 characters, no whitespace. */
 export function checkOfficerSubject(officer: string, argument = 'input.officer'): string {
   if (!/^\S{1,200}$/.test(officer)) {

@@ -16,7 +16,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.js';
 import { protectedWitnesses, relocations, threatAssessments, witnessIdentities } from '../db/schema.js';
 import { checkWitnessTransition, type ReferWitnessInput, type WitnessFile } from '../domain/witness-programme.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import { WITNESS_VIOLATIONS } from './violations.js';
+import { sealIdentity } from './witness-data.js';
 import { lockWitness } from './witness-lock.js';
 import type { ProtectedWitnessRow } from '../db/schema.js';
 
@@ -33,7 +35,7 @@ const MOST_RECENTLY_REFERRED: KeysetOrder<ProtectedWitnessRow> = {
   key: [keyPart(protectedWitnesses.referredOn, sql`date`, isIsoDate, (row) => row.referredOn), idPart(protectedWitnesses.id)],
 };
 
-export function createProtectedWitnessStore(db: Db<typeof schema>) {
+export function createProtectedWitnessStore(db: Db<typeof schema>, cipher: FieldCipher) {
   const matching = (filter: ProtectedWitnessFilter) =>
     and(
       filter.status ? eq(protectedWitnesses.status, filter.status) : undefined,
@@ -58,7 +60,7 @@ export function createProtectedWitnessStore(db: Db<typeof schema>) {
             .insert(protectedWitnesses)
             .values({ id: randomUUID(), codename: input.codename, riskLevel: input.riskLevel, referredOn: input.referredOn, status: 'REFERRED' })
             .returning();
-          await tx.insert(witnessIdentities).values({ witnessId: row!.id, ...input.identity });
+          await tx.insert(witnessIdentities).values(sealIdentity(cipher, row!.id, input.identity));
           return row!;
         });
       } catch (error) {

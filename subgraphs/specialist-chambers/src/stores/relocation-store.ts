@@ -7,7 +7,10 @@ import { mayKnow, needToKnowError, witnessAccessBasis } from '../domain/need-to-
 import { checkEventDate, checkRelocatable, checkRelocationTarget } from '../domain/witness-programme.js';
 import type { ProtectedWitnessRow } from './protected-witness-store.js';
 import { approvedOfficersOf } from './protection-officer-store.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { WitnessKeys } from '../crypto/witness-keys.js';
 import { WITNESS_VIOLATIONS } from './violations.js';
+import { openCurrentLocation, openRelocation, sealCurrentLocation, sealRelocation } from './witness-data.js';
 import { lockWitness } from './witness-lock.js';
 import type { RelocationRow } from '../db/schema.js';
 
@@ -28,7 +31,7 @@ export interface RecordedRelocation {
  * All SQL about relocations of protected witnesses: whereabouts, as sensitive as the
  * identity. Apart from the other stores so that every read of them is easy to find.
  */
-export function createRelocationStore(db: Db<typeof schema>) {
+export function createRelocationStore(db: Db<typeof schema>, cipher: FieldCipher, keys: WitnessKeys) {
   return {
     /** The witness each of these relocations moved. */
     witnessIdsOf(relocationIds: readonly string[]): Promise<{ id: string; witnessId: string }[]> {
@@ -36,12 +39,13 @@ export function createRelocationStore(db: Db<typeof schema>) {
     },
 
     /** Every relocation of these witnesses, in one statement; each witness's newest first. */
-    byWitnessIds(witnessIds: readonly string[]): Promise<RelocationRow[]> {
-      return db
+    async byWitnessIds(witnessIds: readonly string[]): Promise<RelocationRow[]> {
+      const rows = await db
         .select()
         .from(relocations)
         .where(inArray(relocations.witnessId, [...witnessIds]))
         .orderBy(asc(relocations.witnessId), desc(relocations.occurredOn), desc(relocations.id));
+      return rows.map((row) => openRelocation(cipher, row));
     },
 
     /**
@@ -54,7 +58,7 @@ export function createRelocationStore(db: Db<typeof schema>) {
       try {
         return await on.transaction(async (tx) => {
           const witness = await lockWitness(tx, input.witnessId);
-          const officers = await approvedOfficersOf(tx, [input.witnessId]);
+          const officers = await approvedOfficersOf(tx, keys.assignment, [input.witnessId]);
           if (!mayKnow(witnessAccessBasis(caller, officers.map((row) => row.officerSubject)))) {
             throw needToKnowError(input.witnessId, 'Mutation.recordRelocation');
           }
@@ -64,13 +68,13 @@ export function createRelocationStore(db: Db<typeof schema>) {
             .select({ currentLocation: witnessIdentities.currentLocation })
             .from(witnessIdentities)
             .where(eq(witnessIdentities.witnessId, input.witnessId));
-          const fromLocation = identity!.currentLocation;
+          const fromLocation = openCurrentLocation(cipher, input.witnessId, identity!.currentLocation);
           const toLocation = checkRelocationTarget(fromLocation, input.toLocation);
           const relocationId = randomUUID();
-          await tx.insert(relocations).values({ id: relocationId, witnessId: input.witnessId, occurredOn, fromLocation, toLocation });
+          await tx.insert(relocations).values(sealRelocation(cipher, { id: relocationId, witnessId: input.witnessId, occurredOn, fromLocation, toLocation }));
           await tx
             .update(witnessIdentities)
-            .set({ currentLocation: toLocation })
+            .set({ currentLocation: sealCurrentLocation(cipher, input.witnessId, toLocation) })
             .where(eq(witnessIdentities.witnessId, input.witnessId));
           if (witness.status === 'RELOCATED') return { relocationId, witness };
           const [updated] = await tx
