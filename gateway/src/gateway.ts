@@ -66,6 +66,12 @@ export interface GatewayOptions {
   cost?: CostSettings;
   /** Fetch timeout per subgraph name, in ms (default 10 s). */
   subgraphTimeoutMs?: (name: string) => number;
+  /**
+   * Merge identical concurrent query fetches of callers with identical rights into one
+   * subgraph request (subgraph/inflight.ts; default true). Never for the audit service,
+   * which records each read of the trail.
+   */
+  mergeInflightFetches?: boolean;
 
   // Front doors: the external contract, clients, rate limits, CORS, explorer personas.
   /** The contract supergraph served on `/external/graphql` (schema/external.supergraph.graphql); omitted: no such endpoint. */
@@ -81,6 +87,12 @@ export interface GatewayOptions {
 }
 
 export const DEFAULT_COST: CostSettings = { max: 5000, mode: 'enforce', defaultListSize: 10 };
+
+/**
+ * Subgraphs whose reads are never merged: each read of the audit trail is itself an
+ * AUDIT_READ event, per request — two reads merged would be recorded as one.
+ */
+const NEVER_MERGED = new Set(['audit']);
 
 /** Where the external contract is served. */
 export const EXTERNAL_PATH = '/external/graphql';
@@ -113,6 +125,7 @@ export function createGateway(options: GatewayOptions): HttpService {
       const client = new SubgraphDataSource(name, endpoint, options.internalTokenKey, {
         timeoutMs: options.subgraphTimeoutMs?.(name) ?? 10_000,
         development: options.development,
+        mergeInflight: (options.mergeInflightFetches ?? true) && !NEVER_MERGED.has(name),
       });
       dataSources.set(name, client);
       dataSource = instrumentDataSource(name, client, metrics);
