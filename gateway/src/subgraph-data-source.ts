@@ -17,6 +17,12 @@ export interface SubgraphClientOptions {
    * per request (the audit service records every read of the trail).
    */
   mergeInflight?: boolean;
+  /**
+   * Called when a fetch of an incoming mutation is sent to this subgraph, and again when
+   * it ended (whatever the outcome: a failed or timed-out mutation may still have changed
+   * something): what the response cache drops its answers from this subgraph on.
+   */
+  onMutation?: (subgraph: string) => void;
 }
 
 /** A fetch that outlived the subgraph's timeout (shared by every caller merged into it). */
@@ -56,6 +62,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     // What the edge set for this fetch (request id, W3C trace context).
     const forwarded = Object.fromEntries(request.http?.headers ?? []);
+    const mutation = this.options.onMutation && isMutationFetch(options);
+    if (mutation) this.options.onMutation!(this.serviceName);
     let answer: RawAnswer;
     try {
       answer =
@@ -75,6 +83,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       }
       console.error(`subgraph ${this.serviceName} failed:`, error);
       throw this.unavailable();
+    } finally {
+      if (mutation) this.options.onMutation!(this.serviceName);
     }
     const { status } = answer;
     // Parsed per caller: callers merged into one fetch never share a mutable object.
@@ -145,6 +155,11 @@ function isQueryFetch(options: GraphQLDataSourceProcessOptions<Record<string, un
   if (!('incomingRequestContext' in options)) return false;
   if (options.incomingRequestContext.operation?.operation !== 'query') return false;
   return /^\s*(?:query\b|\{)/.test(options.request.query ?? '');
+}
+
+/** Any fetch of an incoming mutation (its entity fetches too: conservative, they are few). */
+function isMutationFetch(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): boolean {
+  return 'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === 'mutation';
 }
 
 /**
