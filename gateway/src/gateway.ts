@@ -33,7 +33,6 @@ import { PipelineGateway, type UnauthorizedMode } from './operation/pipeline-gat
 import { operationLimitsStep, PreflightApolloServer } from './operation/preflight.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { readOwnership } from './response-cache/eligibility.js';
-import { responseCacheHeaders } from './response-cache/headers.js';
 import { ResponseCache } from './response-cache/response-cache.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
@@ -233,7 +232,7 @@ function createPipeline(supergraphPath: string, options: GatewayOptions, parts: 
     },
     {
       steps: [trustedDocumentsStep(parts.documents), operationLimitsStep(options.limits ?? DEFAULT_LIMITS)],
-      responseHeaders: (context) => responseCacheHeaders(parts.responseCache, context, context.rateLimitHeaders),
+      responseHeaders: (context) => context.rateLimitHeaders,
     },
   );
   return { apollo, loaded: () => loaded };

@@ -14,6 +14,7 @@ import { accessDecisions, rightsKey } from '../authorization/decisions.js';
 import { refusalExplainer } from '../authorization/explain-refusal.js';
 import type { GatewayContext } from '../context.js';
 import { eligibility, type Eligibility, type Ownership } from '../response-cache/eligibility.js';
+import { markCacheStatus } from '../response-cache/headers.js';
 import type { Generations, ResponseCache } from '../response-cache/response-cache.js';
 import type { CostPolicy } from './cost.js';
 import { hiddenAliases, isReservedKey } from './hidden-aliases.js';
@@ -149,18 +150,18 @@ export class PipelineGateway implements GatewayInterface {
       return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true, removal.missing)), extensions };
     }
 
-    const context = requestContext.context as Partial<GatewayContext>;
+    const responseCache = this.options.responseCache?.cache;
     const cacheLookup = this.lookUpCache(shape, requestContext, caller, rights, variables);
     if (cacheLookup?.hit) {
-      context.responseCache = 'HIT';
+      markCacheStatus(requestContext, responseCache, 'HIT');
       return { data: cacheLookup.hit, extensions };
     }
-    if (this.options.responseCache?.cache.enabled) context.responseCache = cacheLookup ? 'MISS' : 'BYPASS';
+    markCacheStatus(requestContext, responseCache, cacheLookup ? 'MISS' : 'BYPASS');
     const store = (answer: GatewayExecutionResult): GatewayExecutionResult => {
       if (!cacheLookup) return answer;
       // Never an answer with errors (a removed field, a subgraph failure, a timeout).
-      if (answer.errors || !answer.data) context.responseCache = 'BYPASS';
-      else this.options.responseCache!.cache.set(cacheLookup.key, answer.data, cacheLookup.seen);
+      if (answer.errors || !answer.data) markCacheStatus(requestContext, responseCache, 'BYPASS');
+      else responseCache!.set(cacheLookup.key, answer.data, cacheLookup.seen);
       return answer;
     };
 
