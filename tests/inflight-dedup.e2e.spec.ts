@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticId } from '@mission-graph/service-kit';
 import { startDelayingProxy, type DelayingProxy } from './testkit/delaying-proxy.js';
-import { postGraphQL, startGraph, type RunningGraph } from './testkit/graph.js';
+import { startGraph, type RunningGraph } from './testkit/graph.js';
 
 const WITNESS = syntheticId('protected-witness', 7);
 const ASSIGNED = 'officer-07';

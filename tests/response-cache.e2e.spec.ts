@@ -15,10 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '@mission-graph/gateway';
 import { httpAuditSink } from '@mission-graph/gateway/audit';
 import { createCallerVerifier } from '@mission-graph/gateway/authentication';
+import { loadClientRegistry } from '@mission-graph/gateway/front-doors';
 import { AUDIT_APPEND_PATH, syntheticId, type HttpService } from '@mission-graph/service-kit';
 import { SUPERGRAPH_PATH } from '../scripts/supergraph.js';
 import { CLIENTS_PATH, startGraph, TEST_AUDIENCE, TEST_ISSUER, type RunningGraph } from './testkit/graph.js';
-import { loadClientRegistry } from '@mission-graph/gateway/front-doors';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PURPOSE = 'CASE-2026-013: cache review';
