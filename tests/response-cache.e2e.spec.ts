@@ -140,7 +140,7 @@ describe('the response cache', () => {
     expect((await as(['statistics:read'], report)).cache).toBe('HIT');
     const exact = internal.body.data!.missionReport as Figures;
     const small = Object.entries(exact).flatMap(([pillar, figures]) =>
-      Object.entries(figures).flatMap(([name, value]) => (typeof value === 'number' && value > 0 && value < 5 ? [[pillar, name]] : [])),
+      Object.entries(figures).flatMap(([name, value]) => (typeof value === 'number' && value > 0 && value < 5 ? [[pillar, name] as const] : [])),
     );
     expect(small.length).toBeGreaterThan(0);
     const token = await graph.token(['statistics:read'], { subject: SANDBOX, claims: { client_id: SANDBOX } });
@@ -149,7 +149,7 @@ describe('the response cache', () => {
     expect(external.cache).toBe('MISS');
     const shown = external.body.data!.missionReport as Figures;
     // Small-count suppression applied to what the external endpoint caches and answers.
-    for (const [pillar, name] of small) expect(shown[pillar]![name!], `${pillar}.${name}`).toBeNull();
+    for (const [pillar, name] of small) expect(shown[pillar]![name], `${pillar}.${name}`).toBeNull();
     const again = await post(graph.externalUrl, report, undefined, { authorization: `Bearer ${token}` });
     expect(again.cache).toBe('HIT');
     expect(again.body).toEqual(external.body);

@@ -24,7 +24,7 @@ export interface ResponseCacheOptions {
   ttlMs: number;
   /** Most entries kept (default 2000). */
   maxEntries?: number;
-  /** Most characters of answers kept in all (default 50 million). */
+  /** Most characters of answers kept in all (default 16 million: the gateway must stay small). */
   maxChars?: number;
   /** Set: invalidations are shared with every replica through Redis pub/sub. */
   redisUrl?: string | undefined;
@@ -58,7 +58,7 @@ export class ResponseCache {
   constructor(private readonly options: ResponseCacheOptions) {
     this.entries = new LRUCache<string, Entry>({
       max: options.maxEntries ?? 2000,
-      maxSize: options.maxChars ?? 50_000_000,
+      maxSize: options.maxChars ?? 16_000_000,
       sizeCalculation: (entry, key) => entry.data.length + key.length + 1,
       ttl: Math.max(1, options.ttlMs),
       ttlAutopurge: false,
