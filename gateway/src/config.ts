@@ -114,6 +114,14 @@ export const gatewayEnv = {
   REDIS_URL: optionalUrl,
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('mission-graph:rate-limit:'),
   CORS_ALLOWED_ORIGINS: corsOrigins,
+  // Fast paths (README "Performance"): merge identical concurrent subgraph queries of
+  // callers with identical rights; group audit appends ready within this many ms.
+  SUBGRAPH_MERGE_INFLIGHT: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  // Answers without personal data or need-to-know, cached per rights for this long (0: off);
+  // with REDIS_URL, invalidations reach every replica on this channel.
+  RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  RESPONSE_CACHE_CHANNEL: z.string().min(1).default('mission-graph:response-cache:invalidate'),
 };
 
 /** Gateway variables production refuses to start without. */

@@ -33,6 +33,8 @@ import { DEFAULT_LIMITS, type OperationLimits } from './operation/limits.js';
 import { PipelineGateway, type UnauthorizedMode } from './operation/pipeline-gateway.js';
 import { operationLimitsStep, PreflightApolloServer } from './operation/preflight.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import { readOwnership } from './response-cache/eligibility.js';
+import { ResponseCache } from './response-cache/response-cache.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
 export type { GatewayContext } from './context.js';
@@ -67,6 +69,18 @@ export interface GatewayOptions {
   cost?: CostSettings;
   /** Fetch timeout per subgraph name, in ms (default 10 s). */
   subgraphTimeoutMs?: (name: string) => number;
+  /**
+   * Merge identical concurrent query fetches of callers with identical rights into one
+   * subgraph request (subgraph/inflight.ts; default true). Never for the audit service,
+   * which records each read of the trail.
+   */
+  mergeInflightFetches?: boolean;
+  /**
+   * Response cache for answers without personal data or need-to-know (response-cache/):
+   * lifetime in ms (0 or omitted: off) and, for several replicas, the Redis that carries
+   * invalidations between them.
+   */
+  responseCache?: { ttlMs: number; redisUrl?: string | undefined; channel?: string } | undefined;
 
   // Front doors: the external contract, clients, rate limits, CORS, explorer personas.
   /** The contract supergraph served on `/external/graphql` (schema/external.supergraph.graphql); omitted: no such endpoint. */
@@ -82,6 +96,12 @@ export interface GatewayOptions {
 }
 
 export const DEFAULT_COST: CostSettings = { max: 5000, mode: 'enforce', defaultListSize: 10 };
+
+/**
+ * Subgraphs whose reads are never merged: each read of the audit trail is itself an
+ * AUDIT_READ event, per request — two reads merged would be recorded as one.
+ */
+const NEVER_MERGED = new Set(['audit']);
 
 /** Where the external contract is served. */
 export const EXTERNAL_PATH = '/external/graphql';
@@ -102,6 +122,8 @@ export function createGateway(options: GatewayOptions): HttpService {
     rateLimiter: options.rateLimiter,
   });
   const documents = loadTrustedDocuments(options.clients);
+  // One response cache for both endpoints (the endpoint is part of its key).
+  const responseCache = new ResponseCache({ ttlMs: 0, ...options.responseCache });
   // One client (a keep-alive pool) per subgraph, shared by both pipelines.
   const endpoints = new Map<string, string>();
   const dataSources = new Map<string, SubgraphDataSource>();
@@ -114,6 +136,8 @@ export function createGateway(options: GatewayOptions): HttpService {
       const client = new SubgraphDataSource(name, endpoint, options.internalTokenKey, {
         timeoutMs: options.subgraphTimeoutMs?.(name) ?? 10_000,
         development: options.development,
+        mergeInflight: (options.mergeInflightFetches ?? true) && !NEVER_MERGED.has(name),
+        ...(responseCache.enabled ? { onMutation: (subgraph: string) => responseCache.invalidate(subgraph) } : {}),
       });
       dataSources.set(name, client);
       dataSource = instrumentDataSource(name, client, metrics);
@@ -124,7 +148,8 @@ export function createGateway(options: GatewayOptions): HttpService {
   // One cost policy for both endpoints: a client's budget is its registry `costMax` (or COST_MAX_BY_CLIENT).
   const settings = options.cost ?? DEFAULT_COST;
   const cost: CostSettings = { ...settings, maxByClient: clientCostMaxima(settings.maxByClient ?? new Map(), options.clients) };
-  const pipeline = (supergraphPath: string) => createPipeline(supergraphPath, options, { documents, metrics, dataSourceFor, cost });
+  const pipeline = (supergraphPath: string) =>
+    createPipeline(supergraphPath, options, { documents, metrics, dataSourceFor, cost, responseCache });
   const internal = pipeline(options.supergraphPath);
   const external = options.externalSupergraphPath ? pipeline(options.externalSupergraphPath) : undefined;
 
@@ -145,7 +170,8 @@ export function createGateway(options: GatewayOptions): HttpService {
     routes: async (request, response) =>
       cors(request, response) || explorerRoutes(request, response) || ((await personas?.(request, response)) ?? false),
     isReady: subgraphReadiness(() => endpoints, () => internal.loaded() && (external?.loaded() ?? true)),
-    onStop: async () => void (await Promise.all([...dataSources.values()].map((dataSource) => dataSource.close()))),
+    onStop: async () =>
+      void (await Promise.all([...[...dataSources.values()].map((dataSource) => dataSource.close()), responseCache.close()])),
   });
 }
 
@@ -154,6 +180,7 @@ interface PipelineParts {
   cost: CostSettings;
   metrics: ServiceMetrics;
   dataSourceFor: (name: string, url: string | undefined) => GraphQLDataSource;
+  responseCache: ResponseCache;
 }
 
 /**
@@ -183,6 +210,7 @@ function createPipeline(supergraphPath: string, options: GatewayOptions, parts: 
     mutations: new MutationRecorder(auditSink),
     // Each supergraph's own @cost/@listSize (the contract keeps them: schema-files.spec.ts).
     cost: new CostPolicy(readCostModel(supergraph), parts.cost),
+    responseCache: parts.responseCache.enabled ? { cache: parts.responseCache, ownership: readOwnership(supergraph) } : undefined,
   });
   const apollo = new PreflightApolloServer<FrontDoorContext>(
     {

@@ -46,8 +46,9 @@ export function instrumentAuditSink(sink: AuditSink, metrics: ServiceMetrics): A
       const started = process.hrtime.bigint();
       let outcome: 'success' | 'failure' = 'failure';
       try {
-        await sink.record(event);
+        const receipt = await sink.record(event);
         outcome = 'success';
+        return receipt;
       } finally {
         metrics.recordAuditAppend(outcome, Number(process.hrtime.bigint() - started) / 1e9);
       }

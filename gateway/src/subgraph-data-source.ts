@@ -2,15 +2,36 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
-import { ANONYMOUS, CHANGES_EXTENSION, signInternalToken, type KeyPair } from '@mission-graph/service-kit';
+import { ANONYMOUS, CHANGES_EXTENSION, signInternalToken, type Caller, type KeyPair } from '@mission-graph/service-kit';
 import { isMutationFetch } from './audit/mutation-record.js';
 import type { GatewayContext } from './context.js';
+import { fetchKey, InflightFetches, WaiterGone, type RawAnswer } from './subgraph/inflight.js';
 
 export interface SubgraphClientOptions {
   /** A fetch taking longer is abandoned: its fields are null with `SUBGRAPH_TIMEOUT`, the rest answers. */
   timeoutMs: number;
   /** Keep subgraph error details (stack traces) for development. */
   development: boolean;
+  /**
+   * Merge identical concurrent query fetches of callers with identical rights
+   * (subgraph/inflight.ts). Off for a subgraph whose reads have effects of their own
+   * per request (the audit service records every read of the trail).
+   */
+  mergeInflight?: boolean;
+  /**
+   * Called when a fetch of an incoming mutation is sent to this subgraph, and again when
+   * it ended (whatever the outcome: a failed or timed-out mutation may still have changed
+   * something): what the response cache drops its answers from this subgraph on.
+   */
+  onMutation?: (subgraph: string) => void;
+}
+
+/** A fetch that outlived the subgraph's timeout (shared by every caller merged into it). */
+class SubgraphTimedOut extends Error {}
+
+/** What one request to the subgraph answered, and the internal token it was sent with. */
+interface Sent extends RawAnswer {
+  token: string;
 }
 
 /**
@@ -27,6 +48,7 @@ export interface SubgraphClientOptions {
 export class SubgraphDataSource implements GraphQLDataSource<Record<string, unknown>> {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly inflight: InflightFetches | undefined;
 
   constructor(
     readonly serviceName: string,
@@ -37,50 +59,49 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     const parsed = new URL(url);
     this.pool = new Pool(parsed.origin);
     this.path = `${parsed.pathname}${parsed.search}`;
+    this.inflight = options.mergeInflight ? new InflightFetches() : undefined;
   }
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
     const { caller = ANONYMOUS, signal: clientGone, mutationChanges } = context as Partial<GatewayContext>;
-    const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller);
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    // What the edge set for this fetch (request id, W3C trace context).
+    const forwarded = Object.fromEntries(request.http?.headers ?? []);
     // A mutation fetch's answer says what it changed (the OUTCOME audit event names it).
     const changes = isMutationFetch(request.query) ? mutationChanges : undefined;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = clientGone ? AbortSignal.any([clientGone, timeout]) : timeout;
-    let status: number;
-    let body: string;
+    const mutation = this.options.onMutation && isPartOfMutation(options);
+    if (mutation) this.options.onMutation!(this.serviceName);
+    let answer: RawAnswer & { token?: string };
     try {
-      const response = await this.pool.request({
-        path: this.path,
-        method: 'POST',
-        headers: {
-          // What the edge set for this fetch (request id, W3C trace context), then our own.
-          ...Object.fromEntries(request.http?.headers ?? []),
-          'content-type': 'application/json',
-          accept: 'application/json',
-          authorization: `Bearer ${token}`,
-        },
-        body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }),
-        signal,
-      });
-      status = response.statusCode;
-      body = await response.body.text();
+      answer =
+        this.inflight && isQueryFetch(options)
+          ? await this.inflight.run(fetchKey(this.serviceName, body, caller), clientGone, (stop) =>
+              // Merged callers share the answer, never one caller's internal token.
+              this.send(body, forwarded, caller, stop).then(({ status, body: text }) => ({ status, body: text })),
+            )
+          : await this.send(body, forwarded, caller, clientGone);
     } catch (error) {
       // Sent, and no answer: the change may or may not have happened.
       changes?.answerLost();
-      if (timeout.aborted) {
+      if (error instanceof SubgraphTimedOut) {
         throw new GraphQLError(`The ${this.serviceName} service did not answer within ${this.options.timeoutMs} ms`, {
           extensions: { code: 'SUBGRAPH_TIMEOUT' },
         });
       }
-      if (clientGone?.aborted) {
+      if (error instanceof WaiterGone || clientGone?.aborted) {
         throw new GraphQLError('The client disconnected', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
       }
       console.error(`subgraph ${this.serviceName} failed:`, error);
       throw this.unavailable();
+    } finally {
+      if (mutation) this.options.onMutation!(this.serviceName);
     }
+    const { status } = answer;
+    // Parsed per caller: callers merged into one fetch never share a mutable object.
     let parsed: GatewayGraphQLResponse;
     try {
-      parsed = JSON.parse(body) as GatewayGraphQLResponse;
+      parsed = JSON.parse(answer.body) as GatewayGraphQLResponse;
     } catch {
       console.error(`subgraph ${this.serviceName} answered ${status} with a body that is not JSON`);
       changes?.answerLost();
@@ -91,15 +112,45 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       const refused = status === 400 ? refusedRequestError(parsed) : undefined;
       if (refused) throw refused;
       changes?.answerLost();
-      console.error(`subgraph ${this.serviceName} answered ${status}: ${body.slice(0, 500)}`);
+      console.error(`subgraph ${this.serviceName} answered ${status}: ${answer.body.slice(0, 500)}`);
       throw this.unavailable();
     }
-    if (changes && !changes.accept(parsed.extensions?.[CHANGES_EXTENSION], token)) {
+    if (changes && !(answer.token && changes.accept(parsed.extensions?.[CHANGES_EXTENSION], answer.token))) {
       console.error(`subgraph ${this.serviceName} answered a mutation without a valid change report`);
     }
     // The report is the gateway's alone: never passed on.
     parsed = withoutChangeReport(parsed);
     return this.options.development ? parsed : withoutInternals(parsed);
+  }
+
+  /** Fetches merged into one running fetch so far, and fetches sent (tests, metrics). */
+  get inflightCounts(): { started: number; merged: number } | undefined {
+    return this.inflight?.counts;
+  }
+
+  /** One request to the subgraph, with a fresh internal token for `caller`; stops on `stop` or the timeout. */
+  private async send(body: string, forwarded: Record<string, string>, caller: Caller, stop: AbortSignal | undefined): Promise<Sent> {
+    const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller);
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
+    try {
+      const response = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers: {
+          ...forwarded,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: `Bearer ${token}`,
+        },
+        body,
+        signal,
+      });
+      return { status: response.statusCode, body: await response.body.text(), token };
+    } catch (error) {
+      if (timeout.aborted) throw new SubgraphTimedOut();
+      throw error;
+    }
   }
 
   close(): Promise<void> {
@@ -111,6 +162,23 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
     });
   }
+}
+
+/**
+ * A fetch that only reads: part of an incoming query (never of a mutation — even the
+ * entity fetches after a mutation read state the mutation just changed) and itself a
+ * query document.
+ */
+function isQueryFetch(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): boolean {
+  // Health checks and schema loads carry no incoming request.
+  if (!('incomingRequestContext' in options)) return false;
+  if (options.incomingRequestContext.operation?.operation !== 'query') return false;
+  return /^\s*(?:query\b|\{)/.test(options.request.query ?? '');
+}
+
+/** Any fetch of an incoming mutation (its entity fetches too: conservative, they are few). */
+function isPartOfMutation(options: GraphQLDataSourceProcessOptions<Record<string, unknown>>): boolean {
+  return 'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === 'mutation';
 }
 
 /**

@@ -95,12 +95,15 @@ export interface RunningGraph {
 export interface GraphOptions {
   flavour?: Flavour;
   unauthorizedMode?: 'filter' | 'reject';
-  /** Replaces the audit service as the gateway's audit sink (to test failures). */
-  auditSink?: (real: AuditSink) => AuditSink;
+  /**
+   * Replaces the audit service as the gateway's audit sink (to test failures); `append`
+   * says where the real one appends and with which key (to build another sink there).
+   */
+  auditSink?: (real: AuditSink, append: { url: string; key: KeyPair }) => AuditSink;
   /** Runs on this database (e.g. one prepared with scale data) instead of a fresh one. */
   database?: TestDatabase;
   /** Gateway settings beyond the defaults (limits, cost, timeouts, development mode). */
-  gateway?: Partial<Pick<GatewayOptions, 'limits' | 'cost' | 'subgraphTimeoutMs' | 'development'>>;
+  gateway?: Partial<Pick<GatewayOptions, 'limits' | 'cost' | 'subgraphTimeoutMs' | 'development' | 'mergeInflightFetches' | 'responseCache'>>;
   /** Where the gateway finds a subgraph, instead of where the testkit started it. */
   subgraphUrls?: Record<string, string>;
   /** Subgraphs in development mode (their errors carry stack traces). */
@@ -188,9 +191,11 @@ export async function startGraph(options: GraphOptions | Flavour = {}): Promise<
       }),
       internalTokenKey: internalKey,
       unauthorizedMode,
-      auditSink: (auditSink ?? ((real) => real))(
-        httpAuditSink(new URL(AUDIT_APPEND_PATH, subgraphs.audit!.url).toString(), internalKey),
-      ),
+      auditSink: (() => {
+        const appendUrl = new URL(AUDIT_APPEND_PATH, subgraphs.audit!.url).toString();
+        const real = httpAuditSink(appendUrl, internalKey);
+        return auditSink ? auditSink(real, { url: appendUrl, key: internalKey }) : real;
+      })(),
       externalSupergraphPath: EXTERNAL_SUPERGRAPH_PATH,
       clients,
       rateLimiter,

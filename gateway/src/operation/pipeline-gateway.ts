@@ -6,7 +6,7 @@ import type {
   GatewayLoadResult,
 } from '@apollo/server-gateway-interface';
 import { createHash } from 'node:crypto';
-import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getVariableValues, GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { ANONYMOUS, findUnstorableInput, POLICIES, unstorableInputError, type AccessRules, type AuditedEntity } from '@mission-graph/service-kit';
 import type { Auditor, RequestFacts } from '../audit/auditor.js';
@@ -17,6 +17,9 @@ import { accessDecisions, rightsKey } from '../authorization/decisions.js';
 import { refusalExplainer } from '../authorization/explain-refusal.js';
 import { requiringSubject } from '../authorization/subject-required.js';
 import type { GatewayContext } from '../context.js';
+import { eligibility, type Eligibility, type Ownership } from '../response-cache/eligibility.js';
+import { markCacheStatus } from '../response-cache/headers.js';
+import type { Generations, ResponseCache } from '../response-cache/response-cache.js';
 import type { CostPolicy } from './cost.js';
 import { hiddenAliases, isReservedKey } from './hidden-aliases.js';
 import { conditionVariables, normalizeOperation, type NormalizedOperation } from './normalize.js';
@@ -39,6 +42,8 @@ export interface PipelineOptions {
   cost?: CostPolicy | undefined;
   /** How many normalized operations (and their cut, per caller rights) are kept. */
   cacheSize?: number;
+  /** Answers of non-personal operations, shared by callers with the same rights (response-cache/). */
+  responseCache?: { cache: ResponseCache; ownership: Ownership } | undefined;
 }
 
 interface CachedOperation {
@@ -70,6 +75,10 @@ export class PipelineGateway implements GatewayInterface {
   private readonly personal: PersonalData;
   private readonly operations: LRUCache<string, CachedOperation>;
   private readonly conditions = new WeakMap<DocumentNode, string[]>();
+  /** Whether each cut's answer may be cached (decided once per cut). */
+  private readonly cacheable = new WeakMap<ExecutionShape, Eligibility>();
+  /** Each client document printed (whitespace and comments normalized), for cache keys. */
+  private readonly printed = new WeakMap<DocumentNode, string>();
 
   constructor(
     private readonly inner: GatewayInterface,
@@ -177,6 +186,21 @@ export class PipelineGateway implements GatewayInterface {
       return { errors: shape.removals.map((removal) => unauthorizedError(removal.staticPath, true, removal.missing)), extensions };
     }
 
+    const responseCache = this.options.responseCache?.cache;
+    const cacheLookup = this.lookUpCache(shape, requestContext, caller, rights, variables);
+    if (cacheLookup?.hit) {
+      markCacheStatus(requestContext, responseCache, 'HIT');
+      return { data: cacheLookup.hit, extensions };
+    }
+    markCacheStatus(requestContext, responseCache, cacheLookup ? 'MISS' : 'BYPASS');
+    const store = (answer: GatewayExecutionResult): GatewayExecutionResult => {
+      if (!cacheLookup) return answer;
+      // Never an answer with errors (a removed field, a subgraph failure, a timeout).
+      if (answer.errors || !answer.data) markCacheStatus(requestContext, responseCache, 'BYPASS');
+      else responseCache!.set(cacheLookup.key, answer.data, cacheLookup.seen);
+      return answer;
+    };
+
     // No change without a record first: the INTENT is committed before the mutation is sent
     // (`mutation { __typename }` changes nothing and is not announced).
     const called = mutationFields(shape);
@@ -230,7 +254,7 @@ export class PipelineGateway implements GatewayInterface {
     if (!shape.needsResponseWalk) {
       const unrecorded = await recordDenials(auditor, reported, facts);
       if (unrecorded) return { errors: [unrecorded] };
-      return { ...result, errors: subgraphErrors.length > 0 ? subgraphErrors : undefined, extensions: { ...result.extensions, ...extensions } };
+      return store({ ...result, errors: subgraphErrors.length > 0 ? subgraphErrors : undefined, extensions: { ...result.extensions, ...extensions } });
     }
 
     const processed = processResponse(shape, result.data);
@@ -248,12 +272,39 @@ export class PipelineGateway implements GatewayInterface {
       if (failed) return { errors: [failed] };
     }
     const errors = [...processed.errors, ...subgraphErrors];
-    return {
+    return store({
       ...result,
       data: processed.data,
       errors: errors.length > 0 ? errors : undefined,
       extensions: { ...result.extensions, ...extensions },
-    };
+    });
+  }
+
+  /**
+   * The response cache's key and entry for this request, when its answer may be cached:
+   * none for personal data, need-to-know, mutations, or a caller invoking break-glass
+   * (response-cache/eligibility.ts). The key: the endpoint (contract), the caller's
+   * rights, the normalized document and operation name, the coerced variables.
+   */
+  private lookUpCache(
+    shape: ExecutionShape,
+    requestContext: GatewayGraphQLRequestContext,
+    caller: GatewayContext['caller'],
+    rights: string,
+    variables: Record<string, unknown>,
+  ): { key: string; hit: Record<string, unknown> | undefined; seen: Generations } | undefined {
+    const responseCache = this.options.responseCache;
+    if (!responseCache?.cache.enabled || caller.breakGlass !== undefined) return undefined;
+    let decision = this.cacheable.get(shape);
+    if (!decision) this.cacheable.set(shape, (decision = eligibility(shape, this.options.rules, responseCache.ownership)));
+    if (!decision.cacheable) return undefined;
+    const { document } = requestContext;
+    let text = this.printed.get(document);
+    if (text === undefined) this.printed.set(document, (text = print(document)));
+    const key = JSON.stringify([caller.contract ?? 'internal', rights, requestContext.operationName ?? '', text, variables]);
+    // Generations first: a mutation landing between the look-up and the fetch then keeps this answer out.
+    const seen = responseCache.cache.generationsOf(decision.subgraphs);
+    return { key, hit: responseCache.cache.get(key), seen };
   }
 
   /** The normalized operation for this document, operation and `@include`/`@skip` outcome. */
