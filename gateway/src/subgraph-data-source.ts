@@ -16,7 +16,7 @@ export interface SubgraphClientOptions {
  * How the gateway talks to one subgraph: a keep-alive connection pool (undici) of its
  * own — no per-request agent, no stack captured per request as Apollo's default
  * fetcher does — and a fresh internal token per request, addressed to this subgraph
- * alone, on behalf of the caller.
+ * alone, on behalf of the caller, bound to the exact body sent (`bh`).
  *
  * A fetch stops when it takes longer than the subgraph's timeout (`SUBGRAPH_TIMEOUT`)
  * or when the client that asked disconnects. A subgraph that cannot be reached (refused
@@ -40,11 +40,13 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<Record<string, unknown>>): Promise<GatewayGraphQLResponse> {
     const { caller = ANONYMOUS, signal: clientGone } = context as Partial<GatewayContext>;
-    const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller);
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    // Bound to this body (`bh`): a token seen on the wire answers no other query.
+    const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller, { body });
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = clientGone ? AbortSignal.any([clientGone, timeout]) : timeout;
     let status: number;
-    let body: string;
+    let answer: string;
     try {
       const response = await this.pool.request({
         path: this.path,
@@ -56,11 +58,11 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
           accept: 'application/json',
           authorization: `Bearer ${token}`,
         },
-        body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }),
+        body,
         signal,
       });
       status = response.statusCode;
-      body = await response.body.text();
+      answer = await response.body.text();
     } catch (error) {
       if (timeout.aborted) {
         throw new GraphQLError(`The ${this.serviceName} service did not answer within ${this.options.timeoutMs} ms`, {
@@ -75,7 +77,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     }
     let parsed: GatewayGraphQLResponse;
     try {
-      parsed = JSON.parse(body) as GatewayGraphQLResponse;
+      parsed = JSON.parse(answer) as GatewayGraphQLResponse;
     } catch {
       console.error(`subgraph ${this.serviceName} answered ${status} with a body that is not JSON`);
       throw this.unavailable();
@@ -83,7 +85,7 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
     if (status !== 200) {
       const refused = status === 400 ? refusedRequestError(parsed) : undefined;
       if (refused) throw refused;
-      console.error(`subgraph ${this.serviceName} answered ${status}: ${body.slice(0, 500)}`);
+      console.error(`subgraph ${this.serviceName} answered ${status}: ${answer.slice(0, 500)}`);
       throw this.unavailable();
     }
     return this.options.development ? parsed : withoutInternals(parsed);

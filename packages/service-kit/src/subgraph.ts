@@ -102,8 +102,9 @@ export function createSubgraphService<Ctx extends BaseContext>(
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
-    context: async (request) => {
-      const caller = await verifyInternalToken(request.headers.authorization, options.internalTokenKey, options.name);
+    context: async (request, _signal, body) => {
+      // The token must be bound to this very body: a captured token cannot carry another query.
+      const caller = await verifyInternalToken(request.headers.authorization, options.internalTokenKey, options.name, body);
       return { ...(await options.context(request)), caller };
     },
     isReady: options.isReady,

@@ -152,7 +152,7 @@ describeOnEachDatabase('forensics subgraph', (flavour) => {
     });
 
     it('needs statistics:read', async () => {
-      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read']) });
+      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read']) }, { query: STATISTICS, variables: PUBLISHED });
       const body = await forensics.post(STATISTICS, PUBLISHED, headers);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     });
@@ -172,7 +172,7 @@ describeOnEachDatabase('forensics subgraph', (flavour) => {
         const body = await forensics.post<{ missingPerson: { caseNumber: string; familyContact: unknown } }>(
           query,
           { id },
-          await forensics.auth.headers('forensics', caller as never),
+          await forensics.auth.headers('forensics', caller as never, { query, variables: { id } }),
         );
         expect(body.data?.missingPerson).toMatchObject({ familyContact: null });
         expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
