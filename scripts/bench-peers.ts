@@ -38,6 +38,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { ALL_SCOPES, newKeyPair, readCli, signInternalToken } from '@mission-graph/service-kit';
+import { withoutSecurityFeatures } from '../gateway/src/authorization/gateway-supergraph.js';
 import { signCallerToken } from '../tests/testkit/graph.js';
 import { SUBGRAPHS } from './supergraph.js';
 
@@ -174,7 +175,7 @@ cleanups.push(() => new Promise((resolve) => jwks.close(resolve)));
 // Rate limits stay on, with a principal budget this load cannot reach (the bench measures
 // the limiter's cost, not its refusals).
 const clientsPath = path.join(work, 'clients.json');
-writeFileSync(clientsPath, JSON.stringify({ principalRateLimit: { quota: 1_000_000_000, windowSeconds: 60 }, clients: [] }));
+writeFileSync(clientsPath, JSON.stringify({ principalRateLimit: { quota: 1_000_000, windowSeconds: 1 }, clients: [] }));
 
 const subgraphUrls: Record<string, string> = {};
 const subgraphEnv: Record<string, string> = {};
@@ -223,7 +224,11 @@ const ours = await startGateway('ours', 'dist/main.js', path.join(root, 'gateway
   CLIENTS_PATH: clientsPath,
 });
 const hive = await startGateway('hive', 'scripts/bench/peer-hive.mjs', root, {});
-const apollo = await startGateway('apollo', 'scripts/bench/peer-apollo.mjs', root, {});
+// @apollo/gateway refuses a supergraph with the security features (@requiresScopes & co.):
+// it gets the copy our gateway plans with (the rules enforced before planning are ours alone).
+const plainSupergraph = path.join(work, 'supergraph-without-security.graphql');
+writeFileSync(plainSupergraph, withoutSecurityFeatures(readFileSync(gatewayEnv.SUPERGRAPH_PATH, 'utf8')));
+const apollo = await startGateway('apollo', 'scripts/bench/peer-apollo.mjs', root, { SUPERGRAPH_PATH: plainSupergraph });
 const gateways = [ours, hive, apollo];
 
 // ---------------------------------------------------------------- workloads
