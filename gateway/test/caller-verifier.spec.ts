@@ -116,7 +116,7 @@ describe('verified caller tokens are remembered, never past their expiry or a ke
     expect([...second.scopes]).toEqual([...first.scopes]);
     expect(second.requestId).not.toBe(first.requestId);
     // A caller's scope set is its own copy: changing one cannot widen the next request's.
-    second.scopes.add('forensics:personal');
+    (second.scopes as Set<string>).add('forensics:personal');
     expect((await verify({ authorization: `Bearer ${token}` })).scopes.has('forensics:personal')).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+/* global process -- a Node script in plain JavaScript (the bench runs it without tsx) */
 /**
  * The load generator of `pnpm bench`, in a process of its own (so its CPU is not the
  * gateways'): reads one JSON job per line on stdin — autocannon options — and answers one

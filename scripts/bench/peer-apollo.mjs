@@ -1,3 +1,4 @@
+/* global process, console -- Node scripts in plain JavaScript (the bench runs them without tsx) */
 /**
  * Peer 2 of `pnpm bench`: plain @apollo/gateway behind @apollo/server's standalone
  * server, defaults throughout (its own fetcher included), in front of the same subgraphs

@@ -1,3 +1,4 @@
+/* global process, console -- Node scripts in plain JavaScript (the bench runs them without tsx) */
 /**
  * Peer 1 of `pnpm bench`: Hive Gateway (@graphql-hive/gateway) with its default settings,
  * in front of the same subgraphs and supergraph; one process, one plugin that adds the

@@ -1,3 +1,4 @@
+/* global process -- a Node script in plain JavaScript (the bench runs it without tsx) */
 /**
  * What the peer gateways of `pnpm bench` get from this project, and nothing more: the
  * internal token each subgraph demands (signed with the bench's internal key, addressed
