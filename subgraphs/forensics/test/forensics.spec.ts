@@ -447,14 +447,14 @@ describeOnEachDatabase('forensics subgraph', (flavour) => {
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const { status, ...body } = await forensics.post('{ _service { sdl } }', {}, await forensics.auth.headers('operations'));
+      const { status, ...body } = await forensics.post('{ _service { sdl } }', {}, await forensics.auth.headers('operations', {}, { query: '{ _service { sdl } }', variables: {} }));
       expect(status).toBe(401);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const { status, ...body } = await forensics.post(operations[2]![1], operations[2]![2], await stranger.headers('forensics'));
+      const { status, ...body } = await forensics.post(operations[2]![1], operations[2]![2], await stranger.headers('forensics', {}, { query: operations[2]![1], variables: operations[2]![2] }));
       expect(status).toBe(401);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
     });
