@@ -311,7 +311,7 @@ interface Measured {
   failed: number;
 }
 const measured = new Map<string, Measured>(); // `${workload}/${gateway}`
-async function round(gateway: Gateway, workload: (typeof workloads)[number]): Promise<void> {
+async function round(gateway: Gateway, workload: { name: string; requests: BenchRequest[] }): Promise<void> {
   const pid = gateway.process.pid!;
   const cpuBefore = cpuSeconds(pid);
   const result = await load(gateway.url, workload.requests, ROUND_SECONDS);
@@ -327,30 +327,31 @@ async function round(gateway: Gateway, workload: (typeof workloads)[number]): Pr
   measured.set(key, entry);
 }
 
+// The forensics subgraph alone, for W1: what any gateway adds on top of it, in the same
+// interleaved rounds. Its token is bound to the one body and lives a minute, so each
+// round gets a fresh one.
+const direct: Gateway = { name: 'direct', url: subgraphUrls.forensics!, process: subgraphProcesses.forensics! };
+const directRequests = async (): Promise<BenchRequest[]> => {
+  const body = JSON.stringify({ query: W1 });
+  const internalToken = await signInternalToken(internal.pair, 'forensics', { authenticated: true, subject: 'bench', scopes: new Set(ALL_SCOPES) }, { body });
+  return [{ body, headers: { 'content-type': 'application/json', authorization: `Bearer ${internalToken}` } }];
+};
+
 const started = new Date();
-console.log(`\n${CYCLES} cycle(s) of ours, hive, apollo, apollo, hive, ours; ${ROUND_SECONDS} s rounds, ${CONNECTIONS} connections\n`);
+console.log(`\n${CYCLES} cycle(s) of ours, hive, apollo, apollo, hive, ours (W1: and the subgraph directly); ${ROUND_SECONDS} s rounds, ${CONNECTIONS} connections\n`);
 for (const workload of workloads) {
-  for (const gateway of gateways) await load(gateway.url, workload.requests, 1, 2); // warm-up: plans, JIT, pools
+  const targets = workload.name === 'W1' ? [...gateways, direct] : gateways;
+  const requestsFor = async (target: Gateway) => (target === direct ? directRequests() : workload.requests);
+  for (const target of targets) await load(target.url, await requestsFor(target), 1, 2); // warm-up: plans, JIT, pools
   for (let cycle = 0; cycle < CYCLES; cycle += 1) {
-    for (const gateway of [...gateways, ...[...gateways].reverse()]) await round(gateway, workload);
+    for (const target of [...targets, ...[...targets].reverse()]) await round(target, { name: workload.name, requests: await requestsFor(target) });
   }
-  const line = gateways.map((gateway) => {
-    const m = measured.get(`${workload.name}/${gateway.name}`)!;
-    return `${gateway.name} ${(m.requests / m.seconds).toFixed(0)} req/s`;
+  const line = targets.map((target) => {
+    const m = measured.get(`${workload.name}/${target.name}`)!;
+    return `${target.name} ${(m.requests / m.seconds).toFixed(0)} req/s`;
   });
   console.log(`${workload.name} ${workload.label}: ${line.join(', ')}`);
 }
-
-// The forensics subgraph alone, for W1: what any gateway adds on top of it. Its token is
-// bound to the one body and lives a minute, so each round gets a fresh one.
-const direct: Gateway = { name: 'direct', url: subgraphUrls.forensics!, process: subgraphProcesses.forensics! };
-const directWorkload = async () => {
-  const body = JSON.stringify({ query: W1 });
-  const internalToken = await signInternalToken(internal.pair, 'forensics', { authenticated: true, subject: 'bench', scopes: new Set(ALL_SCOPES) }, { body });
-  return { ...workloads[0]!, requests: [{ body, headers: { 'content-type': 'application/json', authorization: `Bearer ${internalToken}` } }] };
-};
-await load(direct.url, (await directWorkload()).requests, 1, 2);
-for (let cycle = 0; cycle < CYCLES * 2; cycle += 1) await round(direct, await directWorkload());
 
 const rss = Object.fromEntries(gateways.map((gateway) => [gateway.name, rssMiB(gateway.process.pid!)]));
 
@@ -385,7 +386,7 @@ const memory = `RSS after the run: ours ${rss.ours!.toFixed(0)} MiB, Hive ${rss.
 const failures = [...measured.values()].reduce((n, m) => n + m.failed, 0);
 
 const machine = `${cpus().length} cores (nproc ${execFileSync('nproc', { encoding: 'utf8' }).trim()}, ${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`;
-const settings = `${CYCLES} cycle(s) of A B B A rounds per workload (ours, Hive, Apollo, Apollo, Hive, ours), ${ROUND_SECONDS} s per round, ${CONNECTIONS} connections, autocannon in its own process`;
+const settings = `${CYCLES} cycle(s) of A B B A rounds per workload (ours, Hive, Apollo, Apollo, Hive, ours; for W1 the subgraph directly too), ${ROUND_SECONDS} s per round, ${CONNECTIONS} connections, autocannon in its own process`;
 const report = [
   `Run ${started.toISOString()} on ${machine}.`,
   `${settings}; subgraphs compiled, production mode, on local PostgreSQL.`,
