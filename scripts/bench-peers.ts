@@ -32,7 +32,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -338,6 +338,7 @@ const directRequests = async (): Promise<BenchRequest[]> => {
 };
 
 const started = new Date();
+const loadBefore = loadavg()[0]!;
 console.log(`\n${CYCLES} cycle(s) of ours, hive, apollo, apollo, hive, ours (W1: and the subgraph directly); ${ROUND_SECONDS} s rounds, ${CONNECTIONS} connections\n`);
 for (const workload of workloads) {
   const targets = workload.name === 'W1' ? [...gateways, direct] : gateways;
@@ -353,6 +354,7 @@ for (const workload of workloads) {
   console.log(`${workload.name} ${workload.label}: ${line.join(', ')}`);
 }
 
+const loadAfter = loadavg()[0]!;
 const rss = Object.fromEntries(gateways.map((gateway) => [gateway.name, rssMiB(gateway.process.pid!)]));
 
 // ---------------------------------------------------------------- report
@@ -389,7 +391,7 @@ const machine = `${cpus().length} cores (nproc ${execFileSync('nproc', { encodin
 const settings = `${CYCLES} cycle(s) of A B B A rounds per workload (ours, Hive, Apollo, Apollo, Hive, ours; for W1 the subgraph directly too), ${ROUND_SECONDS} s per round, ${CONNECTIONS} connections, autocannon in its own process`;
 const report = [
   `Run ${started.toISOString()} on ${machine}.`,
-  `${settings}; subgraphs compiled, production mode, on local PostgreSQL.`,
+  `${settings}; subgraphs compiled, production mode, on local PostgreSQL. Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end.`,
   '',
   ...rows,
   '',
