@@ -158,15 +158,20 @@ describe('the external contract at /external/graphql', () => {
       const url = graph.subgraphs['police-cooperation']!.url;
       const asExternal = async (query: string, variables?: Record<string, unknown>, caller: Partial<Caller> = {}) =>
         postGraphQL<Record<string, unknown>>(url, { query, variables }, {
-          authorization: `Bearer ${await signInternalToken(graph.internalKey, 'police-cooperation', {
-            authenticated: true,
-            subject: SANDBOX,
-            clientId: SANDBOX,
-            scopes: new Set(ALL_SCOPES),
-            purpose: 'CASE-2025-001: direct call',
-            contract: 'external',
-            ...caller,
-          })}`,
+          authorization: `Bearer ${await signInternalToken(
+            graph.internalKey,
+            'police-cooperation',
+            {
+              authenticated: true,
+              subject: SANDBOX,
+              clientId: SANDBOX,
+              scopes: new Set(ALL_SCOPES),
+              purpose: 'CASE-2025-001: direct call',
+              contract: 'external',
+              ...caller,
+            },
+            { body: JSON.stringify({ query, variables }) },
+          )}`,
         });
 
       const list = await asExternal('{ informationExchangeRequests(first: 100, filter: { handlingCode: H2 }) { totalCount edges { node { id } } } }');

@@ -85,7 +85,7 @@ afterAll(async () => {
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await auth.headers('probe')), ...headers },
+    headers: { 'content-type': 'application/json', ...(await auth.headers('probe', {}, JSON.stringify(body))), ...headers },
     body: JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
@@ -196,6 +196,41 @@ describe('metrics', () => {
   });
 });
 
+describe('internal tokens are bound to the body they were signed for (bh)', () => {
+  const send = async (body: string, authorization: string | undefined, method = 'POST', search = '') => {
+    const response = await fetch(`${service.url}${search}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...(method === 'GET' ? { 'apollo-require-preflight': 'true' } : {}) },
+      ...(method === 'GET' ? {} : { body }),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+  const asked = JSON.stringify({ query: '{ hello }' });
+
+  it('the body the token was signed for is answered', async () => {
+    const { authorization } = await auth.headers('probe', {}, asked);
+    expect(await send(asked, authorization)).toEqual({ status: 200, text: expect.stringContaining('"hello":"world"') });
+  });
+
+  it('replaying a captured token with another query is refused (401), nothing of the other query runs', async () => {
+    const { authorization } = await auth.headers('probe', {}, asked);
+    const other = JSON.stringify({ query: '{ broken }' });
+    const replay = await send(other, authorization);
+    expect(replay.status).toBe(401);
+    expect(replay.text).not.toMatch(/hunter2|world/);
+    // Byte for byte: the same operation with one more space, or other variables, is another body.
+    expect((await send(JSON.stringify({ query: '{ hello  }' }), authorization)).status).toBe(401);
+    expect((await send(JSON.stringify({ query: '{ hello }', variables: { x: 1 } }), authorization)).status).toBe(401);
+  });
+
+  it('a token bound to no body (no bh claim), or to an empty one replayed as a GET with a query string, is refused', async () => {
+    const { authorization: unbound } = await auth.headers('probe');
+    expect((await send(asked, unbound)).status).toBe(401);
+    const { authorization: empty } = await auth.headers('probe', {}, '');
+    expect((await send('', empty, 'GET', '?query=%7B%20hello%20%7D')).status).toBe(401);
+  });
+});
+
 describe('a busy port', () => {
   it('is reported with the port, the service and how to choose another', async () => {
     const other = await startService(auth);
@@ -225,7 +260,7 @@ describe('graceful stop', () => {
   it('a request in flight when the service stops completes; new connections are refused; idle keep-alive connections close', async () => {
     const running = await startService(auth);
     const body = JSON.stringify({ query: '{ hello }' });
-    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(await auth.headers('probe')) };
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(await auth.headers('probe', {}, body)) };
     // An idle keep-alive connection (as a load balancer keeps them): one request done, kept open.
     const idle = connect(running.port, '127.0.0.1');
     await new Promise((resolve) => idle.once('connect', resolve));

@@ -130,8 +130,9 @@ describe('a subgraph process', () => {
 
   it('finishes a request that is in flight when SIGTERM arrives, then exits 0', async () => {
     const key = await devKeyPair(dataDir, 'internal-token');
-    const token = await signInternalToken(key, 'forensics', { authenticated: true, scopes: new Set(ALL_SCOPES) });
-    const held = heldRequest(port, JSON.stringify({ query: '{ missingPersons(first: 1) { totalCount } }' }), { authorization: `Bearer ${token}` });
+    const request = JSON.stringify({ query: '{ missingPersons(first: 1) { totalCount } }' });
+    const token = await signInternalToken(key, 'forensics', { authenticated: true, scopes: new Set(ALL_SCOPES) }, { body: request });
+    const held = heldRequest(port, request, { authorization: `Bearer ${token}` });
     await expect.poll(() => requestsInFlight(port)).toBe(1);
     forensics.child.kill('SIGTERM');
     await expect.poll(() => forensics.lines.some((line) => String(line.msg).startsWith('stopping'))).toBe(true);

@@ -83,20 +83,17 @@ describe('need-to-know on protected witnesses', () => {
 
   it('through _entities, a direct call as an unassigned officer gets FORBIDDEN too', async () => {
     const { signInternalToken } = await import('@mission-graph/service-kit');
-    const token = await signInternalToken(graph.internalKey, 'specialist-chambers', {
-      authenticated: true,
-      subject: UNASSIGNED,
-      scopes: new Set(IDENTITY_SCOPES),
-      purpose: PURPOSE,
-    });
-    const response = await postGraphQL(
-      graph.subgraphs['specialist-chambers']!.url,
-      {
-        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename identity { fullName } } } }',
-        variables: { r: [{ __typename: 'ProtectedWitness', id: WITNESS }] },
-      },
-      { authorization: `Bearer ${token}` },
+    const payload = {
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename identity { fullName } } } }',
+      variables: { r: [{ __typename: 'ProtectedWitness', id: WITNESS }] },
+    };
+    const token = await signInternalToken(
+      graph.internalKey,
+      'specialist-chambers',
+      { authenticated: true, subject: UNASSIGNED, scopes: new Set(IDENTITY_SCOPES), purpose: PURPOSE },
+      { body: JSON.stringify(payload) },
     );
+    const response = await postGraphQL(graph.subgraphs['specialist-chambers']!.url, payload, { authorization: `Bearer ${token}` });
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(response)).not.toMatch(/Synthetic/);
   });
@@ -183,21 +180,17 @@ describe('need-to-know on protected witnesses', () => {
     expect(text).not.toMatch(/Synthetic Witness|Safe Location|Transit Location|Home Town|"Relocation"/);
     // And through _entities, straight at the subgraph, with a valid internal token.
     const { signInternalToken } = await import('@mission-graph/service-kit');
-    const token = await signInternalToken(graph.internalKey, 'specialist-chambers', {
-      authenticated: true,
-      subject: ASSIGNED,
-      scopes: new Set(scopes),
-      purpose: PURPOSE,
-      breakGlass: 'EMERGENCY-3: walk test',
-    });
-    const direct = await postGraphQL(
-      graph.subgraphs['specialist-chambers']!.url,
-      {
-        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename identity { fullName currentLocation } history { ... on Relocation { toLocation } } } } }',
-        variables: { r: [{ __typename: 'ProtectedWitness', id: WITNESS }] },
-      },
-      { authorization: `Bearer ${token}` },
+    const payload = {
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on ProtectedWitness { codename identity { fullName currentLocation } history { ... on Relocation { toLocation } } } } }',
+      variables: { r: [{ __typename: 'ProtectedWitness', id: WITNESS }] },
+    };
+    const token = await signInternalToken(
+      graph.internalKey,
+      'specialist-chambers',
+      { authenticated: true, subject: ASSIGNED, scopes: new Set(scopes), purpose: PURPOSE, breakGlass: 'EMERGENCY-3: walk test' },
+      { body: JSON.stringify(payload) },
     );
+    const direct = await postGraphQL(graph.subgraphs['specialist-chambers']!.url, payload, { authorization: `Bearer ${token}` });
     expect(JSON.stringify(direct)).toMatch(/WAGTAIL-07/);
     expect(JSON.stringify(direct)).not.toMatch(/Synthetic Witness|Safe Location|Transit Location|Home Town/);
   });

@@ -69,12 +69,14 @@ describe('refusals that say what is missing (gateway in development mode)', () =
 
   it('explains a refusal by the subgraph itself (called directly) the same way', async () => {
     const url = graph.subgraphs.forensics!.url;
-    const token = await signInternalToken(graph.internalKey, 'forensics', {
-      authenticated: true,
-      subject: 'direct-caller',
-      scopes: new Set(['forensics:read']),
-    });
-    const result = await postGraphQL<Record<string, unknown>>(url, { query: '{ missingPersons(first: 1) { edges { node { fullName } } } }' }, { authorization: `Bearer ${token}` });
+    const payload = { query: '{ missingPersons(first: 1) { edges { node { fullName } } } }' };
+    const token = await signInternalToken(
+      graph.internalKey,
+      'forensics',
+      { authenticated: true, subject: 'direct-caller', scopes: new Set(['forensics:read']) },
+      { body: JSON.stringify(payload) },
+    );
+    const result = await postGraphQL<Record<string, unknown>>(url, payload, { authorization: `Bearer ${token}` });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: UNAUTHORIZED, requiredScopes: [['forensics:personal']], purposeRequired: true });
   });
 });

@@ -37,7 +37,8 @@ describe('SIGTERM under load', () => {
       void exited.then(() => reject(new Error(`the subgraph exited before it was ready: ${output}`)));
     });
 
-    const token = await signInternalToken(key, 'forensics', { authenticated: true, subject: 'load', scopes: new Set(ALL_SCOPES) });
+    const body = JSON.stringify({ query: '{ missingPersons(first: 100) { totalCount edges { node { caseNumber status } } } }' });
+    const token = await signInternalToken(key, 'forensics', { authenticated: true, subject: 'load', scopes: new Set(ALL_SCOPES) }, { body });
     let answered = 0;
     let stopping = false;
     const client = async () => {
@@ -46,7 +47,7 @@ describe('SIGTERM under load', () => {
           const response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ query: '{ missingPersons(first: 100) { totalCount edges { node { caseNumber status } } } }' }),
+            body,
           });
           await response.arrayBuffer();
           if (response.status === 200) answered += 1;

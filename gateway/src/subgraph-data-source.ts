@@ -38,7 +38,7 @@ interface Sent extends RawAnswer {
  * How the gateway talks to one subgraph: a keep-alive connection pool (undici) of its
  * own — no per-request agent, no stack captured per request as Apollo's default
  * fetcher does — and a fresh internal token per request, addressed to this subgraph
- * alone, on behalf of the caller.
+ * alone, on behalf of the caller, bound to the exact body sent (`bh`).
  *
  * A fetch stops when it takes longer than the subgraph's timeout (`SUBGRAPH_TIMEOUT`)
  * or when the client that asked disconnects. A subgraph that cannot be reached (refused
@@ -130,7 +130,8 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
 
   /** One request to the subgraph, with a fresh internal token for `caller`; stops on `stop` or the timeout. */
   private async send(body: string, forwarded: Record<string, string>, caller: Caller, stop: AbortSignal | undefined): Promise<Sent> {
-    const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller);
+    // Bound to this body (`bh`): a token seen on the wire answers no other query.
+    const token = await signInternalToken(this.internalTokenKey, this.serviceName, caller, { body });
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
     try {

@@ -173,13 +173,14 @@ describe.skipIf(!serverUrl)(`red team: an insider holding the audit service’s 
       return; // refused by the database: the attack is over
     }
     // The genuine reviewer comes too late: one review per event.
+    const reviewBody = JSON.stringify({
+      query: 'mutation($i: ReviewBreakGlassInput!) { reviewBreakGlass(input: $i) { review { id } } }',
+      variables: { i: { eventId: breakGlassEventId, outcome: 'UNJUSTIFIED', note: 'No threat on record for that night.' } },
+    });
     const review = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await auth.headers('audit', { subject: 'reviewer-duty-01', scopes: new Set(['audit:read', 'audit:review']) })) },
-      body: JSON.stringify({
-        query: 'mutation($i: ReviewBreakGlassInput!) { reviewBreakGlass(input: $i) { review { id } } }',
-        variables: { i: { eventId: breakGlassEventId, outcome: 'UNJUSTIFIED', note: 'No threat on record for that night.' } },
-      }),
+      headers: { 'content-type': 'application/json', ...(await auth.headers('audit', { subject: 'reviewer-duty-01', scopes: new Set(['audit:read', 'audit:review']) }, reviewBody)) },
+      body: reviewBody,
     });
     await review.arrayBuffer();
     // The service anchors whatever the table holds.

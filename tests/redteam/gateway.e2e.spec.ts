@@ -8,7 +8,7 @@
  */
 import { SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { newKeyPair, signInternalToken, syntheticId } from '@mission-graph/service-kit';
+import { internalBodyHash, newKeyPair, signInternalToken, syntheticId } from '@mission-graph/service-kit';
 import { createRateLimiter, memoryRateLimitStore } from '@mission-graph/gateway/front-doors';
 import { postGraphQL, startGraph, type GraphQLResponse, type RunningGraph } from '../testkit/graph.js';
 import {
@@ -209,7 +209,10 @@ describe('red team: the gateway and the subgraphs behind it', () => {
     });
 
     it('forged and borrowed tokens are refused: the caller’s own JWT, alg none, HS256 keyed with the public key, a foreign key, expired, wrong typ', async () => {
-      const claims = internalClaims('specialist-chambers', officerOf(7), IDENTITY_SCOPES);
+      // Bound to the very body sent below, so each attempt is refused for its own flaw, not for the binding.
+      const claims = internalClaims('specialist-chambers', officerOf(7), IDENTITY_SCOPES, {
+        bh: internalBodyHash(JSON.stringify({ query: identityQuery, variables: identityVariables() })),
+      });
       const foreign = (await newKeyPair('attacker')).pair;
       const now = Math.floor(Date.now() / 1000);
       const attempts: [string, string][] = [
@@ -245,15 +248,22 @@ describe('red team: the gateway and the subgraphs behind it', () => {
     });
 
     it('a valid internal token still reads only what its caller may: no personal scope, no identity; unassigned, FORBIDDEN', async () => {
-      const noPersonal = await signInternalToken(graph.internalKey, 'forensics', { authenticated: true, subject: 'analyst-x', scopes: new Set(FORENSICS_READ), purpose: PURPOSE });
-      const person = await direct(
-        graph.subgraphs.forensics!.url,
-        noPersonal,
-        'query($r: [_Any!]!) { _entities(representations: $r) { ... on MissingPerson { caseNumber fullName } } }',
-        { r: [{ __typename: 'MissingPerson', id: syntheticId('missing-person', 1) }] },
+      const personQuery = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on MissingPerson { caseNumber fullName } } }';
+      const personVariables = { r: [{ __typename: 'MissingPerson', id: syntheticId('missing-person', 1) }] };
+      const noPersonal = await signInternalToken(
+        graph.internalKey,
+        'forensics',
+        { authenticated: true, subject: 'analyst-x', scopes: new Set(FORENSICS_READ), purpose: PURPOSE },
+        { body: JSON.stringify({ query: personQuery, variables: personVariables }) },
       );
+      const person = await direct(graph.subgraphs.forensics!.url, noPersonal, personQuery, personVariables);
       expect(JSON.stringify(person)).not.toMatch(SYNTHETIC_PERSON);
-      const unassigned = await signInternalToken(graph.internalKey, 'specialist-chambers', { authenticated: true, subject: UNASSIGNED_OFFICER, scopes: new Set(IDENTITY_SCOPES), purpose: PURPOSE });
+      const unassigned = await signInternalToken(
+        graph.internalKey,
+        'specialist-chambers',
+        { authenticated: true, subject: UNASSIGNED_OFFICER, scopes: new Set(IDENTITY_SCOPES), purpose: PURPOSE },
+        { body: JSON.stringify({ query: identityQuery, variables: identityVariables() }) },
+      );
       const witnessAnswer = await direct(chambers(), unassigned);
       expect(witnessAnswer.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
       expect(JSON.stringify(witnessAnswer)).not.toMatch(WITNESS_DETAIL);
@@ -277,6 +287,11 @@ describe('red team: the gateway and the subgraphs behind it', () => {
     // minute: not to the operation, not to one use. Whoever sees one on the wire (the
     // gateway → subgraph hop is plain HTTP in compose) reads, for that minute, anything
     // its caller may — and nothing reaches the audit trail, which only the gateway writes.
+    // PARTLY CLOSED (issue 13): a token is now bound to the exact body it was signed for
+    // (`bh`), so the replay below is refused with 401 and reads nothing (the first two
+    // assertions hold; tests/http-service.spec.ts covers the binding). What still fails
+    // is the last assertion: a refused replay is recorded nowhere, since only the gateway
+    // writes to the trail and this attempt never reaches it.
     it.fails('replaying a captured internal token with another query (the officer asked for a codename; the tap asks for the identity) is refused', async () => {
       tap.tokens.length = 0;
       const innocent = await callAs(graph, { subject: officerOf(7), scopes: IDENTITY_SCOPES }, 'query($id: ID!) { protectedWitness(id: $id) { codename } }', { id: witness(7) });

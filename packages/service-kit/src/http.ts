@@ -35,9 +35,10 @@ export interface HttpServiceOptions<Ctx extends BaseContext> {
   service?: string;
   /**
    * Builds the per-request context (loaders, caller). Throwing a GraphQLError answers it.
-   * `signal` aborts when the client disconnects before its answer was sent.
+   * `signal` aborts when the client disconnects before its answer was sent; `body` is the
+   * exact request body as received (a subgraph checks its internal token is bound to it).
    */
-  context: (request: IncomingMessage, signal: AbortSignal) => Promise<Ctx>;
+  context: (request: IncomingMessage, signal: AbortSignal, body: string) => Promise<Ctx>;
   /** Readiness: dependencies reachable (database, subgraphs); details go into the response body. */
   isReady: () => Promise<boolean | Readiness>;
   /** Paths answered by GraphQL; default `/graphql`. */
@@ -64,7 +65,7 @@ export interface HttpServiceOptions<Ctx extends BaseContext> {
 export interface GraphQLEndpoint {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each endpoint has its own context type
   apollo: ApolloServer<any>;
-  context: (request: IncomingMessage, signal: AbortSignal) => Promise<BaseContext>;
+  context: (request: IncomingMessage, signal: AbortSignal, body: string) => Promise<BaseContext>;
 }
 
 /** A readiness answer with details (e.g. the gateway's view of each subgraph). */
@@ -232,7 +233,7 @@ export function createHttpService<Ctx extends BaseContext>(options: HttpServiceO
     }
     const result = await endpoint.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => endpoint.context(request, bound.signal),
+      context: () => endpoint.context(request, bound.signal, raw),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;

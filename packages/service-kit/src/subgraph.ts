@@ -12,7 +12,7 @@ import { readAccessRules } from './authorization/access-rules.js';
 import type { Caller } from './authorization/caller.js';
 import { enforceContract, readContract } from './authorization/contract-guard.js';
 import { enforceAccessRules } from './authorization/enforce-rules.js';
-import { verifyInternalToken } from './authorization/internal-token.js';
+import { unauthenticated, verifyInternalToken } from './authorization/internal-token.js';
 import { changeReportPlugin } from './change-report.js';
 import { maskInternalErrors } from './format-error.js';
 import { createHttpService, type HttpService, type HttpServiceOptions } from './http.js';
@@ -108,8 +108,11 @@ export function createSubgraphService<Ctx extends BaseContext>(
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
-    context: async (request) => {
-      const caller = await verifyInternalToken(request.headers.authorization, options.internalTokenKey, options.name);
+    context: async (request, _signal, body) => {
+      // The gateway only POSTs; a GET would carry its operation in the URL, outside the bound body.
+      if (request.method !== 'POST') throw unauthenticated('This service only answers the gateway');
+      // The token must be bound to this very body: a captured token cannot carry another query.
+      const caller = await verifyInternalToken(request.headers.authorization, options.internalTokenKey, options.name, body);
       return { ...(await options.context(request)), caller };
     },
     isReady: options.isReady,

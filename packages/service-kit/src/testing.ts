@@ -47,22 +47,43 @@ export const databaseFlavours: readonly Flavour[] = process.env.TEST_DATABASE_UR
  */
 export interface TestInternalAuth {
   keyPair: KeyPair;
-  /** Headers of a request from the gateway to `audience` on behalf of a caller. */
-  headers(audience: string, caller?: Partial<Caller>): Promise<Record<string, string>>;
+  /**
+   * Headers of a request from the gateway to `audience` on behalf of a caller, its token
+   * bound to the request's body as the gateway binds it (`bh`): the exact body text, or
+   * the operation as `post` sends it (`testRequestBody`). Without one the token is bound
+   * to nothing, and a subgraph's GraphQL endpoint refuses it.
+   */
+  headers(audience: string, caller?: Partial<Caller>, request?: string | TestOperation): Promise<Record<string, string>>;
+}
+
+/** An operation as the test harness posts it. */
+export interface TestOperation {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+/** The body the harness sends for an operation (and so the one a token must be bound to). */
+export function testRequestBody({ query, variables }: TestOperation): string {
+  return JSON.stringify({ query, variables });
 }
 
 export async function createTestInternalAuth(): Promise<TestInternalAuth> {
   const { pair } = await newKeyPair('test-internal');
   return {
     keyPair: pair,
-    headers: async (audience, caller = {}) => ({
-      authorization: `Bearer ${await signInternalToken(pair, audience, {
-        authenticated: true,
-        subject: 'test-principal',
-        scopes: new Set(ALL_SCOPES),
-        purpose: 'TEST-CASE-1: automated test',
-        ...caller,
-      })}`,
+    headers: async (audience, caller = {}, request) => ({
+      authorization: `Bearer ${await signInternalToken(
+        pair,
+        audience,
+        {
+          authenticated: true,
+          subject: 'test-principal',
+          scopes: new Set(ALL_SCOPES),
+          purpose: 'TEST-CASE-1: automated test',
+          ...caller,
+        },
+        request === undefined ? {} : { body: typeof request === 'string' ? request : testRequestBody(request) },
+      )}`,
     }),
   };
 }
@@ -142,7 +163,7 @@ export async function startSubgraph(
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
+      body: testRequestBody({ query, variables }),
     });
     const body = (await response.json()) as Omit<GraphQLResponse<Data>, 'status'>;
     return { status: response.status, ...withChangesApart(body) };
@@ -153,7 +174,7 @@ export async function startSubgraph(
     auth,
     post,
     query: async <Data>(query: string, variables: Record<string, unknown> = {}, caller?: Partial<Caller>) =>
-      post<Data>(query, variables, await auth.headers(instance.name, caller)),
+      post<Data>(query, variables, await auth.headers(instance.name, caller, { query, variables })),
     statementCount: () => instance.database.statementCount(),
     async statementsDuring(action) {
       const before = instance.database.statementCount();

@@ -152,7 +152,7 @@ describeOnEachDatabase('forensics subgraph', (flavour) => {
     });
 
     it('needs statistics:read', async () => {
-      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read']) });
+      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read']) }, { query: STATISTICS, variables: PUBLISHED });
       const body = await forensics.post(STATISTICS, PUBLISHED, headers);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     });
@@ -172,7 +172,7 @@ describeOnEachDatabase('forensics subgraph', (flavour) => {
         const body = await forensics.post<{ missingPerson: { caseNumber: string; familyContact: unknown } }>(
           query,
           { id },
-          await forensics.auth.headers('forensics', caller as never),
+          await forensics.auth.headers('forensics', caller as never, { query, variables: { id } }),
         );
         expect(body.data?.missingPerson).toMatchObject({ familyContact: null });
         expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
@@ -447,14 +447,14 @@ describeOnEachDatabase('forensics subgraph', (flavour) => {
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const { status, ...body } = await forensics.post('{ _service { sdl } }', {}, await forensics.auth.headers('operations'));
+      const { status, ...body } = await forensics.post('{ _service { sdl } }', {}, await forensics.auth.headers('operations', {}, { query: '{ _service { sdl } }', variables: {} }));
       expect(status).toBe(401);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const { status, ...body } = await forensics.post(operations[2]![1], operations[2]![2], await stranger.headers('forensics'));
+      const { status, ...body } = await forensics.post(operations[2]![1], operations[2]![2], await stranger.headers('forensics', {}, { query: operations[2]![1], variables: operations[2]![2] }));
       expect(status).toBe(401);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHENTICATED');
     });

@@ -127,8 +127,9 @@ describeOnEachDatabase('forensics mutations', (flavour) => {
     });
 
     it('is refused without forensics:write, and nothing is stored', async () => {
-      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read', 'forensics:personal']) });
-      const body = await forensics.post(RECORD_PERSON, { input: { ...input, caseNumber: 'MP-2000-91002' } }, headers);
+      const variables = { input: { ...input, caseNumber: 'MP-2000-91002' } };
+      const headers = await forensics.auth.headers('forensics', { scopes: new Set(['forensics:read', 'forensics:personal']) }, { query: RECORD_PERSON, variables });
+      const body = await forensics.post(RECORD_PERSON, variables, headers);
       expect(onlyErrorOf(body)?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
       expect(await count('missing_persons', `case_number = 'MP-2000-91002'`)).toBe(0);
     });

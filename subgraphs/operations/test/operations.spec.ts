@@ -400,14 +400,14 @@ describeOnEachDatabase('operations subgraph', (flavour) => {
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const { status, ...body } = await post('{ formedPoliceUnit { id } }', {}, await subgraph.auth.headers('forensics'));
+      const { status, ...body } = await post('{ formedPoliceUnit { id } }', {}, await subgraph.auth.headers('forensics', {}, { query: '{ formedPoliceUnit { id } }', variables: {} }));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const { status, ...body } = await post('{ _service { sdl } }', {}, await stranger.headers('operations'));
+      const { status, ...body } = await post('{ _service { sdl } }', {}, await stranger.headers('operations', {}, { query: '{ _service { sdl } }', variables: {} }));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });

@@ -232,14 +232,14 @@ describeOnEachDatabase('federation entities', (flavour) => {
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const { status, ...body } = await subgraph.post(PERSONS, { representations: [missingPerson(1)] }, await subgraph.auth.headers('forensics'));
+      const { status, ...body } = await subgraph.post(PERSONS, { representations: [missingPerson(1)] }, await subgraph.auth.headers('forensics', {}, { query: PERSONS, variables: { representations: [missingPerson(1)] } }));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const { status, ...body } = await subgraph.post('{ _service { sdl } }', {}, await stranger.headers('police-cooperation'));
+      const { status, ...body } = await subgraph.post('{ _service { sdl } }', {}, await stranger.headers('police-cooperation', {}, { query: '{ _service { sdl } }', variables: {} }));
       expect(status).toBe(401);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });

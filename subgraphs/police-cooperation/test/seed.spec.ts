@@ -29,7 +29,7 @@ async function startQueryStop(
     const { url } = await instance.http.listen(0);
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await auth.headers('police-cooperation')) },
+      headers: { 'content-type': 'application/json', ...(await auth.headers('police-cooperation', {}, JSON.stringify({ query: NEWEST }))) },
       body: JSON.stringify({ query: NEWEST }),
     });
     return await response.json();

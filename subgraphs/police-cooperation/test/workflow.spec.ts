@@ -80,7 +80,7 @@ describeOnEachDatabase('request workflow', (flavour) => {
   const record = async (input: Record<string, unknown>, idempotencyKey?: string, client?: string) =>
     client
       ? ((
-          await subgraph.post(RECORD, { input, idempotencyKey }, await subgraph.auth.headers('police-cooperation', { subject: client }))
+          await subgraph.post(RECORD, { input, idempotencyKey }, await subgraph.auth.headers('police-cooperation', { subject: client }, { query: RECORD, variables: { input, idempotencyKey } }))
         ) as RecordResponse)
       : ((await subgraph.query(RECORD, { input, idempotencyKey })) as RecordResponse);
   const transition = (id: string, status: string, occurredOn: string) =>

@@ -520,14 +520,14 @@ describeOnEachDatabase('specialist-chambers', (flavour) => {
     });
 
     it('refuses a token addressed to another subgraph', async () => {
-      const response = await running.post(operations[2]![1], operations[2]![2], await running.auth.headers('operations'));
+      const response = await running.post(operations[2]![1], operations[2]![2], await running.auth.headers('operations', {}, { query: operations[2]![1], variables: operations[2]![2] }));
       expect(response.status).toBe(401);
       expect(errorsOf(response)).toEqual([{ code: 'UNAUTHENTICATED', path: undefined }]);
     });
 
     it('refuses a token signed by another key', async () => {
       const stranger = await createTestInternalAuth();
-      const response = await running.post('{ _service { sdl } }', {}, await stranger.headers('specialist-chambers'));
+      const response = await running.post('{ _service { sdl } }', {}, await stranger.headers('specialist-chambers', {}, { query: '{ _service { sdl } }', variables: {} }));
       expect(response.status).toBe(401);
       expect(errorsOf(response)).toEqual([{ code: 'UNAUTHENTICATED', path: undefined }]);
     });
