@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { unauthenticated, type Caller } from '@mission-graph/service-kit';
-import type { CallerVerifier } from '../authentication/caller-verifier.js';
+import type { CallerRequest } from '../authentication/caller-verifier.js';
 import type { GatewayContext } from '../context.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { ClientRegistry, Endpoint, RegisteredClient } from './registry.js';
@@ -27,7 +27,8 @@ export const PURPOSE_HEADER = 'x-access-purpose';
 export const BREAK_GLASS_HEADER = 'x-break-glass';
 
 export interface AdmissionOptions {
-  verifyCaller: CallerVerifier;
+  /** Verifies the caller's token (authentication/caller-verifier.ts). */
+  verifyCaller: (request: CallerRequest) => Promise<Caller>;
   registry: ClientRegistry;
   /** Omitted: no rate limits (tests that do not test them). */
   rateLimiter?: RateLimiter | undefined;

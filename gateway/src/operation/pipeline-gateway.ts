@@ -342,6 +342,7 @@ function operationNotFound(requestContext: GatewayGraphQLRequestContext): GraphQ
     name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.',
     { extensions: { http: { status: 400 } } },
   );
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
