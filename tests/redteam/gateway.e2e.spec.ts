@@ -455,19 +455,26 @@ describe('red team: the gateway and the subgraphs behind it', () => {
       const limited = await startGraph({ rateLimiter: (clients) => createRateLimiter(clients, memoryRateLimitStore()) });
       try {
         const token = await limited.token(FORENSICS_READ, { subject: 'flooder' });
+        // Fired 400 at a time, as a flood would be: how fast the machine answers one request
+        // must not decide whether the budget (600 a minute, refilled 10 a second) runs out.
         const statuses: number[] = [];
-        for (let i = 0; i < 700; i += 1) {
-          const answer = await fetch(limited.gatewayUrl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ query: '{ missingPersons(first: 1) { totalCount } }' }),
-          });
-          statuses.push(answer.status);
-          const body = await answer.text();
-          if (answer.status === 429) {
-            expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
-            expect(body).toMatch(/RATE_LIMITED/);
-            break;
+        for (let batch = 0; batch < 3 && !statuses.includes(429); batch += 1) {
+          const answers = await Promise.all(
+            Array.from({ length: 400 }, async () => {
+              const answer = await fetch(limited.gatewayUrl, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+                body: JSON.stringify({ query: '{ missingPersons(first: 1) { totalCount } }' }),
+              });
+              return { status: answer.status, retryAfter: answer.headers.get('retry-after'), body: await answer.text() };
+            }),
+          );
+          for (const answer of answers) {
+            statuses.push(answer.status);
+            if (answer.status === 429) {
+              expect(answer.retryAfter).toMatch(/^\d+$/);
+              expect(answer.body).toMatch(/RATE_LIMITED/);
+            }
           }
         }
         expect(statuses).toContain(429);
