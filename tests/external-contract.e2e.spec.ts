@@ -299,7 +299,8 @@ describe('the external contract at /external/graphql', () => {
       }
       const audit = await graph.queryAs<{ auditEvents: { edges: { node: { principal: string } }[] } }>(
         ['audit:read'],
-        `{ auditEvents(first: 100, filter: { principal: "${SANDBOX}" }) { edges { node { principal } } } }`,
+        // Disclosures only: this client's refused attempts elsewhere in this file are DENIED events.
+        `{ auditEvents(first: 100, filter: { principal: "${SANDBOX}", kind: DISCLOSURE }) { edges { node { principal } } } }`,
       );
       expect(audit.data!.auditEvents.edges).toEqual([]);
     });
