@@ -82,6 +82,7 @@ describe('the other tools', () => {
     ['scripts/compose.ts', /^Usage: pnpm compose/],
     ['scripts/documents-check.ts', /^Usage: pnpm documents:check/],
     ['scripts/scale-check.ts', /^Usage: pnpm scale:check/],
+    ['scripts/bench.ts', /^Usage: pnpm bench/],
     ['subgraphs/police-cooperation/src/scale-seed.ts', /^Usage: DATABASE_URL=postgres:\/\/… pnpm seed --scale/],
   ])('%s answers --help and refuses an unknown option with exit 2', (script, usage) => {
     const help = run(script, ['--help']);
