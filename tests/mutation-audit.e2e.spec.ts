@@ -146,14 +146,20 @@ describe('mutations on the audit trail: intent before, outcome after', () => {
   });
 
   it('a relocation selecting only `__typename` is closed with the relocation, filed under its witness', async () => {
+    // Places are encrypted at rest: the new relocation is the witness's one row that was not there before.
+    const relocationIds = async () =>
+      (
+        await graph.subgraphs['specialist-chambers']!.database.rows<{ id: string }>(
+          sql`select id from specialist_chambers.relocations where witness_id = ${witness(RELOCATED_WITNESS)}`,
+        )
+      ).map((row) => row.id);
+    const before = await relocationIds();
     const mark = await auditMark(graph);
     const response = await callAs(graph, { subject: officerOf(RELOCATED_WITNESS), scopes: MOVE }, 'mutation($i: RecordRelocationInput!) { recordRelocation(input: $i) { __typename } }', {
       i: { witnessId: witness(RELOCATED_WITNESS), occurredOn: '2025-06-02', toLocation: 'Synthetic Safehouse MA' },
     });
     expect(response.errors).toBeUndefined();
-    const [relocation] = await graph.subgraphs['specialist-chambers']!.database.rows<{ id: string }>(
-      sql`select id from specialist_chambers.relocations where to_location = 'Synthetic Safehouse MA'`,
-    );
+    const [relocation] = (await relocationIds()).filter((id) => !before.includes(id)).map((id) => ({ id }));
     const outcome = (await trailSince(mark)).find((event) => event.kind === 'OUTCOME');
     expect(outcome?.entities).toEqual([
       { type: 'Relocation', id: relocation!.id, owner: { type: 'ProtectedWitness', id: witness(RELOCATED_WITNESS) } },

@@ -270,14 +270,13 @@ describe('red team: the gateway and the subgraphs behind it', () => {
     });
 
     it('a caller reaching a subgraph around the gateway with a NUL or a lone surrogate in a variable gets BAD_USER_INPUT, not an internal error', async () => {
-      const token = await signInternalToken(graph.internalKey, 'forensics', { authenticated: true, subject: 'analyst-x', scopes: new Set(FORENSICS_READ), purpose: PURPOSE });
+      const query = 'query($m: String) { missingPersons(first: 1, filter: { municipality: $m }) { totalCount } }';
+      const caller = { authenticated: true, subject: 'analyst-x', scopes: new Set(FORENSICS_READ), purpose: PURPOSE };
       for (const municipality of ['Prizren\u0000', 'Prizren \ud800']) {
-        const response = await direct(
-          graph.subgraphs.forensics!.url,
-          token,
-          'query($m: String) { missingPersons(first: 1, filter: { municipality: $m }) { totalCount } }',
-          { m: municipality },
-        );
+        // A valid token, bound to this very body: only the text itself is wrong.
+        const body = JSON.stringify({ query, variables: { m: municipality } });
+        const token = await signInternalToken(graph.internalKey, 'forensics', caller, { body });
+        const response = await direct(graph.subgraphs.forensics!.url, token, query, { m: municipality });
         expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.municipality', variable: 'm' });
         expect(JSON.stringify(response)).not.toMatch(/INTERNAL_SERVER_ERROR/);
       }
