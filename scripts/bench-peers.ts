@@ -29,6 +29,7 @@
  * `--write` also writes docs/benchmarks.md. `--skip-build` reuses the dist folders.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -198,6 +199,10 @@ for (const { name } of SUBGRAPHS) {
       AUDIT_SIGNING_KEY: auditSigningKey,
       AUDIT_CHECKPOINT_FILE: path.join(work, 'audit-checkpoints.jsonl'),
     });
+  }
+  if (name === 'specialist-chambers') {
+    // Production demands the witness keys (data at rest, assignment MACs); fresh ones per run.
+    Object.assign(env, { WITNESS_DATA_KEY: randomBytes(32).toString('base64'), WITNESS_ASSIGNMENT_KEY: randomBytes(32).toString('base64') });
   }
   subgraphProcesses[name] = run(name, 'dist/main.js', path.join(root, 'subgraphs', name), env);
 }

@@ -112,7 +112,9 @@ export class SubgraphDataSource implements GraphQLDataSource<Record<string, unkn
       const refused = status === 400 ? refusedRequestError(parsed) : undefined;
       if (refused) throw refused;
       changes?.answerLost();
-      console.error(`subgraph ${this.serviceName} answered ${status}: ${answer.body.slice(0, 500)}`);
+      // The body may carry a record's values (an error message quoting input): only its
+      // error codes are logged, never its text.
+      console.error(`subgraph ${this.serviceName} answered ${status} (error codes: ${errorCodes(parsed)})`);
       throw this.unavailable();
     }
     if (changes && !(answer.token && changes.accept(parsed.extensions?.[CHANGES_EXTENSION], answer.token))) {
@@ -192,6 +194,12 @@ function refusedRequestError(response: GatewayGraphQLResponse): GraphQLError | u
   if (!first?.message) return undefined;
   const code = first.extensions?.code;
   return new GraphQLError(first.message, { extensions: { code: code === 'BAD_USER_INPUT' ? code : 'BAD_REQUEST' } });
+}
+
+/** The `extensions.code` of each error in a subgraph's answer, for the log. */
+function errorCodes(response: GatewayGraphQLResponse): string {
+  const codes = ((response.errors ?? []) as readonly GraphQLFormattedError[]).map((error) => String(error.extensions?.code ?? 'none'));
+  return codes.length > 0 ? [...new Set(codes)].join(', ') : 'none';
 }
 
 /** Outside development, a subgraph's stack traces and exception details stop here. */
