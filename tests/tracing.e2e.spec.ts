@@ -47,12 +47,32 @@ describe('tracing', () => {
     const subgraphServices = new Set(servers.map((span) => span.attributes['mission_graph.service']));
     expect(subgraphServices).toEqual(new Set(['gateway', 'operations', 'forensics']));
     for (const span of servers) expect(span.attributes['mission_graph.request_id']).toBe('traced-request-7');
+    // Inside the gateway: the authorization cut, query planning, one fetch per subgraph.
+    const names = new Set(spans.map((span) => span.name));
+    for (const step of ['gateway.authorize', 'gateway.plan', 'gateway.fetch']) expect(names, step).toContain(step);
     const statements = spans.filter((span) => span.name === 'db.query');
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(String(statement.attributes['db.statement'])).toMatch(/select/i);
       expect(JSON.stringify(statement.attributes)).not.toContain('SECRET-PLACE-0001');
     }
+  });
+
+  it('a disclosing answer shows the wait for its audit event as an audit.append span, naming no record or value', async () => {
+    exporter.reset();
+    const response = await graph.queryAs(
+      ['forensics:read', 'forensics:personal'],
+      'query TracedDisclosure { missingPersons(first: 1) { edges { node { fullName } } } }',
+      {},
+      { headers: { traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-01`, 'x-access-purpose': 'CASE-2024-017 tracing test' } },
+    );
+    expect(response.errors).toBeUndefined();
+    const fullName = (response.data as { missingPersons: { edges: { node: { fullName: string } }[] } }).missingPersons.edges[0]!.node.fullName;
+    await expect.poll(() => exporter.getFinishedSpans().some((span) => span.spanContext().traceId === TRACE_ID && span.name === 'audit.append')).toBe(true);
+    const appends = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === TRACE_ID && span.name === 'audit.append');
+    expect(appends.map((span) => span.attributes['mission_graph.audit_kind'])).toContain('DISCLOSURE');
+    const everything = JSON.stringify(exporter.getFinishedSpans().map((span) => span.attributes));
+    expect(everything).not.toContain(fullName);
   });
 
   it('without a traceparent, a request starts its own trace', async () => {

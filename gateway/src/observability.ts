@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   currentRequest,
   HEALTH_READY_PATH,
+  inSpan,
   injectTraceContext,
   REQUEST_ID_HEADER,
   type Readiness,
@@ -14,8 +15,9 @@ import type { AuditSink } from './audit/audit-sink.js';
  * The gateway's observability at its edges, around parts other modules own: every
  * subgraph fetch carries the request id and the trace context and is measured;
  * audit appends are measured; authorization refusals and rate-limit refusals are
- * counted from the response's error codes. Deeper spans (authorization, planning,
- * audit append inside the pipeline) belong in those modules — see docs/deploying.md.
+ * counted from the response's error codes. Each audit append is a span of the request's
+ * trace (`audit.append`); the authorization cut is `gateway.authorize` (pipeline-gateway.ts);
+ * planning and fetches are @apollo/gateway's own spans (`gateway.plan`, `gateway.fetch`).
  */
 export function instrumentDataSource(name: string, source: GraphQLDataSource, metrics: ServiceMetrics): GraphQLDataSource {
   return {
@@ -42,16 +44,19 @@ export function instrumentDataSource(name: string, source: GraphQLDataSource, me
 
 export function instrumentAuditSink(sink: AuditSink, metrics: ServiceMetrics): AuditSink {
   return {
-    async record(event) {
-      const started = process.hrtime.bigint();
-      let outcome: 'success' | 'failure' = 'failure';
-      try {
-        const receipt = await sink.record(event);
-        outcome = 'success';
-        return receipt;
-      } finally {
-        metrics.recordAuditAppend(outcome, Number(process.hrtime.bigint() - started) / 1e9);
-      }
+    record(event) {
+      // A span of the request's trace: how long the answer waited for its audit event.
+      return inSpan('audit.append', { 'mission_graph.audit_kind': event.kind }, async () => {
+        const started = process.hrtime.bigint();
+        let outcome: 'success' | 'failure' = 'failure';
+        try {
+          const receipt = await sink.record(event);
+          outcome = 'success';
+          return receipt;
+        } finally {
+          metrics.recordAuditAppend(outcome, Number(process.hrtime.bigint() - started) / 1e9);
+        }
+      });
     },
   };
 }

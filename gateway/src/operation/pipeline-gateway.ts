@@ -8,7 +8,7 @@ import type {
 import { createHash } from 'node:crypto';
 import { getVariableValues, GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { ANONYMOUS, findUnstorableInput, POLICIES, unstorableInputError, type AccessRules, type AuditedEntity } from '@mission-graph/service-kit';
+import { ANONYMOUS, findUnstorableInput, inSpan, POLICIES, unstorableInputError, type AccessRules, type AuditedEntity } from '@mission-graph/service-kit';
 import type { Auditor, RequestFacts } from '../audit/auditor.js';
 import { breakGlassWithoutScope, refusalReason, takeDenialReports, type Denial } from '../audit/denials.js';
 import { argumentRecords, MutationChanges, type MutationRecorder, type RecordedIntent } from '../audit/mutation-record.js';
@@ -147,27 +147,32 @@ export class PipelineGateway implements GatewayInterface {
     if (cost?.refusal) return { errors: [cost.refusal], extensions: { cost: cost.report } };
 
     const rights = rightsKey(caller, POLICIES);
-    let shape = cached.shapes.get(rights);
-    if (!shape) {
-      // Personal data needs a token with `sub` besides its scopes (subject-required.ts).
-      const { decisions, explain } = requiringSubject(
-        schema,
-        this.personal,
-        caller,
-        accessDecisions(schema, this.options.rules, caller),
-        // What each removal's error says the caller lacks: same rights, same answer (cached with the cut).
-        refusalExplainer(schema, this.options.rules, caller),
-      );
-      shape = buildShape(cached.normalized, {
-        schema,
-        decisions,
-        explain,
-        personal: this.personal,
-        hidden: hiddenAliases(`${requestContext.queryHash}\0${rights}\0${cached.normalized.operation.name?.value ?? ''}`),
-      });
-      if (cached.shapes.size >= SHAPES_PER_OPERATION) cached.shapes.clear();
-      cached.shapes.set(rights, shape);
-    }
+    // The authorization cut, its own span (planning and fetches are @apollo/gateway's spans).
+    const shape = inSpan('gateway.authorize', { 'mission_graph.cut_cached': cached.shapes.has(rights) }, (span) => {
+      let cut = cached.shapes.get(rights);
+      if (!cut) {
+        // Personal data needs a token with `sub` besides its scopes (subject-required.ts).
+        const { decisions, explain } = requiringSubject(
+          schema,
+          this.personal,
+          caller,
+          accessDecisions(schema, this.options.rules, caller),
+          // What each removal's error says the caller lacks: same rights, same answer (cached with the cut).
+          refusalExplainer(schema, this.options.rules, caller),
+        );
+        cut = buildShape(cached.normalized, {
+          schema,
+          decisions,
+          explain,
+          personal: this.personal,
+          hidden: hiddenAliases(`${requestContext.queryHash}\0${rights}\0${cached.normalized.operation.name?.value ?? ''}`),
+        });
+        if (cached.shapes.size >= SHAPES_PER_OPERATION) cached.shapes.clear();
+        cached.shapes.set(rights, cut);
+      }
+      span.setAttribute('mission_graph.fields_removed', cut.removals.length);
+      return cut;
+    });
     const extensions = cost ? { cost: cost.report } : undefined;
     const facts: RequestFacts = {
       caller,

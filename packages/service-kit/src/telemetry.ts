@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from './logger.js';
 
@@ -83,4 +83,33 @@ export function injectTraceContext(set: (name: string, value: string) => void): 
 export function activeTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
   return spanContext && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/**
+ * Runs `work` inside an internal span of the active trace (a step of a request: the
+ * gateway's authorization cut, an audit append). Synchronous or asynchronous alike; an
+ * error marks the span and goes on. Attributes must never carry personal data.
+ */
+export function inSpan<T>(name: string, attributes: Attributes, work: (span: Span) => T): T {
+  return tracer.startActiveSpan(name, { kind: SpanKind.INTERNAL, attributes }, (span) => {
+    const failed = (error: unknown) => {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      throw error;
+    };
+    try {
+      const result = work(span);
+      if (result instanceof Promise) {
+        return result.then((value: unknown) => {
+          span.end();
+          return value;
+        }, failed) as T;
+      }
+      span.end();
+      return result;
+    } catch (error) {
+      return failed(error);
+    }
+  });
 }
