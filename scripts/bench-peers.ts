@@ -42,6 +42,7 @@ import { ALL_SCOPES, newKeyPair, readCli, signInternalToken } from '@mission-gra
 import { withoutSecurityFeatures } from '../gateway/src/authorization/gateway-supergraph.js';
 import { signCallerToken } from '../tests/testkit/graph.js';
 import { SUBGRAPHS } from './supergraph.js';
+import { freePort } from '@mission-graph/service-kit/testing';
 
 const { write, 'skip-build': skipBuild } = readCli({
   usage: `
@@ -68,13 +69,6 @@ const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function run(name: string, script: string, cwd: string, env: Record<string, string>): ChildProcess {
   let output = '';

@@ -34,6 +34,7 @@ import { newKeyPair } from '@mission-graph/service-kit';
 import { newSigningKey } from '../subgraphs/audit/src/checkpoints/signing-key.js';
 import { MALFORMED_KINDS, sendMalformed } from '../tests/testkit/malformed-http.js';
 import { startCluster, type Cluster } from './cluster/cluster.js';
+import { freePort } from '@mission-graph/service-kit/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -68,13 +69,6 @@ const log = (message: string) => console.log(`[soak ${new Date().toISOString().s
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- a throwaway PostgreSQL, never the shared server ----
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const pgDir = mkdtempSync(path.join(tmpdir(), 'mission-graph-soak-pg-'));
 const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];

@@ -6,8 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,17 +13,11 @@ import { exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutSecurityFeatures } from '../gateway/src/authorization/gateway-supergraph.js';
 import { startGraph, type RunningGraph } from './testkit/graph.js';
+import { freePort } from '@mission-graph/service-kit/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const W1 = '{ missingPersons(first: 20) { edges { node { caseNumber status municipality } } } }';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the peer gateways of pnpm bench', () => {
   let graph: RunningGraph;

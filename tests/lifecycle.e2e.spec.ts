@@ -14,6 +14,7 @@ import { exportJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devKeyPair, signInternalToken, ALL_SCOPES } from '@mission-graph/service-kit';
 import { startGraph, signCallerToken, type RunningGraph } from './testkit/graph.js';
+import { freePort } from '@mission-graph/service-kit/testing';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -48,13 +49,6 @@ function startProcess(entry: string, env: Record<string, string>): ServiceProces
   return running;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** POSTs `body` but holds back its last bytes until `release()`: a request in flight for as long as we like. */
 function heldRequest(port: number, body: string, headers: Record<string, string>) {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import type { Caller } from './authorization/caller.js';
 import { CHANGES_EXTENSION, type ChangedRecord, type ChangeReport } from './change-report.js';
@@ -209,4 +211,17 @@ function withChangesApart<Body extends { extensions?: Record<string, unknown> }>
   const { [CHANGES_EXTENSION]: _report, ...extensions } = body.extensions!;
   const { extensions: _all, ...rest } = body;
   return { ...rest, ...(Object.keys(extensions).length > 0 ? { extensions } : {}), changed: report.records } as Body & { changed?: ChangedRecord[] };
+}
+
+/**
+ * A TCP port free on loopback right now, for a server a test or a tool starts as a child
+ * process (in-process servers listen on port 0 themselves). Another process could take it
+ * before the child binds; the child then stops naming the busy port.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
