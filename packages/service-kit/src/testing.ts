@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import type { Caller } from './authorization/caller.js';
 import { CHANGES_EXTENSION, type ChangedRecord, type ChangeReport } from './change-report.js';
@@ -215,13 +214,23 @@ function withChangesApart<Body extends { extensions?: Record<string, unknown> }>
 
 /**
  * A TCP port free on loopback right now, for a server a test or a tool starts as a child
- * process (in-process servers listen on port 0 themselves). Another process could take it
- * before the child binds; the child then stops naming the busy port.
+ * process (in-process servers listen on port 0 themselves). Chosen below Linux's ephemeral
+ * range (32768–60999): a port the kernel handed out for port 0 is just as likely to be
+ * given next to some process's outgoing connection before the child binds it — which
+ * happened in CI. Another listener could still take it; the child then stops naming it.
  */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(candidate)) return candidate;
+  }
+  throw new Error('no free port found between 20000 and 32000 on 127.0.0.1');
+}
+
+function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
