@@ -1,7 +1,6 @@
 import {
   GraphQLError,
   isNonNullType,
-  Kind,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -9,6 +8,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { definitionsInUse } from '@mission-graph/service-kit';
 
 /**
  * A variable declared nullable with a default (`$s: Boolean = false`) may stand where a
@@ -33,8 +33,9 @@ export function nullInNonNullPosition(
   if (nulls.size === 0) return undefined;
 
   let found: { variable: string; type: string } | undefined;
-  const fragments = new Set<string>();
-  const scan = (node: DocumentNode['definitions'][number]) => {
+  // The operation and the fragments it uses: a variable used in a spread fragment is used by the operation.
+  for (const node of definitionsInUse(document, operation)) {
+    if (found) break;
     const typeInfo = new TypeInfo(schema);
     visit(
       node,
@@ -46,22 +47,8 @@ export function nullInNonNullPosition(
         },
         // The operation's own declarations are not uses.
         VariableDefinition: () => false,
-        FragmentSpread: (spread) => {
-          fragments.add(spread.name.value);
-        },
       }),
     );
-  };
-  scan(operation);
-  const scanned = new Set<string>();
-  for (let more = true; more && !found; ) {
-    more = false;
-    for (const definition of document.definitions) {
-      if (definition.kind !== Kind.FRAGMENT_DEFINITION || !fragments.has(definition.name.value) || scanned.has(definition.name.value)) continue;
-      scanned.add(definition.name.value);
-      more = true;
-      scan(definition);
-    }
   }
   if (!found) return undefined;
   return new GraphQLError(

@@ -34,4 +34,5 @@ export * from './authorization/requirements.js';
 export * from './authorization/contract-guard.js';
 export * from './authorization/record-guard.js';
 export * from './statistics/small-counts.js';
+export * from './definitions-in-use.js';
 export * from './storable-text.js';

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import { ErrorCode } from './errors.js';
+import { definitionsInUse } from './definitions-in-use.js';
 
 /**
  * Text PostgreSQL stores and JSON round-trips unchanged: no NUL character (PostgreSQL
@@ -51,7 +52,6 @@ export function findUnstorableInput(
 
   // Where each argument value sits: argument name, then input field names.
   let found: UnstorableInput | undefined;
-  const fragments = new Set<string>();
   const within = (value: ValueNode, at: string[]): void => {
     if (found) return;
     if (value.kind === Kind.STRING) {
@@ -66,29 +66,15 @@ export function findUnstorableInput(
       for (const field of value.fields) within(field.value, [...at, field.name.value]);
     }
   };
-  const scan = (node: OperationDefinitionNode | DocumentNode['definitions'][number]) =>
+  // The operation and the fragments it uses: their literals are the operation's too.
+  for (const node of definitionsInUse(document, operation)) {
+    if (found) break;
     visit(node, {
       Argument: (argument) => {
         within(argument.value, [argument.name.value]);
         return false;
       },
-      FragmentSpread: (spread) => {
-        fragments.add(spread.name.value);
-      },
     });
-  scan(operation);
-  // Fragments the operation uses (and those they use): their literals are the operation's too.
-  const scanned = new Set<string>();
-  for (let more = true; more && !found; ) {
-    more = false;
-    for (const definition of document.definitions) {
-      if (definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
-      const name = definition.name.value;
-      if (!fragments.has(name) || scanned.has(name)) continue;
-      scanned.add(name);
-      more = true;
-      scan(definition);
-    }
   }
   if (found) return found;
   // A variable declared with odd text but used nowhere (or only in a directive): still refused.
