@@ -25,7 +25,9 @@
  * stime of the gateway's process from /proc/<pid>/stat over the rounds), and its RSS after
  * the run; ratios ours ÷ Hive, ours ÷ Apollo, ours ÷ direct subgraph (W1), W4 ÷ W1.
  *
- * BENCH_ROUND_SECONDS (default 5), BENCH_CYCLES (default 2), BENCH_CONNECTIONS (default 10).
+ * BENCH_ROUND_SECONDS (default 5), BENCH_CYCLES (default 2), BENCH_CONNECTIONS (default 10),
+ * BENCH_WORKLOADS (default all: W1,W2,W3,W4,W5; a subset for quicker runs — W1 always runs).
+ * BENCH_PROFILE=ours,audit,… writes V8 CPU profiles of those processes to bench-profiles/.
  * `--write` also writes docs/benchmarks.md. `--skip-build` reuses the dist folders.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -72,7 +74,9 @@ const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
 function run(name: string, script: string, cwd: string, env: Record<string, string>): ChildProcess {
   let output = '';
-  const child = spawn(process.execPath, ['--conditions=compiled', script], {
+  // BENCH_PROFILE=ours,audit: a V8 CPU profile of those processes, written when they stop.
+  const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench-profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, '--conditions=compiled', script], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -249,7 +253,7 @@ const W2 = '{ informationExchangeRequests(first: 20) { edges { node { reference 
 const W3 =
   '{ missionReport(from: "2018-06-01", to: "2025-06-14") { forensics { fieldOperations individualsIdentified } operations { patrols exercises } policeCooperation { europolRequests interpolRequests } } }';
 const W4 = '{ missingPersons(first: 20) { edges { node { caseNumber status municipality fullName } } } }';
-const workloads: { name: string; label: string; requests: BenchRequest[] }[] = [
+const allWorkloads: { name: string; label: string; requests: BenchRequest[] }[] = [
   { name: 'W1', label: 'forensics list', requests: [as(analyst, W1)] },
   { name: 'W2', label: 'two-subgraph hop', requests: [as(analyst, W2)] },
   { name: 'W3', label: 'missionReport (3 subgraphs)', requests: [as(analyst, W3)] },
@@ -261,6 +265,10 @@ const workloads: { name: string; label: string; requests: BenchRequest[] }[] = [
     requests: [as(frontend, W1), as(frontend, W2), as(analyst, W3), as(frontend, W1), as(analyst, W4, true), as(frontend, W2)],
   },
 ];
+
+// W1 always runs: the other ratios are read against it.
+const chosen = new Set(['W1', ...(process.env.BENCH_WORKLOADS ?? 'W1,W2,W3,W4,W5').split(',').map((name) => name.trim().toUpperCase())]);
+const workloads = allWorkloads.filter((workload) => chosen.has(workload.name));
 
 // Equal answers before any timing.
 for (const workload of workloads) {
@@ -305,6 +313,8 @@ interface Measured {
   requests: number;
   seconds: number;
   cpu: number;
+  /** CPU time of the audit service during the rounds (only ours appends to it). */
+  auditCpu: number;
   p50: number[];
   p99: number[];
   failed: number;
@@ -312,14 +322,18 @@ interface Measured {
 const measured = new Map<string, Measured>(); // `${workload}/${gateway}`
 async function round(gateway: Gateway, workload: { name: string; requests: BenchRequest[] }): Promise<void> {
   const pid = gateway.process.pid!;
+  const auditPid = subgraphProcesses.audit!.pid!;
   const cpuBefore = cpuSeconds(pid);
+  const auditBefore = cpuSeconds(auditPid);
   const result = await load(gateway.url, workload.requests, ROUND_SECONDS);
   const cpu = cpuSeconds(pid) - cpuBefore;
+  const auditCpu = cpuSeconds(auditPid) - auditBefore;
   const key = `${workload.name}/${gateway.name}`;
-  const entry = measured.get(key) ?? { requests: 0, seconds: 0, cpu: 0, p50: [], p99: [], failed: 0 };
+  const entry = measured.get(key) ?? { requests: 0, seconds: 0, cpu: 0, auditCpu: 0, p50: [], p99: [], failed: 0 };
   entry.requests += result.requests;
   entry.seconds += result.seconds;
   entry.cpu += cpu;
+  entry.auditCpu += auditCpu;
   entry.p50.push(result.p50);
   entry.p99.push(result.p99);
   entry.failed += result.non2xx + result.errors;
@@ -360,7 +374,7 @@ const rss = Object.fromEntries(gateways.map((gateway) => [gateway.name, rssMiB(g
 const stat = (workload: string, gateway: string) => {
   const m = measured.get(`${workload}/${gateway}`)!;
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  return { rps: m.requests / m.seconds, p50: median(m.p50), p99: median(m.p99), cpuMs: (m.cpu / m.requests) * 1000, failed: m.failed };
+  return { rps: m.requests / m.seconds, p50: median(m.p50), p99: median(m.p99), cpuMs: (m.cpu / m.requests) * 1000, auditCpuMs: (m.auditCpu / m.requests) * 1000, failed: m.failed };
 };
 const rows: string[] = [];
 rows.push('| workload | gateway | req/s | p50 ms | p99 ms | gateway CPU ms/request | failed |');
@@ -382,7 +396,7 @@ for (const workload of workloads) {
   const direct = workload.name === 'W1' ? (o / d.rps).toFixed(2) : '';
   ratios.push(`| ${workload.name} ${workload.label} | ${(o / stat(workload.name, 'hive').rps).toFixed(2)} | ${(o / stat(workload.name, 'apollo').rps).toFixed(2)} | ${direct} |`);
 }
-const auditedRatio = stat('W4', 'ours').rps / stat('W1', 'ours').rps;
+const auditedRatio = chosen.has('W4') ? (stat('W4', 'ours').rps / stat('W1', 'ours').rps).toFixed(2) : 'not run';
 const memory = `RSS after the run: ours ${rss.ours!.toFixed(0)} MiB, Hive ${rss.hive!.toFixed(0)} MiB, plain Apollo ${rss.apollo!.toFixed(0)} MiB (ours ÷ Apollo ${(rss.ours! / rss.apollo!).toFixed(2)})`;
 const failures = [...measured.values()].reduce((n, m) => n + m.failed, 0);
 
@@ -396,7 +410,7 @@ const report = [
   '',
   ...ratios,
   '',
-  `Audited ÷ unaudited (ours, W4 ÷ W1): ${auditedRatio.toFixed(2)}`,
+  `Audited ÷ unaudited (ours, W4 ÷ W1): ${auditedRatio}${chosen.has('W4') ? ` (audit service CPU ${stat('W4', 'ours').auditCpuMs.toFixed(2)} ms per W4 request)` : ''}`,
   '',
   memory,
   ...(failures > 0 ? ['', `WARNING: ${failures} requests failed (non-2xx or errors) during timing.`] : []),
@@ -404,6 +418,7 @@ const report = [
 console.log(`\n${report}\n`);
 
 if (write) {
+  if (chosen.size < allWorkloads.length) throw new Error('--write needs every workload (BENCH_WORKLOADS unset)');
   const file = path.join(root, 'docs/benchmarks.md');
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf('<!-- bench:start -->');

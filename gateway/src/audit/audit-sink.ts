@@ -19,15 +19,25 @@ export interface HttpAuditSinkOptions {
   timeoutMs?: number;
   /**
    * Group commit: events recorded within this many ms go in one append request
-   * (`{ events: [...] }`, at most MAX_EVENTS_PER_APPEND). 0: each event is sent in the
-   * same tick, still grouped with the events recorded in that tick. Default 2 ms.
+   * (`{ events: [...] }`, at most MAX_EVENTS_PER_APPEND). 0 (the default): no wait beyond
+   * the current tick — batches form from the events that arrive while earlier appends
+   * are in flight (see `maxInFlight`).
    */
   batchWindowMs?: number;
+  /**
+   * At most this many append requests in flight at once (default 1). Events recorded
+   * while that many are under way wait for one to finish and then go together: under
+   * load the batches grow by themselves, so the audit service commits many events per
+   * request instead of one each, and when idle an event goes at once.
+   */
+  maxInFlight?: number;
 }
 
 /** An event waiting for its batch to be appended. */
 interface Waiter {
   event: AuditEventInput;
+  /** Fail closed: past this time (Date.now()) the event is refused rather than sent late. */
+  deadline: number;
   resolve: (receipt: AuditAppendReceipt) => void;
   reject: (error: unknown) => void;
 }
@@ -50,10 +60,11 @@ export function httpAuditSink(
   key: KeyPair,
   options: HttpAuditSinkOptions | number = {},
 ): { record(event: AuditEventInput): Promise<AuditAppendReceipt> } {
-  const { timeoutMs = 5_000, batchWindowMs = 2 } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { timeoutMs = 5_000, batchWindowMs = 0, maxInFlight = 1 } = typeof options === 'number' ? { timeoutMs: options } : options;
   let pending: Waiter[] = [];
   // A flush is scheduled for the events now pending (a flush that finds none does nothing).
   let scheduled = false;
+  let inFlight = 0;
 
   const post = async (body: unknown): Promise<{ status: number; json: unknown; text: string }> => {
     const token = await signInternalToken(key, AUDIT_APPEND_AUDIENCE, {
@@ -112,12 +123,24 @@ export function httpAuditSink(
     batch.forEach((waiter, index) => waiter.resolve(receipts[index]!));
   };
 
+  /** Sends what is pending, one batch per free slot; the rest waits for a slot to free. */
   const flush = () => {
     scheduled = false;
-    const ready = pending;
-    pending = [];
-    for (let start = 0; start < ready.length; start += MAX_EVENTS_PER_APPEND) {
-      void appendBatch(ready.slice(start, start + MAX_EVENTS_PER_APPEND));
+    // Events that waited a whole timeout for a slot (the audit service hangs) fail now,
+    // like an append that timed out, instead of waiting behind it indefinitely.
+    const now = Date.now();
+    const expired = pending.filter((waiter) => waiter.deadline <= now);
+    if (expired.length > 0) {
+      pending = pending.filter((waiter) => waiter.deadline > now);
+      for (const waiter of expired) waiter.reject(new Error(`audit append not sent within ${timeoutMs} ms: earlier appends still in flight`));
+    }
+    while (pending.length > 0 && inFlight < maxInFlight) {
+      const batch = pending.splice(0, MAX_EVENTS_PER_APPEND);
+      inFlight += 1;
+      void appendBatch(batch).finally(() => {
+        inFlight -= 1;
+        flush();
+      });
     }
   };
 
@@ -129,7 +152,8 @@ export function httpAuditSink(
         return Promise.reject(new Error(`audit event refused by the contract: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`));
       }
       return new Promise<AuditAppendReceipt>((resolve, reject) => {
-        pending.push({ event, resolve, reject });
+        pending.push({ event, deadline: Date.now() + timeoutMs, resolve, reject });
+        if (inFlight >= maxInFlight) return; // goes with the next batch, when a slot frees
         if (pending.length >= MAX_EVENTS_PER_APPEND) {
           flush();
         } else if (!scheduled) {

@@ -82,7 +82,7 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
   /** Events already stored that a batch names: client-chosen ids, intents, reviewed events. */
   const loadReferences = async (tx: AuditDb, batch: readonly PendingAppend[]): Promise<References> => {
     const named = new Set(batch.flatMap(({ events }) => [...referencedIds(events)]));
-    const references: References = { byId: new Map(), closedIntents: new Set(), reviewedEvents: new Set() };
+    const references = emptyReferences();
     // The common case — disclosures, intents — costs no extra statement.
     if (named.size === 0) return references;
     const ids = [...named];
@@ -98,7 +98,33 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
     return references;
   };
 
-  const writeBatch = (batch: readonly PendingAppend[]) =>
+  /**
+   * Seals the batch's events onto `chain` (advancing it), request by request: a request
+   * the rules refuse is refused as a whole, before any of it is chained.
+   */
+  const sealBatch = (batch: readonly PendingAppend[], references: References, chain: ChainHead) => {
+    const rows: AuditEventRow[] = [];
+    const outcomes: (StoredReceipt[] | Error)[] = batch.map(({ events }) => {
+      try {
+        const planned = planAppend(events, references);
+        return planned.map((step) => {
+          if (step.duplicate) return { status: 'DUPLICATE' as const, row: step.duplicate };
+          const row = seal(step.event, chain, options.signingKey);
+          rows.push(row);
+          references.byId.set(row.id, row);
+          if (row.intentId) references.closedIntents.add(row.intentId);
+          if (row.reviewedEventId) references.reviewedEvents.add(row.reviewedEventId);
+          return { status: 'RECORDED' as const, row };
+        });
+      } catch (error) {
+        return error as Error;
+      }
+    });
+    return { rows, outcomes };
+  };
+
+  /** The careful path: under the append lock, reading the head and what the batch names from the table. */
+  const writeUnderLock = (batch: readonly PendingAppend[]) =>
     db.transaction(async (tx) => {
       // One writer at a time, across replicas: every batch extends the head it read.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('audit.audit_events.append'))`);
@@ -109,29 +135,54 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
         .limit(1);
       const references = await loadReferences(tx as unknown as AuditDb, batch);
       const chain = { sequence: head?.sequence ?? 0, hash: head?.hash ?? GENESIS_HASH };
-      const rows: AuditEventRow[] = [];
-      const outcomes: (StoredReceipt[] | Error)[] = batch.map(({ events }) => {
-        try {
-          // Checked as a whole before any of it is chained: a refused event refuses its request.
-          const planned = planAppend(events, references);
-          return planned.map((step) => {
-            if (step.duplicate) return { status: 'DUPLICATE' as const, row: step.duplicate };
-            const row = seal(step.event, chain, options.signingKey);
-            rows.push(row);
-            references.byId.set(row.id, row);
-            if (row.intentId) references.closedIntents.add(row.intentId);
-            if (row.reviewedEventId) references.reviewedEvents.add(row.reviewedEventId);
-            return { status: 'RECORDED' as const, row };
-          });
-        } catch (error) {
-          return error as Error;
-        }
-      });
+      const { rows, outcomes } = sealBatch(batch, references, chain);
       for (let start = 0; start < rows.length; start += MAX_BATCH) {
         await tx.insert(auditEvents).values(rows.slice(start, start + MAX_BATCH));
       }
-      return { outcomes, headSequence: chain.sequence };
+      return { outcomes, head: chain };
     });
+
+  /**
+   * The fast path: one INSERT statement (atomic on its own, one round trip) chained onto the
+   * head this process itself wrote last. Safe without the lock because the database decides:
+   * its trigger refuses a row anywhere but at the current head and the primary key refuses a
+   * second row at one position, so if another replica (or anyone) appended meanwhile, the
+   * statement fails whole and the caller takes the careful path.
+   */
+  const writeAtKnownHead = async (batch: readonly PendingAppend[], head: ChainHead) => {
+    const chain = { ...head };
+    const { rows, outcomes } = sealBatch(batch, emptyReferences(), chain);
+    if (rows.length > 0) await db.insert(auditEvents).values(rows);
+    return { outcomes, head: chain };
+  };
+
+  /** The head this process committed last; forgotten on any failure (the table then tells). */
+  let knownHead: ChainHead | undefined;
+
+  const writeBatch = async (batch: readonly PendingAppend[]) => {
+    // Batches that name stored events (client ids, intents, reviews) need the table read: careful path.
+    const fast = knownHead && batch.every(({ events }) => referencedIds(events).size === 0) && batch.reduce((n, { events }) => n + events.length, 0) <= MAX_BATCH;
+    if (fast) {
+      try {
+        const written = await writeAtKnownHead(batch, knownHead!);
+        knownHead = written.head;
+        return written;
+      } catch (error) {
+        knownHead = undefined;
+        // Only a lost race for the head is retried; anything else (the database gone, a
+        // commit whose answer was lost) is reported, never written a second time.
+        if (!isChainConflict(error)) throw error;
+      }
+    }
+    try {
+      const written = await writeUnderLock(batch);
+      knownHead = written.head;
+      return written;
+    } catch (error) {
+      knownHead = undefined;
+      throw error;
+    }
+  };
 
   const drain = async () => {
     if (writing) return;
@@ -149,13 +200,13 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
         }
         const batch = queue.splice(0, take);
         try {
-          const { outcomes, headSequence } = await writeBatch(batch);
+          const { outcomes, head } = await writeBatch(batch);
           batch.forEach((pending, index) => {
             const outcome = outcomes[index]!;
             if (outcome instanceof Error) pending.reject(outcome);
             else pending.resolve(outcome);
           });
-          options.onAppended?.(headSequence);
+          options.onAppended?.(head.sequence);
         } catch (error) {
           // Nothing of the batch was committed: every caller hears so.
           batch.forEach((pending) => pending.reject(error));
@@ -175,9 +226,11 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
      * Appends events, sealed to the chain in order; resolves once they are committed.
      * The events of one call are written together or not at all. Group commit: calls that
      * arrive while a batch is being written go together in the next transaction, chained
-     * in arrival order — one commit for many events instead of one each. Batches are
-     * serialized by an advisory lock, so replicas never chain two events to the same
-     * predecessor (and the database refuses an insert anywhere but at the head).
+     * in arrival order — one commit for many events instead of one each. A batch that
+     * names no stored event goes in one statement onto the head this process wrote last;
+     * otherwise, or when that head moved, batches are serialized by an advisory lock.
+     * Either way the database refuses an insert anywhere but at the head, so replicas
+     * never chain two events to the same predecessor.
      */
     appendAll(events: readonly NewEvent[]): Promise<StoredReceipt[]> {
       if (events.length === 0) return Promise.resolve([]);
@@ -230,6 +283,28 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
 }
 
 export type AuditEventStore = ReturnType<typeof createAuditEventStore>;
+
+interface ChainHead {
+  sequence: number;
+  hash: string;
+}
+
+function emptyReferences(): References {
+  return { byId: new Map(), closedIntents: new Set(), reviewedEvents: new Set() };
+}
+
+/**
+ * Whether an append failed because the head moved under it: the database's own chain rule
+ * (trigger, check_violation 23514) or a second row at a position (unique_violation 23505).
+ * Read off the driver's error, which drizzle wraps (`cause`); postgres.js and PGlite both
+ * give the SQLSTATE as `code`.
+ */
+function isChainConflict(error: unknown): boolean {
+  for (let current = error as { code?: unknown; cause?: unknown } | undefined; current; current = current.cause as typeof current) {
+    if (current.code === '23514' || current.code === '23505') return true;
+  }
+  return false;
+}
 
 /** Seals one event at the head of the chain, signs it, and advances the head. */
 function seal(event: NewEvent, chain: { sequence: number; hash: string }, key: SigningKey): AuditEventRow {
