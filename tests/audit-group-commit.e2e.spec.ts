@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpAuditSink } from '@mission-graph/gateway/audit';
 import { startGraph, type RunningGraph } from './testkit/graph.js';
 
-/** Forwards appends to the audit service, counting requests and events; can be told to answer 503 itself. */
+/** Forwards appends to the audit service, counting requests and events; can be told to answer 503 itself, to be slow, or to hang. */
 async function countingProxy() {
-  const state = { target: '', requests: 0, events: 0, failing: false };
+  const state = { target: '', requests: 0, events: 0, batches: [] as number[], failing: false, delayMs: 0, hanging: false };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -24,6 +24,9 @@ async function countingProxy() {
         const parsed = JSON.parse(body) as { events?: unknown[] };
         state.requests += 1;
         state.events += parsed.events?.length ?? 1;
+        state.batches.push(parsed.events?.length ?? 1);
+        if (state.hanging) return; // never answers
+        if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
         if (state.failing) {
           response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"store failed"}');
           return;
@@ -38,8 +41,17 @@ async function countingProxy() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const reset = () => Object.assign(state, { requests: 0, events: 0, batches: [], failing: false, delayMs: 0, hanging: false });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/internal/audit-events`;
-  return { state, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    state,
+    url,
+    reset,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
 }
 
 const AUDITED_READ = '{ missingPersons(first: 2) { edges { node { id fullName } } } }';
@@ -53,7 +65,7 @@ describe('audit group commit', () => {
   beforeAll(async () => {
     proxy = await countingProxy();
     graph = await startGraph({
-      // A wider window than the default 2 ms, so that reads finishing on a busy test machine still meet.
+      // A window (the default is none), so that reads finishing on a busy test machine still meet.
       auditSink: (_real, append) => {
         proxy.state.target = append.url;
         return httpAuditSink(proxy.url, append.key, { batchWindowMs: 50 });
@@ -125,5 +137,45 @@ describe('audit group commit', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const receipt = (results[0] as PromiseFulfilledResult<{ status: string }>).value;
     expect(receipt.status).toBe('RECORDED');
+  });
+
+  const event = (principal: string) => ({
+    kind: 'DISCLOSURE' as const,
+    principal,
+    clientId: null,
+    operationName: 'InFlight',
+    documentHash: 'b'.repeat(64),
+    purpose: 'CASE-2026-013: group commit test',
+    breakGlassJustification: null,
+    fieldCoordinates: ['MissingPerson.fullName'],
+    entities: [{ type: 'MissingPerson', id: 'synthetic-2' }],
+    requestId: null,
+  });
+
+  it('with the default settings, an event goes at once, and those recorded while it is in flight go together in the next append', async () => {
+    proxy.reset();
+    proxy.state.delayMs = 150;
+    const sink = httpAuditSink(proxy.url, graph.internalKey);
+    const first = sink.record(event('in-flight-first'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const rest = Array.from({ length: 20 }, (_, i) => sink.record(event(`in-flight-${i}`)));
+    const receipts = await Promise.all([first, ...rest]);
+    expect(receipts.every((receipt) => receipt.status === 'RECORDED')).toBe(true);
+    expect(proxy.state.batches).toEqual([1, 20]);
+    // Each event got its own receipt, at its own position in the chain.
+    expect(new Set(receipts.map((receipt) => ('sequence' in receipt ? receipt.sequence : undefined))).size).toBe(21);
+  });
+
+  it('an audit service that hangs: events queued behind the hung append fail within two timeouts, none waits for ever, none is acknowledged', async () => {
+    proxy.reset();
+    proxy.state.hanging = true;
+    const sink = httpAuditSink(proxy.url, graph.internalKey, { timeoutMs: 300 });
+    const started = Date.now();
+    const results = await Promise.allSettled([sink.record(event('hung-first')), ...Array.from({ length: 5 }, (_, i) => sink.record(event(`hung-${i}`)))]);
+    expect(results.every((result) => result.status === 'rejected')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // One append at a time: the queued five went (at most) once together, not one request each.
+    expect(proxy.state.requests).toBeLessThanOrEqual(2);
+    proxy.reset();
   });
 });

@@ -12,7 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
+import { createTestDatabase, createTestInternalAuth, databaseFlavours } from '@mission-graph/service-kit/testing';
+import { trustedKeys } from '../src/checkpoints/checkpoint.js';
+import { newSigningKey } from '../src/checkpoints/signing-key.js';
+import { memoryCheckpointSink } from '../src/checkpoints/sink.js';
+import { trailSource, verifyTrail } from '../src/verification/verify-trail.js';
 import { contentOfInput, eventHash, GENESIS_HASH } from '../src/domain/audit-event.js';
 import { createService } from '../src/service.js';
 import { appendDirect, expectRefused, sampleEvent, startAudit, type RunningAudit } from './harness.js';
@@ -225,3 +229,90 @@ describe('concurrent appends', () => {
     }
   });
 });
+
+/**
+ * The fast path (one INSERT onto the head this process wrote last, no lock) is only safe
+ * because the database decides who wins the head. These try to make it fork the chain.
+ */
+describe.each(databaseFlavours)('appends onto a remembered head, on %s', (flavour) => {
+  it('an insider slipping a well-formed row in at the head: the next append loses to the database, re-reads the head, chains after it — no fork, nothing lost', async () => {
+    const audit = await startAudit(flavour);
+    try {
+      const before = await appendDirect(audit, { principal: 'before-intruder' });
+      // A row at exactly the right place, as someone with INSERT rights could write it (signed with no key of ours).
+      await audit.service.database.rows(sql`
+        insert into audit.audit_events (sequence, hash_version, id, occurred_at, kind, principal, document_hash, field_coordinates, entities, previous_hash, hash, signature_key_id, signature)
+        values (${before.sequence + 1}, 2, gen_random_uuid(), now(), 'DISCLOSURE', 'intruder', repeat('a', 64), '{}', '[]', ${before.hash}, repeat('c', 64), 'forged', 'forged')`);
+      // The service still remembers `before` as the head; its one-statement append must fail and be retried.
+      const after = await appendDirect(audit, { principal: 'after-intruder' });
+      expect(after.sequence).toBe(before.sequence + 2);
+      const rows = await audit.service.database.rows<{ sequence: string; principal: string; previous_hash: string; hash: string }>(
+        sql`select sequence, principal, previous_hash, hash from audit.audit_events where sequence >= ${before.sequence} order by sequence`,
+      );
+      expect(rows.map((row) => row.principal)).toEqual(['before-intruder', 'intruder', 'after-intruder']);
+      expect(rows[2]!.previous_hash).toBe('c'.repeat(64));
+      // The intruder's row is named (its signature is not ours); nothing else is.
+      const { findings } = await audit.verify();
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings.every((finding) => 'sequence' in finding && finding.sequence === before.sequence + 1)).toBe(true);
+    } finally {
+      await audit.stop();
+    }
+  });
+
+  it('a database that refuses for another reason (it is gone) is reported, never retried into a second copy', async () => {
+    const audit = await startAudit(flavour);
+    try {
+      await appendDirect(audit, { principal: 'first' });
+      // Now the next one-statement append fails with no chain conflict: the table is missing under it.
+      await audit.service.database.rows(sql`alter table audit.audit_events rename to audit_events_moved`);
+      try {
+        await expect(appendDirect(audit, { principal: 'while-gone' })).rejects.toThrow();
+      } finally {
+        await audit.service.database.rows(sql`alter table audit.audit_events_moved rename to audit_events`);
+      }
+      const second = await appendDirect(audit, { principal: 'second' });
+      const principals = await audit.service.database.rows<{ principal: string }>(sql`select principal from audit.audit_events order by sequence`);
+      expect(principals.map((row) => row.principal)).toEqual(['first', 'second']);
+      expect(second.sequence).toBe(2);
+      expect((await audit.verify()).findings).toEqual([]);
+    } finally {
+      await audit.stop();
+    }
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('two replicas appending to one database at once (PostgreSQL)', () => {
+  it('each replica’s remembered head goes stale under the other: every lost race is retried under the lock; 200 events, one chain, none lost, none twice', async () => {
+    const database = await createTestDatabase();
+    const auth = await createTestInternalAuth();
+    const { key } = newSigningKey();
+    const replica = () =>
+      createService({ databaseUrl: database.url, internalTokenKey: auth.keyPair.publicKey, signingKey: key, checkpointSink: memoryCheckpointSink(), checkpointEverySeconds: 0 });
+    const a = await replica();
+    const b = await replica();
+    try {
+      // Alternating one by one (every append finds the other's row at the head), then all at once.
+      for (let round = 0; round < 20; round += 1) {
+        await a.runtime.trail.record([sampleEvent({ principal: `a-${round}` })]);
+        await b.runtime.trail.record([sampleEvent({ principal: `b-${round}` })]);
+      }
+      const receipts = (
+        await Promise.all(
+          Array.from({ length: 160 }, (_, i) => (i % 2 === 0 ? a : b).runtime.trail.record([sampleEvent({ principal: `burst-${i}` })])),
+        )
+      ).flat();
+      expect(receipts.every((receipt) => receipt.status === 'RECORDED')).toBe(true);
+      const rows = await a.database.rows<{ sequence: string; principal: string }>(sql`select sequence, principal from audit.audit_events order by sequence`);
+      expect(rows.map((row) => Number(row.sequence))).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect(new Set(rows.map((row) => row.principal)).size).toBe(200);
+      const report = await verifyTrail({ trail: trailSource(a.database.db), sink: await memoryCheckpointSink().readAll(), sinkDescription: 'none', trusted: trustedKeys([key.verifyKey]) });
+      expect(report.findings).toEqual([]);
+    } finally {
+      await a.http.stop();
+      await b.http.stop();
+      await database.drop();
+    }
+  });
+});
+

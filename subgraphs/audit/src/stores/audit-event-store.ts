@@ -67,6 +67,9 @@ interface PendingAppend {
 /** Largest number of events written in one transaction. */
 const MAX_BATCH = 200;
 
+/** How often a batch may lose the head to another replica before its callers hear so. */
+const MAX_HEAD_RACES = 10;
+
 export interface AuditEventStoreOptions {
   /** Signs every event it seals (over its hash): the key of the checkpoints, never in the database. */
   signingKey: SigningKey;
@@ -174,13 +177,18 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
         if (!isChainConflict(error)) throw error;
       }
     }
-    try {
-      const written = await writeUnderLock(batch);
-      knownHead = written.head;
-      return written;
-    } catch (error) {
-      knownHead = undefined;
-      throw error;
+    // The lock orders the careful writers, not another replica's fast path: that one can
+    // still take the head between our read and our insert. The database refuses ours then
+    // (nothing of it committed), and we read the head again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const written = await writeUnderLock(batch);
+        knownHead = written.head;
+        return written;
+      } catch (error) {
+        knownHead = undefined;
+        if (!isChainConflict(error) || attempt >= MAX_HEAD_RACES) throw error;
+      }
     }
   };
 
