@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import {
   isWholeNumber,
   keyPart,
@@ -140,7 +140,7 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
       const chain = { sequence: head?.sequence ?? 0, hash: head?.hash ?? GENESIS_HASH };
       const { rows, outcomes } = sealBatch(batch, references, chain);
       for (let start = 0; start < rows.length; start += MAX_BATCH) {
-        await tx.insert(auditEvents).values(rows.slice(start, start + MAX_BATCH));
+        await insertRows(tx as unknown as AuditDb, rows.slice(start, start + MAX_BATCH));
       }
       return { outcomes, head: chain };
     });
@@ -155,7 +155,7 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
   const writeAtKnownHead = async (batch: readonly PendingAppend[], head: ChainHead) => {
     const chain = { ...head };
     const { rows, outcomes } = sealBatch(batch, emptyReferences(), chain);
-    if (rows.length > 0) await db.insert(auditEvents).values(rows);
+    if (rows.length > 0) await insertRows(db, rows);
     return { outcomes, head: chain };
   };
 
@@ -291,6 +291,32 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
 }
 
 export type AuditEventStore = ReturnType<typeof createAuditEventStore>;
+
+/** The table's columns as [property, SQL name], once. */
+const COLUMN_NAMES = Object.entries(getTableColumns(auditEvents)).map(([property, column]) => [property, column.name] as const);
+
+/**
+ * Inserts sealed rows in chain order, in one statement with ONE parameter: the rows as a
+ * JSON array, each turned into a row of the table's own type by the database
+ * (jsonb_populate_record: JSON arrays become text[], objects jsonb, ISO strings
+ * timestamptz). Why not drizzle's insert builder: on the path every audited answer waits
+ * for, it cost ~70 µs per row to build ~26 parameters each (measured on 10-event batches),
+ * and its statement text changes with the batch size; this one is prepared once.
+ * `with ordinality … order by` keeps the array's order, which the chain trigger checks
+ * row by row.
+ */
+function insertRows(executor: AuditDb, rows: readonly AuditEventRow[]) {
+  const records = rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    for (const [property, name] of COLUMN_NAMES) record[name] = row[property as keyof AuditEventRow];
+    return record;
+  });
+  return executor.execute(sql`
+    insert into audit.audit_events
+    select r.* from jsonb_array_elements(${JSON.stringify(records)}::jsonb) with ordinality as e(value, position)
+    cross join lateral jsonb_populate_record(null::audit.audit_events, e.value) as r
+    order by e.position`);
+}
 
 interface ChainHead {
   sequence: number;
