@@ -155,13 +155,16 @@ describe('audit group commit', () => {
   it('with the default settings, an event goes at once, and those recorded while it is in flight go together in the next append', async () => {
     proxy.reset();
     proxy.state.delayMs = 150;
-    const sink = httpAuditSink(proxy.url, graph.internalKey);
+    const reported: number[] = [];
+    const sink = httpAuditSink(proxy.url, graph.internalKey, { onBatch: (events) => reported.push(events) });
     const first = sink.record(event('in-flight-first'));
     await new Promise((resolve) => setTimeout(resolve, 30));
     const rest = Array.from({ length: 20 }, (_, i) => sink.record(event(`in-flight-${i}`)));
     const receipts = await Promise.all([first, ...rest]);
     expect(receipts.every((receipt) => receipt.status === 'RECORDED')).toBe(true);
     expect(proxy.state.batches).toEqual([1, 20]);
+    // What the gateway's audit_append_batch_events histogram is fed with.
+    expect(reported).toEqual([1, 20]);
     // Each event got its own receipt, at its own position in the chain.
     expect(new Set(receipts.map((receipt) => ('sequence' in receipt ? receipt.sequence : undefined))).size).toBe(21);
   });

@@ -6,7 +6,7 @@
  * the subgraph.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticId } from '@mission-graph/service-kit';
+import { createServiceMetrics, syntheticId } from '@mission-graph/service-kit';
 import { startDelayingProxy, type DelayingProxy } from './testkit/delaying-proxy.js';
 import { startGraph, type RunningGraph } from './testkit/graph.js';
 
@@ -19,6 +19,7 @@ const PURPOSE = 'CASE-KSC-2026-013: dedup review';
 const LIST = '{ missingPersons(first: 3) { edges { node { id caseNumber } } } }';
 
 describe('in-flight deduplication of subgraph fetches', () => {
+  const metrics = createServiceMetrics('gateway');
   let graph: RunningGraph;
   const proxies: Record<string, DelayingProxy> = {};
 
@@ -29,6 +30,7 @@ describe('in-flight deduplication of subgraph fetches', () => {
     }
     graph = await startGraph({
       subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])),
+      gateway: { metrics },
     });
     for (const name of Object.keys(proxies)) targets[name] = graph.subgraphs[name]!.url;
   });
@@ -76,6 +78,11 @@ describe('in-flight deduplication of subgraph fetches', () => {
     }
     expect((answers[0]!.data as { missingPersons: { edges: unknown[] } }).missingPersons.edges).toHaveLength(3);
     expect(proxy.bodies).toHaveLength(1);
+    // What an operator sees: the merged fetches, per subgraph, on the gateway's /metrics.
+    const text = await metrics.registry.metrics();
+    const merged = Number(/^gateway_subgraph_fetches_total\{subgraph="forensics",fetch="merged"[^}]*\} (\d+)$/m.exec(text)?.[1]);
+    expect(merged).toBeGreaterThanOrEqual(3);
+    expect(text).toMatch(/^gateway_subgraph_fetches_total\{subgraph="forensics",fetch="sent"[^}]*\} [1-9]\d*$/m);
   });
 
   it('does not merge the same query of two principals holding the same scopes (the principal is part of the key)', async () => {

@@ -16,7 +16,7 @@ import { createGateway } from '@mission-graph/gateway';
 import { httpAuditSink } from '@mission-graph/gateway/audit';
 import { createCallerVerifier } from '@mission-graph/gateway/authentication';
 import { loadClientRegistry } from '@mission-graph/gateway/front-doors';
-import { AUDIT_APPEND_PATH, syntheticId, type HttpService } from '@mission-graph/service-kit';
+import { AUDIT_APPEND_PATH, createServiceMetrics, syntheticId, type HttpService } from '@mission-graph/service-kit';
 import { SUPERGRAPH_PATH } from '../scripts/supergraph.js';
 import { CLIENTS_PATH, startGraph, TEST_AUDIENCE, TEST_ISSUER, type RunningGraph } from './testkit/graph.js';
 
@@ -36,6 +36,7 @@ interface Answer {
 }
 
 describe('the response cache', () => {
+  const metrics = createServiceMetrics('gateway');
   let graph: RunningGraph;
   let redisReachable = false;
   const channel = `mission-graph:test:response-cache:${randomUUID()}`;
@@ -46,7 +47,7 @@ describe('the response cache', () => {
     redisReachable = await probe.connect().then(() => true, () => false);
     probe.disconnect();
     graph = await startGraph({
-      gateway: { responseCache: { ttlMs: 30_000, ...(redisReachable ? { redisUrl: REDIS_URL, channel } : {}) } },
+      gateway: { metrics, responseCache: { ttlMs: 30_000, ...(redisReachable ? { redisUrl: REDIS_URL, channel } : {}) } },
     });
   });
   afterAll(async () => {
@@ -199,6 +200,19 @@ describe('the response cache', () => {
     expect(recorded.body.errors).toBeUndefined();
     expect(recorded.cache).toBe('BYPASS');
     expect((await as(['statistics:read'], REPORT, variables)).cache).toBe('MISS');
+  });
+
+  it('counts its hits, stores and invalidations on /metrics (what an operator sees of it)', async () => {
+    const count = async (event: string) =>
+      Number(new RegExp(`^gateway_response_cache_events_total\\{event="${event}"[^}]*\\} (\\d+)$`, 'm').exec(await metrics.registry.metrics())?.[1]);
+    const before = { hit: await count('hit'), stored: await count('stored') };
+    const variables = period(8);
+    expect((await as(['statistics:read'], REPORT, variables)).cache).toBe('MISS');
+    expect((await as(['statistics:read'], REPORT, variables)).cache).toBe('HIT');
+    expect(await count('hit')).toBe(before.hit + 1);
+    expect(await count('stored')).toBe(before.stored + 1);
+    // The invalidation by the mutation in the test before.
+    expect(await count('invalidation')).toBeGreaterThanOrEqual(1);
   });
 
   it('drops them on every gateway: an invalidation travels through Redis', async (context) => {

@@ -27,7 +27,7 @@ import { trustedDocumentsStep } from './documents/trusted-documents.js';
 import { personaRoutes, type PersonaTokenSigner } from './explorer/personas.js';
 import { explorerRoutes } from './explorer/routes.js';
 import { asBadUserInput } from './input-errors.js';
-import { instrumentAuditSink, instrumentDataSource, refusalMetricsPlugin, subgraphReadiness } from './observability.js';
+import { exportFastPathCounts, instrumentAuditSink, instrumentDataSource, refusalMetricsPlugin, subgraphReadiness } from './observability.js';
 import { CostPolicy, readCostModel, type CostSettings } from './operation/cost.js';
 import { DEFAULT_LIMITS, type OperationLimits } from './operation/limits.js';
 import { PipelineGateway, type UnauthorizedMode } from './operation/pipeline-gateway.js';
@@ -145,6 +145,7 @@ export function createGateway(options: GatewayOptions): HttpService {
     }
     return dataSource;
   };
+  exportFastPathCounts(metrics, responseCache, () => [...dataSources].map(([name, source]) => [name, source.inflightCounts] as const));
   // One cost policy for both endpoints: a client's budget is its registry `costMax` (or COST_MAX_BY_CLIENT).
   const settings = options.cost ?? DEFAULT_COST;
   const cost: CostSettings = { ...settings, maxByClient: clientCostMaxima(settings.maxByClient ?? new Map(), options.clients) };

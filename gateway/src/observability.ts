@@ -6,6 +6,7 @@ import {
   inSpan,
   injectTraceContext,
   REQUEST_ID_HEADER,
+  countedAtScrape,
   type Readiness,
   type ServiceMetrics,
 } from '@mission-graph/service-kit';
@@ -40,6 +41,30 @@ export function instrumentDataSource(name: string, source: GraphQLDataSource, me
       }
     },
   };
+}
+
+/**
+ * The fast paths' own counts, exported at scrape time (README "Fast paths"): answers served
+ * from the response cache, stored in it, and invalidations; subgraph fetches sent and
+ * fetches answered from an identical one already running (merged), per subgraph.
+ */
+export function exportFastPathCounts(
+  metrics: ServiceMetrics,
+  cache: { counts: { hits: number; stored: number; invalidations: number } },
+  fetchCounts: () => Iterable<readonly [string, { started: number; merged: number } | undefined]>,
+): void {
+  countedAtScrape(metrics.registry, 'gateway_response_cache_events_total', 'Response cache: answers served from it (hit), stored in it, invalidations', ['event'], () => [
+    [{ event: 'hit' }, cache.counts.hits],
+    [{ event: 'stored' }, cache.counts.stored],
+    [{ event: 'invalidation' }, cache.counts.invalidations],
+  ]);
+  countedAtScrape(metrics.registry, 'gateway_subgraph_fetches_total', 'Subgraph fetches sent, and fetches answered from an identical one already running (merged)', ['subgraph', 'fetch'], function* () {
+    for (const [subgraph, counts] of fetchCounts()) {
+      if (!counts) continue;
+      yield [{ subgraph, fetch: 'sent' }, counts.started] as const;
+      yield [{ subgraph, fetch: 'merged' }, counts.merged] as const;
+    }
+  });
 }
 
 export function instrumentAuditSink(sink: AuditSink, metrics: ServiceMetrics): AuditSink {

@@ -65,7 +65,11 @@ export async function startGateway(
     verifyCaller,
     internalTokenKey,
     unauthorizedMode: env.AUTHORIZATION_MODE,
-    auditSink: httpAuditSink(auditAppendUrl(env), internalTokenKey, { batchWindowMs: env.AUDIT_BATCH_WINDOW_MS, maxInFlight: env.AUDIT_APPENDS_IN_FLIGHT }),
+    auditSink: httpAuditSink(auditAppendUrl(env), internalTokenKey, {
+      batchWindowMs: env.AUDIT_BATCH_WINDOW_MS,
+      maxInFlight: env.AUDIT_APPENDS_IN_FLIGHT,
+      onBatch: (events) => metrics.recordAuditBatch(events),
+    }),
     mergeInflightFetches: env.SUBGRAPH_MERGE_INFLIGHT,
     responseCache: { ttlMs: env.RESPONSE_CACHE_TTL_MS, redisUrl: env.REDIS_URL, channel: env.RESPONSE_CACHE_CHANNEL },
     limits: operationLimits(env),

@@ -103,7 +103,7 @@ export interface GraphOptions {
   /** Runs on this database (e.g. one prepared with scale data) instead of a fresh one. */
   database?: TestDatabase;
   /** Gateway settings beyond the defaults (limits, cost, timeouts, development mode). */
-  gateway?: Partial<Pick<GatewayOptions, 'limits' | 'cost' | 'subgraphTimeoutMs' | 'development' | 'mergeInflightFetches' | 'responseCache'>>;
+  gateway?: Partial<Pick<GatewayOptions, 'limits' | 'cost' | 'subgraphTimeoutMs' | 'development' | 'mergeInflightFetches' | 'responseCache' | 'metrics'>>;
   /** Where the gateway finds a subgraph, instead of where the testkit started it. */
   subgraphUrls?: Record<string, string>;
   /** Subgraphs in development mode (their errors carry stack traces). */

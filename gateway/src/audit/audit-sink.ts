@@ -31,6 +31,8 @@ export interface HttpAuditSinkOptions {
    * request instead of one each, and when idle an event goes at once.
    */
   maxInFlight?: number;
+  /** Told the size of every append request sent (metrics: how well group commit groups). */
+  onBatch?: (events: number) => void;
 }
 
 /** An event waiting for its batch to be appended. */
@@ -60,7 +62,7 @@ export function httpAuditSink(
   key: KeyPair,
   options: HttpAuditSinkOptions | number = {},
 ): { record(event: AuditEventInput): Promise<AuditAppendReceipt> } {
-  const { timeoutMs = 5_000, batchWindowMs = 0, maxInFlight = 1 } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { timeoutMs = 5_000, batchWindowMs = 0, maxInFlight = 1, onBatch } = typeof options === 'number' ? { timeoutMs: options } : options;
   let pending: Waiter[] = [];
   // A flush is scheduled for the events now pending (a flush that finds none does nothing).
   let scheduled = false;
@@ -136,6 +138,7 @@ export function httpAuditSink(
     }
     while (pending.length > 0 && inFlight < maxInFlight) {
       const batch = pending.splice(0, MAX_EVENTS_PER_APPEND);
+      onBatch?.(batch.length);
       inFlight += 1;
       void appendBatch(batch).finally(() => {
         inFlight -= 1;

@@ -38,6 +38,8 @@ export interface ServiceMetrics {
   recordSubgraphFetch(subgraph: string, outcome: 'success' | 'error', seconds: number): void;
   /** Audit append (gateway → audit service): latency and whether it was recorded. */
   recordAuditAppend(outcome: 'success' | 'failure', seconds: number): void;
+  /** One append request sent to the audit service, with this many events (group commit at work). */
+  recordAuditBatch(events: number): void;
   /** A field or operation refused by authorization, by reason (`scope`, `purpose`, `need-to-know`, …). */
   recordAuthorizationDenial(reason: string): void;
   /** A request refused by rate limiting, by limit name. */
@@ -127,6 +129,12 @@ export function createServiceMetrics(service: string, options: ServiceMetricsOpt
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  const auditBatches = new Histogram({
+    name: 'audit_append_batch_events',
+    help: 'Events per append request the gateway sent to the audit service (group commit)',
+    buckets: [1, 2, 5, 10, 20, 50, 100],
+    registers: [registry],
+  });
   const denials = new Counter({
     name: 'authorization_denials_total',
     help: 'Fields or operations refused by authorization, by reason',
@@ -183,6 +191,9 @@ export function createServiceMetrics(service: string, options: ServiceMetricsOpt
     recordAuditAppend(outcome, seconds) {
       auditAppends.observe({ outcome }, seconds);
     },
+    recordAuditBatch(events) {
+      auditBatches.observe(events);
+    },
     recordAuthorizationDenial(reason) {
       denials.inc({ reason: word(reason) });
     },
@@ -190,4 +201,29 @@ export function createServiceMetrics(service: string, options: ServiceMetricsOpt
       rateLimited.inc({ limit: word(limit) });
     },
   };
+}
+
+/**
+ * A counter whose values live elsewhere — counts a module keeps on its own objects (cache
+ * hits, merged fetches) — read at scrape time, so the hot path pays nothing for it.
+ */
+export function countedAtScrape(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  read: () => Iterable<readonly [Record<string, string>, number]>,
+): void {
+  // A registry shared by two instances (tests) keeps the first one's: registering twice would throw.
+  if (registry.getSingleMetric(name)) return;
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [labels, value] of read()) this.inc(labels, value);
+    },
+  });
 }
