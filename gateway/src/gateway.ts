@@ -27,6 +27,7 @@ import { trustedDocumentsStep } from './documents/trusted-documents.js';
 import { personaRoutes, type PersonaTokenSigner } from './explorer/personas.js';
 import { explorerRoutes } from './explorer/routes.js';
 import { asBadUserInput } from './input-errors.js';
+import { lazyEndpoint } from './lazy-endpoint.js';
 import { exportFastPathCounts, instrumentAuditSink, instrumentDataSource, refusalMetricsPlugin, subgraphReadiness } from './observability.js';
 import { CostPolicy, readCostModel, type CostSettings } from './operation/cost.js';
 import { DEFAULT_LIMITS, type OperationLimits } from './operation/limits.js';
@@ -152,7 +153,11 @@ export function createGateway(options: GatewayOptions): HttpService {
   const pipeline = (supergraphPath: string) =>
     createPipeline(supergraphPath, options, { documents, metrics, dataSourceFor, cost, responseCache });
   const internal = pipeline(options.supergraphPath);
-  const external = options.externalSupergraphPath ? pipeline(options.externalSupergraphPath) : undefined;
+  // The external contract's pipeline is checked in full at start but built for serving on
+  // its first request (lazy-endpoint.ts): a gateway whose callers never use the contract
+  // does not hold a second planner and schema set (docs/benchmarks.md, "Memory").
+  const externalPath = options.externalSupergraphPath;
+  const external = externalPath ? lazyEndpoint(() => pipeline(externalPath).apollo) : undefined;
 
   const cors = corsRoute(options.corsAllowedOrigins ?? []);
   const personas = options.personaTokens ? personaRoutes(options.personaTokens) : undefined;
@@ -165,12 +170,13 @@ export function createGateway(options: GatewayOptions): HttpService {
     graphqlPaths: ['/', '/graphql'],
     context: (request, signal) => admission(request, 'internal', signal),
     ...(external
-      ? { endpoints: { [EXTERNAL_PATH]: { apollo: external.apollo, context: (request, signal) => admission(request, 'external', signal) } } }
+      ? { endpoints: { [EXTERNAL_PATH]: { apollo: external, context: (request, signal) => admission(request, 'external', signal) } } }
       : {}),
     // Before GraphQL: CORS (preflights answered, allowed origins' fields added), the explorer, its personas.
     routes: async (request, response) =>
       cors(request, response) || explorerRoutes(request, response) || ((await personas?.(request, response)) ?? false),
-    isReady: subgraphReadiness(() => endpoints, () => internal.loaded() && (external?.loaded() ?? true)),
+    // The external contract was checked at start (the service does not listen before).
+    isReady: subgraphReadiness(() => endpoints, () => internal.loaded()),
     onStop: async () =>
       void (await Promise.all([...[...dataSources.values()].map((dataSource) => dataSource.close()), responseCache.close()])),
   });

@@ -22,7 +22,6 @@ import {
 import { personaTokenSigner } from './explorer/personas.js';
 import { createGateway } from './gateway.js';
 import { createRateLimiter } from './rate-limit/rate-limiter.js';
-import { redisRateLimitStore } from './rate-limit/redis-store.js';
 import { memoryRateLimitStore } from './rate-limit/token-bucket.js';
 
 /**
@@ -49,9 +48,13 @@ export async function startGateway(
 
   // The client registry is validated before anything listens: a bad entry stops the start.
   const clients = loadClientRegistry(env.CLIENTS_PATH);
+  // The Redis store (and ioredis with it) is loaded only when Redis is configured: a
+  // gateway without Redis does not hold the client's modules (docs/benchmarks.md, "Memory").
   const rateLimiter = createRateLimiter(
     clients,
-    env.REDIS_URL ? redisRateLimitStore({ url: env.REDIS_URL, keyPrefix: env.RATE_LIMIT_KEY_PREFIX }) : memoryRateLimitStore(),
+    env.REDIS_URL
+      ? (await import('./rate-limit/redis-store.js')).redisRateLimitStore({ url: env.REDIS_URL, keyPrefix: env.RATE_LIMIT_KEY_PREFIX })
+      : memoryRateLimitStore(),
   );
   // Development without an identity provider: the explorer's personas get tokens signed
   // with the development caller key (the one `pnpm token` uses), which no other gateway trusts.

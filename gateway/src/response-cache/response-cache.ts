@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -49,8 +49,13 @@ export class ResponseCache {
   private readonly generations = new Map<string, number>();
   private readonly origin = randomUUID();
   private readonly channel: string;
-  private publisher: Redis | undefined;
-  private subscriber: Redis | undefined;
+  /**
+   * The two Redis connections, once ioredis is loaded: it is imported only when Redis is
+   * configured, so a gateway without Redis does not hold the client's modules (about
+   * 2 MiB of heap; docs/benchmarks.md, "Memory"). Every publish waits on this one
+   * promise, so invalidations go out in the order they happened, none lost while loading.
+   */
+  private redis: Promise<{ publisher: Redis; subscriber: Redis }> | undefined;
   private subscribed: Promise<unknown> | undefined;
   /** Answers served from the cache, answers stored, invalidations (metrics, tests). */
   readonly counts = { hits: 0, stored: 0, invalidations: 0 };
@@ -102,14 +107,17 @@ export class ResponseCache {
   /** A mutation of `subgraph` is being forwarded, or has ended: its answers are stale. Shared with every replica. */
   invalidate(subgraph: string): void {
     this.invalidateHere(subgraph);
-    this.publisher?.publish(this.channel, JSON.stringify({ origin: this.origin, subgraph })).catch((error: unknown) => {
-      console.error('response cache: invalidation could not be published:', error);
-    });
+    this.redis
+      ?.then(({ publisher }) => publisher.publish(this.channel, JSON.stringify({ origin: this.origin, subgraph })))
+      .catch((error: unknown) => {
+        console.error('response cache: invalidation could not be published:', error);
+      });
   }
 
   async close(): Promise<void> {
-    this.publisher?.disconnect();
-    this.subscriber?.disconnect();
+    const connections = await this.redis?.catch(() => undefined);
+    connections?.publisher.disconnect();
+    connections?.subscriber.disconnect();
     this.entries.clear();
   }
 
@@ -122,24 +130,29 @@ export class ResponseCache {
   }
 
   private connect(url: string): void {
-    const options = { maxRetriesPerRequest: 1, enableOfflineQueue: true };
-    this.publisher = new Redis(url, options);
-    this.subscriber = new Redis(url, options);
-    // Connection errors surface as stale entries bounded by the TTL; they must be consumed.
-    this.publisher.on('error', () => {});
-    this.subscriber.on('error', () => {});
-    this.subscribed = this.subscriber.subscribe(this.channel).catch((error: unknown) => {
-      console.error('response cache: could not subscribe to invalidations:', error);
+    this.redis = import('ioredis').then(({ Redis }) => {
+      const options = { maxRetriesPerRequest: 1, enableOfflineQueue: true };
+      const publisher = new Redis(url, options);
+      const subscriber = new Redis(url, options);
+      // Connection errors surface as stale entries bounded by the TTL; they must be consumed.
+      publisher.on('error', () => {});
+      subscriber.on('error', () => {});
+      subscriber.on('message', (channel: string, message: string) => {
+        if (channel !== this.channel) return;
+        try {
+          const { origin, subgraph } = JSON.parse(message) as { origin?: unknown; subgraph?: unknown };
+          if (origin !== this.origin && typeof subgraph === 'string') this.invalidateHere(subgraph);
+        } catch {
+          // Not ours: ignored.
+        }
+      });
+      return { publisher, subscriber };
     });
-    this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== this.channel) return;
-      try {
-        const { origin, subgraph } = JSON.parse(message) as { origin?: unknown; subgraph?: unknown };
-        if (origin !== this.origin && typeof subgraph === 'string') this.invalidateHere(subgraph);
-      } catch {
-        // Not ours: ignored.
-      }
-    });
+    this.subscribed = this.redis
+      .then(({ subscriber }) => subscriber.subscribe(this.channel))
+      .catch((error: unknown) => {
+        console.error('response cache: could not subscribe to invalidations:', error);
+      });
   }
 
   /** Resolves once the invalidation channel is subscribed (tests, start-up). */

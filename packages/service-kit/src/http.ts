@@ -61,10 +61,17 @@ export interface HttpServiceOptions<Ctx extends BaseContext> {
   endpoints?: Record<string, GraphQLEndpoint>;
 }
 
-/** One more GraphQL endpoint of a service: its Apollo server and how it builds a request's context. */
+/**
+ * What the HTTP face needs of an endpoint's server: an Apollo server, or anything that
+ * starts, stops and answers like one (the gateway's external contract builds its Apollo
+ * server on first use: gateway/src/lazy-endpoint.ts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each endpoint has its own context type
+export type GraphQLServer = Pick<ApolloServer<any>, 'start' | 'stop' | 'executeHTTPGraphQLRequest'>;
+
+/** One more GraphQL endpoint of a service: its server and how it builds a request's context. */
 export interface GraphQLEndpoint {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each endpoint has its own context type
-  apollo: ApolloServer<any>;
+  apollo: GraphQLServer;
   context: (request: IncomingMessage, signal: AbortSignal, body: string) => Promise<BaseContext>;
 }
 
