@@ -177,7 +177,7 @@ describe('audit group commit', () => {
     const results = await Promise.allSettled([sink.record(event('hung-first')), ...Array.from({ length: 5 }, (_, i) => sink.record(event(`hung-${i}`)))]);
     expect(results.every((result) => result.status === 'rejected')).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
-    // One append at a time: the queued five went (at most) once together, not one request each.
+    // At most two appends under way: the queued five went together, not one request each.
     expect(proxy.state.requests).toBeLessThanOrEqual(2);
     proxy.reset();
   });

@@ -118,7 +118,7 @@ export const gatewayEnv = {
   // callers with identical rights; group audit appends ready within this many ms.
   SUBGRAPH_MERGE_INFLIGHT: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(0),
-  AUDIT_APPENDS_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(1),
+  AUDIT_APPENDS_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
   // Answers without personal data or need-to-know, cached per rights for this long (0: off);
   // with REDIS_URL, invalidations reach every replica on this channel.
   RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),

@@ -25,7 +25,8 @@ export interface HttpAuditSinkOptions {
    */
   batchWindowMs?: number;
   /**
-   * At most this many append requests in flight at once (default 1). Events recorded
+   * At most this many append requests in flight at once (default 2: while one is being
+   * committed, the next is already parsed and sealed at the audit service). Events recorded
    * while that many are under way wait for one to finish and then go together: under
    * load the batches grow by themselves, so the audit service commits many events per
    * request instead of one each, and when idle an event goes at once.
@@ -62,7 +63,7 @@ export function httpAuditSink(
   key: KeyPair,
   options: HttpAuditSinkOptions | number = {},
 ): { record(event: AuditEventInput): Promise<AuditAppendReceipt> } {
-  const { timeoutMs = 5_000, batchWindowMs = 0, maxInFlight = 1, onBatch } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { timeoutMs = 5_000, batchWindowMs = 0, maxInFlight = 2, onBatch } = typeof options === 'number' ? { timeoutMs: options } : options;
   let pending: Waiter[] = [];
   // A flush is scheduled for the events now pending (a flush that finds none does nothing).
   let scheduled = false;
