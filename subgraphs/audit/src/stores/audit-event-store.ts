@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import {
+  databaseViolation,
   isWholeNumber,
   keyPart,
+  SQLSTATE,
   tableConnection,
   type Connection,
   type DenialReason,
@@ -109,6 +111,7 @@ export function createAuditEventStore(db: AuditDb, options: AuditEventStoreOptio
     const rows: AuditEventRow[] = [];
     const outcomes: (StoredReceipt[] | Error)[] = batch.map(({ events }) => {
       try {
+        // Checked as a whole before any of it is chained: a refused event refuses its request.
         const planned = planAppend(events, references);
         return planned.map((step) => {
           if (step.duplicate) return { status: 'DUPLICATE' as const, row: step.duplicate };
@@ -328,20 +331,21 @@ function emptyReferences(): References {
 }
 
 /**
- * Whether an append failed because the head moved under it: the database's own chain rule
- * (trigger, check_violation 23514) or a second row at a position (unique_violation 23505).
- * Read off the driver's error, which drizzle wraps (`cause`); postgres.js and PGlite both
- * give the SQLSTATE as `code`.
+ * Whether an append failed because the head moved under it, and only that: the chain
+ * trigger's refusal (`audit_events_appended_at_head`, migration 0003) or a second row at
+ * one position (the primary key). Any other refusal — a check constraint, a bad value — is
+ * not retried.
  */
 function isChainConflict(error: unknown): boolean {
-  for (let current = error as { code?: unknown; cause?: unknown } | undefined; current; current = current.cause as typeof current) {
-    if (current.code === '23514' || current.code === '23505') return true;
-  }
-  return false;
+  const violation = databaseViolation(error);
+  return (
+    (violation?.code === SQLSTATE.CHECK && violation.constraint === 'audit_events_appended_at_head') ||
+    (violation?.code === SQLSTATE.UNIQUE && violation.constraint === 'audit_events_pkey')
+  );
 }
 
 /** Seals one event at the head of the chain, signs it, and advances the head. */
-function seal(event: NewEvent, chain: { sequence: number; hash: string }, key: SigningKey): AuditEventRow {
+function seal(event: NewEvent, chain: ChainHead, key: SigningKey): AuditEventRow {
   const sequence = chain.sequence + 1;
   const id = event.id ?? randomUUID();
   // Millisecond precision: what a JS Date, and so the verifier, can reproduce.
